@@ -1,0 +1,178 @@
+//! Certificate bundles: PEM (any number of blocks), DER (one or concatenated certificates) and
+//! PKCS#7 / CMS certs-only SignedData (`.p7b`, DER or PEM-armoured), the way DirectTrust and
+//! other communities distribute trust bundles.
+//!
+//! A bad entry does not spoil the bundle: it is skipped and reported in
+//! [`ParsedBundle::skipped`], so the caller can decide whether to proceed.
+
+use const_oid::ObjectIdentifier;
+use der::{SliceReader, Tag, TagNumber};
+
+use super::{Certificate, MAX_CERTIFICATE_LEN};
+use crate::der_walk::{read_any, read_optional, read_tagged};
+use crate::error::ParseError;
+
+/// id-signedData (RFC 5652 §5.1).
+const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+
+/// Largest bundle accepted, in bytes.
+pub const MAX_BUNDLE_LEN: usize = 64 << 20;
+/// Most entries (PEM blocks or certificates) read from one bundle.
+pub const MAX_BUNDLE_ENTRIES: usize = 100_000;
+
+/// The certificates read from a bundle, and the entries that could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedBundle {
+    /// Certificates in the order they appear.
+    pub certificates: Vec<Certificate>,
+    /// Entries that were skipped, with why.
+    pub skipped: Vec<BundleEntryError>,
+}
+
+/// A bundle entry that was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bundle entry {index}: {error}")]
+pub struct BundleEntryError {
+    /// Position of the entry in the bundle (0-based).
+    pub index: usize,
+    /// Why it was skipped.
+    pub error: ParseError,
+}
+
+/// Parses a bundle in any of the supported encodings (detected from the content).
+///
+/// Fails only when the container itself is unreadable or holds no certificate at all; bad
+/// individual certificates are skipped and listed.
+pub fn parse_bundle(bytes: &[u8]) -> Result<ParsedBundle, ParseError> {
+    if bytes.len() > MAX_BUNDLE_LEN {
+        return Err(ParseError::TooLarge { what: "bundle", size: bytes.len(), limit: MAX_BUNDLE_LEN });
+    }
+    let mut out = ParsedBundle::default();
+    let mut raw: Vec<Vec<u8>> = Vec::new();
+    if looks_like_pem(bytes) {
+        for block in pem_blocks(bytes)? {
+            let (label, der) = block;
+            match label.as_str() {
+                "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => raw.push(der),
+                "PKCS7" | "CMS" => raw.extend(pkcs7_certificates(&der)?),
+                _ => {}
+            }
+        }
+    } else if is_pkcs7(bytes) {
+        raw = pkcs7_certificates(bytes)?;
+    } else {
+        raw = concatenated_der(bytes)?;
+    }
+    for (index, der) in raw.into_iter().enumerate() {
+        match Certificate::from_der(der) {
+            Ok(c) => out.certificates.push(c),
+            Err(error) => out.skipped.push(BundleEntryError { index, error }),
+        }
+    }
+    if out.certificates.is_empty() && out.skipped.is_empty() {
+        return Err(ParseError::NoCertificates);
+    }
+    Ok(out)
+}
+
+/// The DER of every `CERTIFICATE` block in a PEM text.
+pub(crate) fn pem_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
+    Ok(pem_blocks(bytes)?.into_iter().filter(|(l, _)| l == "CERTIFICATE").map(|(_, d)| d).collect())
+}
+
+fn looks_like_pem(bytes: &[u8]) -> bool {
+    let trimmed = bytes.iter().position(|b| !b.is_ascii_whitespace()).and_then(|i| bytes.get(i..));
+    match trimmed {
+        Some(t) => t.first() != Some(&0x30) && memfind(t, b"-----BEGIN ").is_some(),
+        None => false,
+    }
+}
+
+fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Splits PEM text into (label, DER) blocks; text outside blocks is ignored.
+pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ParseError> {
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while let Some(start) = memfind(rest, b"-----BEGIN ") {
+        let from = rest.get(start..).unwrap_or_default();
+        let end_marker = memfind(from, b"-----END ").ok_or_else(|| ParseError::Pem("missing END line".into()))?;
+        let after_end = from.get(end_marker + 9..).unwrap_or_default();
+        let close = memfind(after_end, b"-----").ok_or_else(|| ParseError::Pem("unterminated END line".into()))?;
+        let block_len = end_marker + 9 + close + 5;
+        let block = from.get(..block_len).unwrap_or_default();
+        let (label, der) = pem_rfc7468::decode_vec(block).map_err(|e| ParseError::Pem(e.to_string()))?;
+        out.push((label.to_string(), der));
+        if out.len() > MAX_BUNDLE_ENTRIES {
+            return Err(ParseError::TooLarge { what: "bundle entries", size: out.len(), limit: MAX_BUNDLE_ENTRIES });
+        }
+        rest = from.get(block_len..).unwrap_or_default();
+    }
+    Ok(out)
+}
+
+fn concatenated_der(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
+    let mut out = Vec::new();
+    let mut r = SliceReader::new(bytes).map_err(ParseError::der("DER bundle"))?;
+    while !der::Reader::is_finished(&r) {
+        let tlv = read_tagged(&mut r, Tag::Sequence).map_err(ParseError::der("DER bundle"))?;
+        if tlv.full.len() > MAX_CERTIFICATE_LEN || out.len() >= MAX_BUNDLE_ENTRIES {
+            return Err(ParseError::TooLarge {
+                what: "DER bundle entry",
+                size: tlv.full.len(),
+                limit: MAX_CERTIFICATE_LEN,
+            });
+        }
+        out.push(tlv.full.to_vec());
+    }
+    Ok(out)
+}
+
+fn is_pkcs7(bytes: &[u8]) -> bool {
+    let Ok(mut r) = SliceReader::new(bytes) else { return false };
+    let Ok(ci) = read_tagged(&mut r, Tag::Sequence) else { return false };
+    let Ok(mut r) = SliceReader::new(ci.value) else { return false };
+    matches!(der::Reader::decode::<ObjectIdentifier>(&mut r), Ok(oid) if oid == ID_SIGNED_DATA)
+}
+
+/// The certificates field of a ContentInfo wrapping SignedData (RFC 5652 §5.1), in order.
+/// Only plain certificates are returned; other CertificateChoices are ignored.
+pub(crate) fn pkcs7_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
+    let what = "PKCS#7 SignedData";
+    let e = ParseError::der(what);
+    let ctx = |n, c| TagNumber(n).context_specific(c);
+    let mut r = SliceReader::new(bytes).map_err(e)?;
+    let ci = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
+    let mut r = SliceReader::new(ci.value).map_err(e)?;
+    let oid: ObjectIdentifier = der::Reader::decode(&mut r).map_err(e)?;
+    if oid != ID_SIGNED_DATA {
+        return Err(ParseError::invalid(what, "content type is not signedData"));
+    }
+    let content = read_tagged(&mut r, ctx(0, true)).map_err(e)?;
+    let mut r = SliceReader::new(content.value).map_err(e)?;
+    let sd = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
+    let mut r = SliceReader::new(sd.value).map_err(e)?;
+    let _version = read_tagged(&mut r, Tag::Integer).map_err(e)?;
+    let _digest_algorithms = read_tagged(&mut r, Tag::Set).map_err(e)?;
+    let _encap = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
+    let mut out = Vec::new();
+    if let Some(certs) = read_optional(&mut r, ctx(0, true)).map_err(e)? {
+        let mut cr = SliceReader::new(certs.value).map_err(e)?;
+        while !der::Reader::is_finished(&cr) {
+            let choice = read_any(&mut cr).map_err(e)?;
+            if choice.tag == Tag::Sequence {
+                if out.len() >= MAX_BUNDLE_ENTRIES {
+                    return Err(ParseError::TooLarge {
+                        what: "PKCS#7 certificates",
+                        size: out.len(),
+                        limit: MAX_BUNDLE_ENTRIES,
+                    });
+                }
+                out.push(choice.full.to_vec());
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,416 @@
+//! X.509 certificates (RFC 5280 §4), parsed once.
+//!
+//! A [`Certificate`] keeps the original DER and remembers every field validation needs as a
+//! span into it or as a small decoded value. Signatures are verified over the original
+//! `tbsCertificate` bytes, never over a re-encoding. Cloning is cheap (reference-counted).
+
+mod bundle;
+pub(crate) mod extensions;
+mod names;
+
+use std::sync::Arc;
+
+use const_oid::ObjectIdentifier;
+use der::{Decode, SliceReader, Tag, TagNumber};
+use rustls_pki_types::{CertificateDer, UnixTime};
+use sha2::{Digest, Sha256};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::name::Name;
+
+use crate::der_walk::{Span, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::error::ParseError;
+
+pub use bundle::{BundleEntryError, ParsedBundle, parse_bundle};
+pub use extensions::Ext;
+pub(crate) use extensions::Extensions;
+pub use names::display_general_name;
+
+/// Largest certificate accepted, in bytes. Real certificates are a few KiB; the largest
+/// legitimate ones (many SANs) stay far below this.
+pub const MAX_CERTIFICATE_LEN: usize = 1 << 20;
+
+/// A parsed X.509 certificate.
+#[derive(Clone)]
+pub struct Certificate(Arc<Parsed>);
+
+pub(crate) struct Parsed {
+    der: CertificateDer<'static>,
+    pub(crate) version: u8,
+    pub(crate) tbs: Span,
+    /// Value of the outer `signatureAlgorithm` AlgorithmIdentifier (no SEQUENCE header).
+    pub(crate) signature_algorithm: Span,
+    /// Value of the `signature` AlgorithmIdentifier inside the TBS certificate.
+    pub(crate) tbs_signature_algorithm: Span,
+    pub(crate) signature: Span,
+    pub(crate) serial: Span,
+    /// Full TLV of the issuer Name.
+    pub(crate) issuer: Span,
+    /// Full TLV of the subject Name.
+    pub(crate) subject: Span,
+    pub(crate) subject_name: Name,
+    /// Full TLV of the SubjectPublicKeyInfo.
+    pub(crate) spki: Span,
+    /// Value of the SPKI's AlgorithmIdentifier (no SEQUENCE header).
+    pub(crate) spki_algorithm: Span,
+    /// Content of the subjectPublicKey BIT STRING.
+    pub(crate) public_key: Span,
+    pub(crate) not_before: u64,
+    pub(crate) not_after: u64,
+    pub(crate) ext: Extensions,
+}
+
+impl core::fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.subject_string())
+            .field("issuer", &self.issuer_string())
+            .field("serial", &self.serial_hex())
+            .finish()
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der() == other.der()
+    }
+}
+impl Eq for Certificate {}
+
+impl Certificate {
+    /// Parses one DER-encoded certificate. Trailing bytes are an error.
+    pub fn from_der(der: impl Into<CertificateDer<'static>>) -> Result<Self, ParseError> {
+        let der = der.into();
+        if der.len() > MAX_CERTIFICATE_LEN {
+            return Err(ParseError::TooLarge { what: "certificate", size: der.len(), limit: MAX_CERTIFICATE_LEN });
+        }
+        let parsed = parse(der)?;
+        Ok(Certificate(Arc::new(parsed)))
+    }
+
+    /// Parses one PEM `CERTIFICATE` block (the first one if there are several).
+    pub fn from_pem(pem: &[u8]) -> Result<Self, ParseError> {
+        let first = bundle::pem_certificates(pem)?.into_iter().next().ok_or(ParseError::NoCertificates)?;
+        Certificate::from_der(first)
+    }
+
+    pub(crate) fn inner(&self) -> &Parsed {
+        &self.0
+    }
+
+    fn bytes(&self, span: Span) -> &[u8] {
+        span.get(self.0.der.as_ref())
+    }
+
+    /// The original DER.
+    pub fn der(&self) -> &CertificateDer<'static> {
+        &self.0.der
+    }
+
+    /// The `tbsCertificate` bytes exactly as signed.
+    pub fn tbs_bytes(&self) -> &[u8] {
+        self.bytes(self.0.tbs)
+    }
+
+    /// The signature value.
+    pub fn signature(&self) -> &[u8] {
+        self.bytes(self.0.signature)
+    }
+
+    /// The `signatureAlgorithm` AlgorithmIdentifier value (without its SEQUENCE header), in
+    /// the form `rustls_pki_types::AlgorithmIdentifier` uses.
+    pub fn signature_algorithm_id(&self) -> &[u8] {
+        self.bytes(self.0.signature_algorithm)
+    }
+
+    /// X.509 version as encoded (0 = v1, 2 = v3).
+    pub fn version(&self) -> u8 {
+        self.0.version
+    }
+
+    /// Serial number: the INTEGER's content octets (big-endian two's complement).
+    pub fn serial(&self) -> &[u8] {
+        self.bytes(self.0.serial)
+    }
+
+    /// Serial number as colon-free lowercase hex.
+    pub fn serial_hex(&self) -> String {
+        hex_string(self.serial())
+    }
+
+    /// The issuer Name, DER (full TLV).
+    pub fn issuer_der(&self) -> &[u8] {
+        self.bytes(self.0.issuer)
+    }
+
+    /// The subject Name, DER (full TLV).
+    pub fn subject_der(&self) -> &[u8] {
+        self.bytes(self.0.subject)
+    }
+
+    /// The decoded subject Name.
+    pub fn subject(&self) -> &Name {
+        &self.0.subject_name
+    }
+
+    /// Subject as an RFC 4514 string.
+    pub fn subject_string(&self) -> String {
+        self.0.subject_name.to_string()
+    }
+
+    /// Issuer as an RFC 4514 string (or a placeholder if the issuer Name does not decode).
+    pub fn issuer_string(&self) -> String {
+        Name::from_der(self.issuer_der()).map(|n| n.to_string()).unwrap_or_else(|_| "<malformed issuer>".into())
+    }
+
+    /// The SubjectPublicKeyInfo, DER (full TLV).
+    pub fn spki_der(&self) -> &[u8] {
+        self.bytes(self.0.spki)
+    }
+
+    /// The SPKI AlgorithmIdentifier value (without its SEQUENCE header).
+    pub fn public_key_algorithm_id(&self) -> &[u8] {
+        self.bytes(self.0.spki_algorithm)
+    }
+
+    /// The subjectPublicKey bits (e.g. an RSAPublicKey or an EC point).
+    pub fn public_key(&self) -> &[u8] {
+        self.bytes(self.0.public_key)
+    }
+
+    /// `notBefore`.
+    pub fn not_before(&self) -> UnixTime {
+        UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.0.not_before))
+    }
+
+    /// `notAfter`.
+    pub fn not_after(&self) -> UnixTime {
+        UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.0.not_after))
+    }
+
+    /// SHA-256 of the DER: the certificate's fingerprint.
+    pub fn sha256(&self) -> [u8; 32] {
+        Sha256::digest(self.0.der.as_ref()).into()
+    }
+
+    /// The subjectKeyIdentifier, if present.
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.0.ext.subject_key_id.as_ref().map(|e| self.bytes(e.value))
+    }
+
+    /// The keyIdentifier of the authorityKeyIdentifier extension, if present.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.0.ext.authority_key_id.as_ref()?.value.key_identifier.as_ref().map(|k| k.as_bytes())
+    }
+
+    /// Whether basicConstraints says this is a CA.
+    pub fn is_ca(&self) -> bool {
+        self.0.ext.basic_constraints.as_ref().is_some_and(|bc| bc.value.ca)
+    }
+
+    /// Issuer and subject are the same name (RFC 5280 §6.1: "self-issued").
+    pub fn is_self_issued(&self) -> bool {
+        self.issuer_der() == self.subject_der()
+    }
+
+    /// The subjectAltName entries (empty when the extension is absent).
+    pub fn subject_alt_names(&self) -> &[GeneralName] {
+        self.0.ext.subject_alt_name.as_ref().map(|e| e.value.as_slice()).unwrap_or_default()
+    }
+
+    /// SAN uniformResourceIdentifier entries.
+    pub fn san_uris(&self) -> impl Iterator<Item = &str> {
+        self.subject_alt_names().iter().filter_map(|n| match n {
+            GeneralName::UniformResourceIdentifier(s) => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    /// SAN dNSName entries.
+    pub fn san_dns_names(&self) -> impl Iterator<Item = &str> {
+        self.subject_alt_names().iter().filter_map(|n| match n {
+            GeneralName::DnsName(s) => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    /// SAN rfc822Name entries (email addresses, Direct addresses).
+    pub fn san_emails(&self) -> impl Iterator<Item = &str> {
+        self.subject_alt_names().iter().filter_map(|n| match n {
+            GeneralName::Rfc822Name(s) => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    /// SAN iPAddress entries.
+    pub fn san_ips(&self) -> impl Iterator<Item = std::net::IpAddr> + '_ {
+        self.subject_alt_names().iter().filter_map(|n| match n {
+            GeneralName::IpAddress(o) => ip_from_bytes(o.as_bytes()),
+            _ => None,
+        })
+    }
+
+    /// CRL distribution point URLs (fullName URIs).
+    pub fn crl_distribution_urls(&self) -> Vec<String> {
+        use x509_cert::ext::pkix::name::DistributionPointName;
+        let mut out = Vec::new();
+        if let Some(dps) = &self.0.ext.crl_distribution_points {
+            for dp in &dps.value.0 {
+                if let Some(DistributionPointName::FullName(names)) = &dp.distribution_point {
+                    for n in names {
+                        if let GeneralName::UniformResourceIdentifier(u) = n {
+                            out.push(u.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Authority information access URLs for the given access method (OCSP or caIssuers).
+    pub fn aia_urls(&self, method: ObjectIdentifier) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(aia) = &self.0.ext.authority_info_access {
+            for ad in &aia.value.0 {
+                if ad.access_method == method {
+                    if let GeneralName::UniformResourceIdentifier(u) = &ad.access_location {
+                        out.push(u.to_string());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The OIDs of the certificatePolicies extension.
+    pub fn policy_oids(&self) -> Vec<ObjectIdentifier> {
+        self.0
+            .ext
+            .certificate_policies
+            .as_ref()
+            .map(|cp| cp.value.0.iter().map(|p| p.policy_identifier).collect())
+            .unwrap_or_default()
+    }
+
+    /// Extensions this crate does not interpret, as (OID, critical).
+    pub fn unknown_extensions(&self) -> &[(ObjectIdentifier, bool)] {
+        &self.0.ext.unknown
+    }
+}
+
+pub(crate) fn ip_from_bytes(b: &[u8]) -> Option<std::net::IpAddr> {
+    match b.len() {
+        4 => <[u8; 4]>::try_from(b).ok().map(std::net::IpAddr::from),
+        16 => <[u8; 16]>::try_from(b).ok().map(std::net::IpAddr::from),
+        _ => None,
+    }
+}
+
+pub(crate) fn hex_string(bytes: &[u8]) -> String {
+    use core::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn ctx(number: u32, constructed: bool) -> Tag {
+    TagNumber(number).context_specific(constructed)
+}
+
+fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
+    let what = "certificate";
+    let e = ParseError::der;
+    let base: &[u8] = der.as_ref();
+    let mut r = SliceReader::new(base).map_err(e(what))?;
+    let cert = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
+    der::Reader::finish(r).map_err(e(what))?;
+
+    let mut r = SliceReader::new(cert.value).map_err(e(what))?;
+    let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertificate"))?;
+    let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("signatureAlgorithm"))?;
+    let sig = read_any(&mut r).map_err(e("signatureValue"))?;
+    let signature = bit_string_bytes(&sig).map_err(e("signatureValue"))?;
+    der::Reader::finish(r).map_err(e(what))?;
+
+    let what = "tbsCertificate";
+    let mut t = SliceReader::new(tbs.value).map_err(e(what))?;
+    let version = match read_optional(&mut t, ctx(0, true)).map_err(e("version"))? {
+        Some(v) => {
+            let n = u8::from_der(v.value).map_err(e("version"))?;
+            if n > 2 {
+                return Err(ParseError::invalid("version", "unknown certificate version"));
+            }
+            n
+        }
+        None => 0,
+    };
+    let serial = read_tagged(&mut t, Tag::Integer).map_err(e("serialNumber"))?;
+    // Validates minimal INTEGER encoding.
+    der::asn1::IntRef::from_der(serial.full).map_err(e("serialNumber"))?;
+    let tbs_sig_alg = read_tagged(&mut t, Tag::Sequence).map_err(e("signature"))?;
+    let issuer = read_tagged(&mut t, Tag::Sequence).map_err(e("issuer"))?;
+    Name::from_der(issuer.full).map_err(e("issuer"))?;
+    let validity = read_tagged(&mut t, Tag::Sequence).map_err(e("validity"))?;
+    let (not_before, not_after) = parse_validity(validity.value)?;
+    let subject = read_tagged(&mut t, Tag::Sequence).map_err(e("subject"))?;
+    let subject_name = Name::from_der(subject.full).map_err(e("subject"))?;
+    let spki = read_tagged(&mut t, Tag::Sequence).map_err(e("subjectPublicKeyInfo"))?;
+    let (spki_algorithm, public_key) = parse_spki(spki.value)?;
+    for (n, field) in [(1, "issuerUniqueID"), (2, "subjectUniqueID")] {
+        if read_optional(&mut t, ctx(n, false)).map_err(e(field))?.is_some() && version == 0 {
+            return Err(ParseError::invalid(field, "unique identifiers need version 2 or 3"));
+        }
+    }
+    let ext = match read_optional(&mut t, ctx(3, true)).map_err(e("extensions"))? {
+        Some(x) => {
+            if version != 2 {
+                return Err(ParseError::invalid("extensions", "extensions need version 3"));
+            }
+            Extensions::parse(base, x.value)?
+        }
+        None => Extensions::default(),
+    };
+    der::Reader::finish(t).map_err(e(what))?;
+
+    Ok(Parsed {
+        version,
+        tbs: Span::of(base, tbs.full),
+        signature_algorithm: Span::of(base, sig_alg.value),
+        tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
+        signature: Span::of(base, signature),
+        serial: Span::of(base, serial.value),
+        issuer: Span::of(base, issuer.full),
+        subject: Span::of(base, subject.full),
+        subject_name,
+        spki: Span::of(base, spki.full),
+        spki_algorithm: Span::of(base, spki_algorithm),
+        public_key: Span::of(base, public_key),
+        not_before,
+        not_after,
+        ext,
+        der,
+    })
+}
+
+fn parse_validity(value: &[u8]) -> Result<(u64, u64), ParseError> {
+    let e = ParseError::der("validity");
+    let mut r = SliceReader::new(value).map_err(e)?;
+    let nb: x509_cert::time::Time = der::Reader::decode(&mut r).map_err(ParseError::der("notBefore"))?;
+    let na: x509_cert::time::Time = der::Reader::decode(&mut r).map_err(ParseError::der("notAfter"))?;
+    der::Reader::finish(r).map_err(ParseError::der("validity"))?;
+    Ok((nb.to_unix_duration().as_secs(), na.to_unix_duration().as_secs()))
+}
+
+/// Returns (AlgorithmIdentifier value, subjectPublicKey bits).
+pub(crate) fn parse_spki(value: &[u8]) -> Result<(&[u8], &[u8]), ParseError> {
+    let e = ParseError::der;
+    let what = "subjectPublicKeyInfo";
+    let mut r = SliceReader::new(value).map_err(e(what))?;
+    let alg = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
+    let key = read_any(&mut r).map_err(e(what))?;
+    let key = bit_string_bytes(&key).map_err(e(what))?;
+    der::Reader::finish(r).map_err(e(what))?;
+    Ok((alg.value, key))
+}

@@ -1,0 +1,126 @@
+//! Signature algorithms and the algorithm policy.
+//!
+//! Verification goes through `rustls_pki_types::SignatureVerificationAlgorithm`, so any provider
+//! can be plugged in (RustCrypto by default; rustls' ring or aws-lc-rs algorithms work too). An
+//! [`AlgorithmPolicy`] lists the allowed algorithms and the minimum RSA modulus size; a public
+//! key is acceptable only if some allowed algorithm takes it, which rules out DSA, P-192,
+//! explicit curve parameters and the like without a separate list.
+
+pub mod rustcrypto;
+
+use der::{SliceReader, Tag};
+use rustls_pki_types::SignatureVerificationAlgorithm;
+
+use crate::der_walk::read_tagged;
+use crate::error::Reason;
+
+/// Which signature algorithms and keys are acceptable.
+#[derive(Debug, Clone)]
+pub struct AlgorithmPolicy {
+    algorithms: Vec<&'static dyn SignatureVerificationAlgorithm>,
+    min_rsa_bits: usize,
+}
+
+impl Default for AlgorithmPolicy {
+    /// The RustCrypto algorithms without SHA-1; RSA keys of at least 2048 bits.
+    fn default() -> Self {
+        AlgorithmPolicy { algorithms: rustcrypto::DEFAULT_ALGORITHMS.to_vec(), min_rsa_bits: 2048 }
+    }
+}
+
+impl AlgorithmPolicy {
+    /// A policy allowing exactly `algorithms` (e.g. `webpki::ring::*` statics), RSA ≥ 2048.
+    pub fn new(algorithms: &[&'static dyn SignatureVerificationAlgorithm]) -> Self {
+        AlgorithmPolicy { algorithms: algorithms.to_vec(), min_rsa_bits: 2048 }
+    }
+
+    /// Also accept SHA-1 signatures (RustCrypto implementations). Off by default: SHA-1 is
+    /// broken for collision resistance and only legacy communities should enable it.
+    pub fn with_sha1(mut self) -> Self {
+        self.algorithms.extend_from_slice(rustcrypto::SHA1_ALGORITHMS);
+        self
+    }
+
+    /// Sets the smallest RSA modulus accepted, in bits.
+    pub fn with_min_rsa_bits(mut self, bits: usize) -> Self {
+        self.min_rsa_bits = bits;
+        self
+    }
+
+    /// The smallest RSA modulus accepted, in bits.
+    pub fn min_rsa_bits(&self) -> usize {
+        self.min_rsa_bits
+    }
+
+    /// The allowed algorithms.
+    pub fn algorithms(&self) -> &[&'static dyn SignatureVerificationAlgorithm] {
+        &self.algorithms
+    }
+
+    /// Checks that a public key (SPKI AlgorithmIdentifier value and subjectPublicKey bits) is of
+    /// an allowed type and size.
+    pub fn check_public_key(&self, spki_alg: &[u8], public_key: &[u8]) -> Result<(), Reason> {
+        if !self.algorithms.iter().any(|a| a.public_key_alg_id().as_ref() == spki_alg) {
+            return Err(Reason::UnsupportedPublicKey(describe_alg_id(spki_alg)));
+        }
+        if spki_alg == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref() {
+            let bits = rsa_modulus_bits(public_key)
+                .ok_or_else(|| Reason::UnsupportedPublicKey("malformed RSA public key".into()))?;
+            if bits < self.min_rsa_bits || bits % 8 != 0 || bits > 8192 {
+                return Err(Reason::WeakRsaKey { bits, minimum: self.min_rsa_bits });
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies `signature` over `message` with the given key, choosing the algorithm by the
+    /// two AlgorithmIdentifier values. The key must pass [`Self::check_public_key`].
+    pub fn verify(
+        &self,
+        spki_alg: &[u8],
+        public_key: &[u8],
+        signature_alg: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Reason> {
+        self.check_public_key(spki_alg, public_key)?;
+        let alg = self
+            .algorithms
+            .iter()
+            .find(|a| a.public_key_alg_id().as_ref() == spki_alg && a.signature_alg_id().as_ref() == signature_alg)
+            .ok_or_else(|| Reason::UnsupportedSignatureAlgorithm(describe_alg_id(signature_alg)))?;
+        alg.verify_signature(public_key, message, signature).map_err(|_| Reason::BadSignature)
+    }
+}
+
+/// Size in bits of the modulus of a PKCS#1 RSAPublicKey, without building the key.
+pub(crate) fn rsa_modulus_bits(public_key: &[u8]) -> Option<usize> {
+    let mut r = SliceReader::new(public_key).ok()?;
+    let seq = read_tagged(&mut r, Tag::Sequence).ok()?;
+    let mut r = SliceReader::new(seq.value).ok()?;
+    let n = read_tagged(&mut r, Tag::Integer).ok()?;
+    let _e = read_tagged(&mut r, Tag::Integer).ok()?;
+    der::Reader::finish(r).ok()?;
+    let mut digits = n.value;
+    if digits.first().is_some_and(|b| *b & 0x80 != 0) {
+        return None; // negative modulus
+    }
+    while let Some((0, rest)) = digits.split_first() {
+        digits = rest;
+    }
+    let top = *digits.first()?;
+    Some(digits.len() * 8 - top.leading_zeros() as usize)
+}
+
+/// The OID of an AlgorithmIdentifier value, for messages (or a hex dump if it does not decode).
+pub(crate) fn describe_alg_id(value: &[u8]) -> String {
+    let oid =
+        SliceReader::new(value).ok().and_then(|mut r| der::Reader::decode::<const_oid::ObjectIdentifier>(&mut r).ok());
+    match oid {
+        Some(oid) => match const_oid::db::DB.by_oid(&oid) {
+            Some(name) => format!("{name} ({oid})"),
+            None => oid.to_string(),
+        },
+        None => format!("<{}>", crate::cert::hex_string(value)),
+    }
+}

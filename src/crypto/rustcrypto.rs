@@ -1,0 +1,257 @@
+//! Signature verification with the RustCrypto crates (pure Rust, the default provider).
+//!
+//! Each value implements `rustls_pki_types::SignatureVerificationAlgorithm` for one pair of
+//! (public key algorithm, signature algorithm) identifiers, exactly as `rustls-webpki` does, so
+//! the two providers are interchangeable.
+
+use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use signature::Verifier;
+use signature::hazmat::PrehashVerifier;
+
+/// Hash functions used by the algorithms below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hash {
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    pub(crate) fn digest(self, msg: &[u8]) -> Vec<u8> {
+        match self {
+            Hash::Sha1 => sha1::Sha1::digest(msg).to_vec(),
+            Hash::Sha256 => Sha256::digest(msg).to_vec(),
+            Hash::Sha384 => Sha384::digest(msg).to_vec(),
+            Hash::Sha512 => Sha512::digest(msg).to_vec(),
+        }
+    }
+}
+
+fn rsa_key(public_key: &[u8]) -> Result<rsa::PublicKey, InvalidSignature> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    rsa::PublicKey::from_pkcs1_der(public_key).map_err(|_| InvalidSignature)
+}
+
+/// RSASSA-PKCS1-v1_5 (RFC 8017 §8.2).
+#[derive(Debug)]
+pub struct RsaPkcs1 {
+    hash: Hash,
+    sig_id: AlgorithmIdentifier,
+}
+
+impl SignatureVerificationAlgorithm for RsaPkcs1 {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+        verify_rsa_pkcs1(self.hash, public_key, message, signature)
+    }
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::RSA_ENCRYPTION
+    }
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.sig_id
+    }
+}
+
+pub(crate) fn verify_rsa_pkcs1(
+    hash: Hash,
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), InvalidSignature> {
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    let key = rsa_key(public_key)?;
+    let sig = Signature::try_from(signature).map_err(|_| InvalidSignature)?;
+    let r = match hash {
+        Hash::Sha1 => VerifyingKey::<sha1::Sha1>::new(key).verify(message, &sig),
+        Hash::Sha256 => VerifyingKey::<Sha256>::new(key).verify(message, &sig),
+        Hash::Sha384 => VerifyingKey::<Sha384>::new(key).verify(message, &sig),
+        Hash::Sha512 => VerifyingKey::<Sha512>::new(key).verify(message, &sig),
+    };
+    r.map_err(|_| InvalidSignature)
+}
+
+/// RSASSA-PSS (RFC 8017 §8.1) with MGF1 over the same hash and a salt as long as the hash.
+#[derive(Debug)]
+pub struct RsaPss {
+    hash: Hash,
+    sig_id: AlgorithmIdentifier,
+}
+
+impl SignatureVerificationAlgorithm for RsaPss {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+        verify_rsa_pss(self.hash, public_key, message, signature)
+    }
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::RSA_ENCRYPTION
+    }
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.sig_id
+    }
+}
+
+pub(crate) fn verify_rsa_pss(
+    hash: Hash,
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), InvalidSignature> {
+    use rsa::pss::{Signature, VerifyingKey};
+    let key = rsa_key(public_key)?;
+    let sig = Signature::try_from(signature).map_err(|_| InvalidSignature)?;
+    let r = match hash {
+        Hash::Sha256 => VerifyingKey::<Sha256>::new(key).verify(message, &sig),
+        Hash::Sha384 => VerifyingKey::<Sha384>::new(key).verify(message, &sig),
+        Hash::Sha512 => VerifyingKey::<Sha512>::new(key).verify(message, &sig),
+        Hash::Sha1 => return Err(InvalidSignature),
+    };
+    r.map_err(|_| InvalidSignature)
+}
+
+/// Elliptic curves supported for ECDSA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Curve {
+    P256,
+    P384,
+}
+
+/// How an ECDSA signature is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EcdsaEncoding {
+    /// ASN.1 `Ecdsa-Sig-Value` (X.509, CMS).
+    Der,
+    /// Fixed-length `r‖s` (JOSE, IEEE P1363).
+    #[allow(dead_code)] // used by the JWS module
+    Fixed,
+}
+
+/// ECDSA (FIPS 186-5) with DER-encoded signatures, as in X.509.
+#[derive(Debug)]
+pub struct Ecdsa {
+    curve: Curve,
+    hash: Hash,
+    key_id: AlgorithmIdentifier,
+    sig_id: AlgorithmIdentifier,
+}
+
+impl SignatureVerificationAlgorithm for Ecdsa {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+        verify_ecdsa(self.curve, self.hash, EcdsaEncoding::Der, public_key, message, signature)
+    }
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        self.key_id
+    }
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.sig_id
+    }
+}
+
+pub(crate) fn verify_ecdsa(
+    curve: Curve,
+    hash: Hash,
+    encoding: EcdsaEncoding,
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), InvalidSignature> {
+    let prehash = hash.digest(message);
+    macro_rules! verify_on {
+        ($c:ident) => {{
+            let key = $c::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+            let sig = match encoding {
+                EcdsaEncoding::Der => $c::ecdsa::Signature::from_der(signature),
+                EcdsaEncoding::Fixed => $c::ecdsa::Signature::from_slice(signature),
+            }
+            .map_err(|_| InvalidSignature)?;
+            key.verify_prehash(&prehash, &sig).map_err(|_| InvalidSignature)
+        }};
+    }
+    match curve {
+        Curve::P256 => verify_on!(p256),
+        Curve::P384 => verify_on!(p384),
+    }
+}
+
+/// Ed25519 (RFC 8032), strict verification.
+#[derive(Debug)]
+pub struct Ed25519;
+
+impl SignatureVerificationAlgorithm for Ed25519 {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+        verify_ed25519(public_key, message, signature)
+    }
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ED25519
+    }
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ED25519
+    }
+}
+
+pub(crate) fn verify_ed25519(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+    let key: &[u8; 32] = public_key.try_into().map_err(|_| InvalidSignature)?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(key).map_err(|_| InvalidSignature)?;
+    let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| InvalidSignature)?;
+    key.verify_strict(message, &sig).map_err(|_| InvalidSignature)
+}
+
+// sha1WithRSAEncryption, with NULL parameters.
+const RSA_PKCS1_SHA1_ID: AlgorithmIdentifier =
+    AlgorithmIdentifier::from_slice(&[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00]);
+// ecdsa-with-SHA1, no parameters.
+const ECDSA_SHA1_ID: AlgorithmIdentifier =
+    AlgorithmIdentifier::from_slice(&[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01]);
+
+/// RSA PKCS#1 v1.5 with SHA-256.
+pub static RSA_PKCS1_SHA256: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha256, sig_id: alg_id::RSA_PKCS1_SHA256 };
+/// RSA PKCS#1 v1.5 with SHA-384.
+pub static RSA_PKCS1_SHA384: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha384, sig_id: alg_id::RSA_PKCS1_SHA384 };
+/// RSA PKCS#1 v1.5 with SHA-512.
+pub static RSA_PKCS1_SHA512: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha512, sig_id: alg_id::RSA_PKCS1_SHA512 };
+/// RSA PKCS#1 v1.5 with SHA-1 (legacy; not in the default policy).
+pub static RSA_PKCS1_SHA1: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha1, sig_id: RSA_PKCS1_SHA1_ID };
+/// RSA-PSS with SHA-256, MGF1-SHA-256, 32-byte salt.
+pub static RSA_PSS_SHA256: RsaPss = RsaPss { hash: Hash::Sha256, sig_id: alg_id::RSA_PSS_SHA256 };
+/// RSA-PSS with SHA-384, MGF1-SHA-384, 48-byte salt.
+pub static RSA_PSS_SHA384: RsaPss = RsaPss { hash: Hash::Sha384, sig_id: alg_id::RSA_PSS_SHA384 };
+/// RSA-PSS with SHA-512, MGF1-SHA-512, 64-byte salt.
+pub static RSA_PSS_SHA512: RsaPss = RsaPss { hash: Hash::Sha512, sig_id: alg_id::RSA_PSS_SHA512 };
+/// ECDSA on P-256 with SHA-256.
+pub static ECDSA_P256_SHA256: Ecdsa =
+    Ecdsa { curve: Curve::P256, hash: Hash::Sha256, key_id: alg_id::ECDSA_P256, sig_id: alg_id::ECDSA_SHA256 };
+/// ECDSA on P-256 with SHA-384.
+pub static ECDSA_P256_SHA384: Ecdsa =
+    Ecdsa { curve: Curve::P256, hash: Hash::Sha384, key_id: alg_id::ECDSA_P256, sig_id: alg_id::ECDSA_SHA384 };
+/// ECDSA on P-384 with SHA-384.
+pub static ECDSA_P384_SHA384: Ecdsa =
+    Ecdsa { curve: Curve::P384, hash: Hash::Sha384, key_id: alg_id::ECDSA_P384, sig_id: alg_id::ECDSA_SHA384 };
+/// ECDSA on P-384 with SHA-256.
+pub static ECDSA_P384_SHA256: Ecdsa =
+    Ecdsa { curve: Curve::P384, hash: Hash::Sha256, key_id: alg_id::ECDSA_P384, sig_id: alg_id::ECDSA_SHA256 };
+/// ECDSA on P-256 with SHA-1 (legacy; not in the default policy).
+pub static ECDSA_P256_SHA1: Ecdsa =
+    Ecdsa { curve: Curve::P256, hash: Hash::Sha1, key_id: alg_id::ECDSA_P256, sig_id: ECDSA_SHA1_ID };
+/// ECDSA on P-384 with SHA-1 (legacy; not in the default policy).
+pub static ECDSA_P384_SHA1: Ecdsa =
+    Ecdsa { curve: Curve::P384, hash: Hash::Sha1, key_id: alg_id::ECDSA_P384, sig_id: ECDSA_SHA1_ID };
+/// Ed25519.
+pub static ED25519: Ed25519 = Ed25519;
+
+/// Every algorithm above except the SHA-1 ones: the default set.
+pub static DEFAULT_ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
+    &RSA_PKCS1_SHA256,
+    &RSA_PKCS1_SHA384,
+    &RSA_PKCS1_SHA512,
+    &RSA_PSS_SHA256,
+    &RSA_PSS_SHA384,
+    &RSA_PSS_SHA512,
+    &ECDSA_P256_SHA256,
+    &ECDSA_P256_SHA384,
+    &ECDSA_P384_SHA384,
+    &ECDSA_P384_SHA256,
+    &ED25519,
+];
+
+/// The SHA-1 algorithms, for legacy communities that still need them.
+pub static SHA1_ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] =
+    &[&RSA_PKCS1_SHA1, &ECDSA_P256_SHA1, &ECDSA_P384_SHA1];

@@ -1,0 +1,267 @@
+//! Errors: one typed error per failure, each saying what was wrong and where.
+//!
+//! Parsing problems are [`ParseError`]s. A rejected certificate path is a [`ValidationError`]:
+//! a [`Reason`] (the rule that failed) plus the index of the certificate it failed on
+//! (0 = the end-entity certificate, counting up towards the anchor) and that certificate's
+//! subject, so a server can log it and map it to a protocol error code.
+
+use const_oid::ObjectIdentifier;
+
+/// Failure to decode input bytes (DER, PEM, PKCS#7, ...).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The bytes are not valid DER for the named structure.
+    #[error("malformed {what}: {source}")]
+    Der {
+        /// Which structure was being decoded.
+        what: &'static str,
+        /// The decoder's error, with its byte position.
+        #[source]
+        source: der::Error,
+    },
+    /// The DER decodes but breaks a rule of its specification.
+    #[error("invalid {what}: {rule}")]
+    Invalid {
+        /// Which structure was being decoded.
+        what: &'static str,
+        /// The rule that was broken.
+        rule: &'static str,
+    },
+    /// PEM armour could not be decoded.
+    #[error("malformed PEM: {0}")]
+    Pem(String),
+    /// The input holds no certificate at all.
+    #[error("no certificate found in input")]
+    NoCertificates,
+    /// The input exceeds a size limit.
+    #[error("{what} too large: {size} bytes exceeds the limit of {limit}")]
+    TooLarge {
+        /// Which input.
+        what: &'static str,
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl ParseError {
+    pub(crate) fn der(what: &'static str) -> impl Fn(der::Error) -> ParseError + Copy {
+        move |source| ParseError::Der { what, source }
+    }
+
+    pub(crate) fn invalid(what: &'static str, rule: &'static str) -> ParseError {
+        ParseError::Invalid { what, rule }
+    }
+}
+
+/// Which work budget ran out (see [`crate::Budget`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BudgetKind {
+    /// Signature verifications.
+    Signatures,
+    /// Path-building steps (candidate issuers considered).
+    BuildSteps,
+    /// Name-constraint comparisons.
+    NameConstraintComparisons,
+}
+
+impl core::fmt::Display for BudgetKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            BudgetKind::Signatures => "signature checks",
+            BudgetKind::BuildSteps => "path-building steps",
+            BudgetKind::NameConstraintComparisons => "name-constraint comparisons",
+        })
+    }
+}
+
+/// The rule a certificate or path broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The certificate could not be decoded.
+    #[error("malformed certificate: {0}")]
+    Malformed(ParseError),
+    /// No issuer for this certificate was found among the anchors and intermediates.
+    #[error("issuer not found among the trust anchors and intermediates")]
+    UnknownIssuer,
+    /// The validation time is after `notAfter`.
+    #[error("certificate expired (notAfter {not_after} is before the validation time)")]
+    Expired {
+        /// `notAfter`, seconds since the Unix epoch.
+        not_after: u64,
+    },
+    /// The validation time is before `notBefore`.
+    #[error("certificate not yet valid (notBefore {not_before} is after the validation time)")]
+    NotYetValid {
+        /// `notBefore`, seconds since the Unix epoch.
+        not_before: u64,
+    },
+    /// The signature does not verify under the issuer's key.
+    #[error("signature does not verify with the issuer's public key")]
+    BadSignature,
+    /// The signature algorithm is not allowed by the policy (or not supported).
+    #[error("signature algorithm {0} is not allowed")]
+    UnsupportedSignatureAlgorithm(String),
+    /// `signatureAlgorithm` differs from the `signature` field inside the TBS certificate.
+    #[error("signatureAlgorithm does not match the TBSCertificate signature field")]
+    SignatureAlgorithmMismatch,
+    /// The public key type or parameters are not allowed (DSA, explicit curves, P-192, ...).
+    #[error("public key not allowed: {0}")]
+    UnsupportedPublicKey(String),
+    /// The RSA key is smaller than the policy's minimum or otherwise weak.
+    #[error("RSA key of {bits} bits is not allowed (minimum {minimum}, multiple of 8)")]
+    WeakRsaKey {
+        /// Modulus size.
+        bits: usize,
+        /// The policy's minimum.
+        minimum: usize,
+    },
+    /// An issuing certificate is not a CA (basicConstraints cA absent or false).
+    #[error("issuer is not a CA (basicConstraints cA is not set)")]
+    NotCa,
+    /// A CA certificate's pathLenConstraint is exceeded.
+    #[error("pathLenConstraint exceeded")]
+    PathLenExceeded,
+    /// An issuing certificate's keyUsage lacks keyCertSign.
+    #[error("issuer keyUsage lacks keyCertSign")]
+    MissingKeyCertSign,
+    /// The end-entity keyUsage lacks a usage the policy requires.
+    #[error("keyUsage lacks required usage: {0}")]
+    KeyUsageNotAllowed(&'static str),
+    /// The end-entity extendedKeyUsage lacks the purpose the policy requires.
+    #[error("extendedKeyUsage does not allow the required purpose {0}")]
+    ExtendedKeyUsageNotAllowed(ObjectIdentifier),
+    /// A name in the certificate is outside the name constraints of an issuer.
+    #[error("name {name} violates the name constraints of certificate {constraint_index}")]
+    NameConstraintViolation {
+        /// The offending name, e.g. `DNS:evil.example`.
+        name: String,
+        /// Index of the certificate (or anchor) that carries the constraint.
+        constraint_index: usize,
+    },
+    /// An unknown extension is marked critical and no hook claims it.
+    #[error("unknown critical extension {0}")]
+    UnknownCriticalExtension(ObjectIdentifier),
+    /// The certificate breaks a rule of the certificate profile in force.
+    #[error("certificate profile: {0}")]
+    Profile(&'static str),
+    /// The end-entity certificate does not carry the expected name.
+    #[error("certificate is not valid for {0}")]
+    NameMismatch(String),
+    /// The path would be longer than the policy's maximum depth.
+    #[error("path longer than the maximum of {0} intermediate certificates")]
+    MaxDepthExceeded(usize),
+    /// The path search ran out of budget.
+    #[error("path search gave up: budget of {0} exhausted")]
+    BudgetExceeded(BudgetKind),
+    /// An embedder's policy hook rejected the certificate or path.
+    #[error("rejected by policy hook: {0}")]
+    Hook(String),
+}
+
+impl Reason {
+    /// How informative this failure is when several candidate paths failed: the path search
+    /// reports the failure with the highest rank (ties go to the one found first).
+    pub(crate) fn rank(&self) -> u8 {
+        match self {
+            Reason::UnknownIssuer => 0,
+            Reason::BadSignature => 1,
+            Reason::MaxDepthExceeded(_) => 2,
+            Reason::BudgetExceeded(_) => 4,
+            _ => 3,
+        }
+    }
+
+    /// A short stable identifier for logs and JSON (`"expired"`, `"unknown_issuer"`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Reason::Malformed(_) => "malformed",
+            Reason::UnknownIssuer => "unknown_issuer",
+            Reason::Expired { .. } => "expired",
+            Reason::NotYetValid { .. } => "not_yet_valid",
+            Reason::BadSignature => "bad_signature",
+            Reason::UnsupportedSignatureAlgorithm(_) => "unsupported_signature_algorithm",
+            Reason::SignatureAlgorithmMismatch => "signature_algorithm_mismatch",
+            Reason::UnsupportedPublicKey(_) => "unsupported_public_key",
+            Reason::WeakRsaKey { .. } => "weak_key",
+            Reason::NotCa => "not_ca",
+            Reason::PathLenExceeded => "path_len_exceeded",
+            Reason::MissingKeyCertSign => "missing_key_cert_sign",
+            Reason::KeyUsageNotAllowed(_) => "key_usage",
+            Reason::ExtendedKeyUsageNotAllowed(_) => "extended_key_usage",
+            Reason::NameConstraintViolation { .. } => "name_constraints",
+            Reason::UnknownCriticalExtension(_) => "unknown_critical_extension",
+            Reason::Profile(_) => "certificate_profile",
+            Reason::NameMismatch(_) => "name_mismatch",
+            Reason::MaxDepthExceeded(_) => "max_depth_exceeded",
+            Reason::BudgetExceeded(_) => "budget_exceeded",
+            Reason::Hook(_) => "policy_hook",
+        }
+    }
+}
+
+/// A rejected certificate path: the rule that failed and the certificate it failed on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct ValidationError {
+    reason: Reason,
+    certificate_index: Option<usize>,
+    subject: Option<String>,
+}
+
+impl ValidationError {
+    pub(crate) fn new(reason: Reason, certificate_index: Option<usize>) -> Self {
+        ValidationError { reason, certificate_index, subject: None }
+    }
+
+    pub(crate) fn with_subject(mut self, subject: String) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// The rule that failed.
+    pub fn reason(&self) -> &Reason {
+        &self.reason
+    }
+
+    /// A short stable identifier of the rule, as [`Reason::kind`].
+    pub fn kind(&self) -> &'static str {
+        self.reason.kind()
+    }
+
+    /// Which certificate failed: 0 is the end-entity certificate, 1 its issuer, and so on up
+    /// the candidate path (the anchor, when it failed, has the highest index). `None` when the
+    /// failure concerns the whole search (e.g. an exhausted budget).
+    pub fn certificate_index(&self) -> Option<usize> {
+        self.certificate_index
+    }
+
+    /// Subject of the failing certificate (RFC 4514 string), when known.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+
+    fn describe(&self) -> String {
+        match (self.certificate_index, &self.subject) {
+            (Some(i), Some(s)) => format!("certificate {i} ({s}): {}", self.reason),
+            (Some(i), None) => format!("certificate {i}: {}", self.reason),
+            _ => self.reason.to_string(),
+        }
+    }
+}
+
+/// Any error this crate returns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Input could not be parsed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A certificate path was rejected.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+}

@@ -1,0 +1,189 @@
+//! Path building: from the leaf towards the anchors, depth-first with backtracking.
+//!
+//! Candidate issuers are found by subject (one hash lookup), anchors before intermediates, and
+//! ranked by authorityKeyIdentifier / subjectKeyIdentifier agreement before any signature is
+//! spent. Cheap, path-independent checks on a candidate issuer (validity, CA-ness) come before
+//! its signature check, so an expired cross-sign costs no signature. A candidate whose
+//! (subject, key) is already in the path is skipped, which makes cycles and cross-certified
+//! meshes terminate. Every loop is bounded by the policy's [`Budget`](crate::Budget); when the
+//! whole search fails, the most informative failure is reported.
+//!
+//! When a candidate path reaches an anchor, [`validate`] runs the RFC 5280 §6.1 checks over
+//! it, one step per file.
+
+mod basic_constraints;
+mod budget;
+mod critical_extensions;
+mod extended_key_usage;
+mod key_usage;
+pub(crate) mod name_constraints;
+mod profile;
+pub(crate) mod server_name;
+mod validate;
+mod validity;
+
+use std::sync::Arc;
+
+use crate::cert::Certificate;
+use crate::error::{Reason, ValidationError};
+use crate::policy::Policy;
+use crate::trust::{Anchor, CertificatePool, TrustStore};
+use crate::verifier::{ValidationInput, VerifiedPath};
+
+pub(crate) use budget::BudgetCounter;
+
+/// Builds and validates a path for `input`.
+pub(crate) fn build(
+    store: &TrustStore,
+    pool: &CertificatePool,
+    policy: &Policy,
+    input: &ValidationInput<'_>,
+) -> Result<VerifiedPath, ValidationError> {
+    let mut search = Search { store, pool, policy, input, budget: BudgetCounter::new(policy.budget), best: None };
+    let mut chain = vec![input.leaf.clone()];
+    match search.extend(&mut chain) {
+        Ok(Some(path)) => Ok(path),
+        Ok(None) => Err(search.best.unwrap_or_else(|| ValidationError::new(Reason::UnknownIssuer, Some(0)))),
+        Err(budget) => Err(budget),
+    }
+}
+
+struct Search<'a> {
+    store: &'a TrustStore,
+    pool: &'a CertificatePool,
+    policy: &'a Policy,
+    input: &'a ValidationInput<'a>,
+    budget: BudgetCounter,
+    best: Option<ValidationError>,
+}
+
+/// How well a candidate's subjectKeyIdentifier agrees with the child's authorityKeyIdentifier.
+fn key_id_rank(child: &Certificate, candidate_ski: Option<&[u8]>) -> u8 {
+    match (child.authority_key_id(), candidate_ski) {
+        (Some(aki), Some(ski)) if aki == ski => 0,
+        (Some(_), Some(_)) => 2,
+        _ => 1,
+    }
+}
+
+impl Search<'_> {
+    fn record(&mut self, error: ValidationError) {
+        let better = match &self.best {
+            None => true,
+            Some(best) => error.reason().rank() > best.reason().rank(),
+        };
+        if better {
+            self.best = Some(error);
+        }
+    }
+
+    fn record_at(&mut self, reason: Reason, index: usize, cert: &Certificate) {
+        self.record(ValidationError::new(reason, Some(index)).with_subject(cert.subject_string()));
+    }
+
+    /// Tries to complete `chain` (leaf first) into a valid path. `Err` only when a budget ran
+    /// out, which ends the whole search.
+    fn extend(&mut self, chain: &mut Vec<Certificate>) -> Result<Option<VerifiedPath>, ValidationError> {
+        let Some(child) = chain.last().cloned() else { return Ok(None) };
+        let child_index = chain.len() - 1;
+
+        let mut anchors: Vec<&Arc<Anchor>> = self
+            .store
+            .anchors_by_subject(child.issuer_der())
+            .filter(|a| self.input.community.is_none_or(|c| c == a.community()))
+            .collect();
+        anchors.sort_by_key(|a| key_id_rank(&child, a.subject_key_id()));
+        for anchor in anchors {
+            self.budget.build_step()?;
+            let (alg, key) = anchor.key();
+            self.budget.signature()?;
+            if let Err(reason) = self.check_signature(&child, alg, key) {
+                self.record_at(reason, child_index, &child);
+                continue;
+            }
+            match validate::validate(chain, anchor, self.policy, self.input, &mut self.budget) {
+                Ok(()) => {
+                    return Ok(Some(VerifiedPath {
+                        leaf: self.input.leaf.clone(),
+                        certificates: chain.clone(),
+                        anchor: anchor.clone(),
+                    }));
+                }
+                Err(e) if matches!(e.reason(), Reason::BudgetExceeded(_)) => return Err(e),
+                Err(e) => self.record(e),
+            }
+        }
+
+        let mut candidates: Vec<&Certificate> = self
+            .pool
+            .by_subject(child.issuer_der())
+            .chain(self.input.intermediates.iter().filter(|c| c.subject_der() == child.issuer_der()))
+            .collect();
+        candidates.sort_by_key(|c| key_id_rank(&child, c.subject_key_id()));
+        candidates.dedup_by(|a, b| a == b);
+        for candidate in candidates {
+            self.budget.build_step()?;
+            let in_path = chain
+                .iter()
+                .any(|c| c.subject_der() == candidate.subject_der() && c.spki_der() == candidate.spki_der());
+            if in_path {
+                continue;
+            }
+            let candidate_index = chain.len();
+            if too_deep(chain, candidate, self.policy.max_intermediates) {
+                self.record_at(Reason::MaxDepthExceeded(self.policy.max_intermediates), candidate_index, candidate);
+                continue;
+            }
+            if let Err(reason) = issuer_precheck(candidate, self.input) {
+                self.record_at(reason, candidate_index, candidate);
+                continue;
+            }
+            self.budget.signature()?;
+            if let Err(reason) =
+                self.check_signature(&child, candidate.public_key_algorithm_id(), candidate.public_key())
+            {
+                self.record_at(reason, child_index, &child);
+                continue;
+            }
+            chain.push(candidate.clone());
+            let found = self.extend(chain)?;
+            chain.pop();
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        self.record_at(Reason::UnknownIssuer, child_index, &child);
+        Ok(None)
+    }
+
+    fn check_signature(&self, child: &Certificate, issuer_alg: &[u8], issuer_key: &[u8]) -> Result<(), Reason> {
+        self.policy.algorithms.verify(
+            issuer_alg,
+            issuer_key,
+            child.signature_algorithm_id(),
+            child.tbs_bytes(),
+            child.signature(),
+        )
+    }
+}
+
+/// Hard cap on certificates in a path, self-issued ones included.
+const MAX_PATH_CERTIFICATES: usize = 32;
+
+/// Whether adding `candidate` above `chain` exceeds the maximum number of intermediates.
+/// Self-issued intermediates (key rollover) do not count, as in RFC 5280's path length.
+fn too_deep(chain: &[Certificate], candidate: &Certificate, max_intermediates: usize) -> bool {
+    if chain.len() >= MAX_PATH_CERTIFICATES {
+        return true;
+    }
+    let counted = chain.iter().skip(1).filter(|c| !c.is_self_issued()).count();
+    let adds = usize::from(!candidate.is_self_issued());
+    counted + adds > max_intermediates
+}
+
+/// Path-independent checks on a would-be issuer, done before spending a signature on it.
+fn issuer_precheck(candidate: &Certificate, input: &ValidationInput<'_>) -> Result<(), Reason> {
+    validity::check(candidate, input.time)?;
+    basic_constraints::check_is_ca(candidate)?;
+    key_usage::check_issuer(candidate)
+}

@@ -1,0 +1,300 @@
+//! RFC 5280 §6.1.3 (b)–(c), §6.1.4 (g) and §4.2.1.10: name constraints.
+//!
+//! Every name of a certificate — its subjectAltName entries, its subject DN, and emailAddress
+//! attributes of the subject (checked as rfc822Name) — must lie within the permitted subtrees
+//! of each constraining CA above it (when that CA has any subtree of the name's type) and
+//! outside all excluded subtrees. Constraints are kept per CA rather than intersected, which
+//! is equivalent and keeps the work linear. Supported forms: dNSName, rfc822Name,
+//! uniformResourceIdentifier (host part), iPAddress and directoryName; a name of another form
+//! facing constraints of its own form is rejected, since it cannot be shown to comply.
+//!
+//! A wildcard dNSName (`*.example.com`) stands for every name it could match: it is permitted
+//! only if all of them are, and excluded if any of them is (CVE-2025-61727).
+
+use der::{Decode, Tag, Tagged};
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::ext::pkix::NameConstraints;
+use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::name::{Name, RelativeDistinguishedName};
+
+use super::BudgetCounter;
+use crate::cert::{Certificate, display_general_name};
+use crate::error::Reason;
+
+/// PKCS #9 emailAddress, which RFC 5280 §4.2.1.10 makes subject to rfc822Name constraints.
+const EMAIL_ADDRESS: const_oid::ObjectIdentifier = const_oid::db::rfc3280::EMAIL_ADDRESS;
+
+/// The constraints of one CA (or anchor) and its index in the path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Holder<'a> {
+    pub(crate) index: usize,
+    pub(crate) constraints: &'a NameConstraints,
+}
+
+/// Checks that the bases of a CA's constraints are well formed (§4.2.1.10: minimum 0, no
+/// maximum, syntactically valid names and address/mask pairs).
+pub(crate) fn check_well_formed(nc: &NameConstraints) -> Result<(), Reason> {
+    let all = nc.permitted_subtrees.iter().chain(nc.excluded_subtrees.iter()).flatten();
+    for subtree in all {
+        if subtree.minimum != 0 || subtree.maximum.is_some() {
+            return Err(Reason::Profile("name constraint minimum must be 0 and maximum absent (RFC 5280 §4.2.1.10)"));
+        }
+        let ok = match &subtree.base {
+            GeneralName::DnsName(s) => s.as_str().is_empty() || is_dns_name(s.as_str(), false),
+            GeneralName::IpAddress(o) => ip_constraint(o.as_bytes()).is_some(),
+            GeneralName::Rfc822Name(s) => email_constraint_ok(s.as_str()),
+            GeneralName::UniformResourceIdentifier(s) => {
+                let host = s.as_str().strip_prefix('.').unwrap_or(s.as_str());
+                is_dns_name(host, false)
+            }
+            _ => true,
+        };
+        if !ok {
+            return Err(Reason::Profile("malformed name constraint (RFC 5280 §4.2.1.10)"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks every name of `cert` against the constraints of `holders`.
+pub(crate) fn check(cert: &Certificate, holders: &[Holder<'_>], budget: &mut BudgetCounter) -> Result<(), Reason> {
+    if holders.is_empty() {
+        return Ok(());
+    }
+    let subject = cert.subject();
+    let emails: Vec<GeneralName> = subject
+        .iter()
+        .filter(|atv| atv.oid == EMAIL_ADDRESS)
+        .filter_map(|atv| {
+            let s = atv.value.decode_as::<der::asn1::Ia5String>().ok()?;
+            Some(GeneralName::Rfc822Name(s))
+        })
+        .collect();
+    let subject_dn = (!subject.is_empty()).then(|| GeneralName::DirectoryName(subject.clone()));
+    let names = cert.subject_alt_names().iter().chain(emails.iter()).chain(subject_dn.iter());
+    for name in names {
+        for holder in holders {
+            check_name(name, holder, budget)?;
+        }
+    }
+    Ok(())
+}
+
+fn violation(name: &GeneralName, holder: &Holder<'_>) -> Reason {
+    Reason::NameConstraintViolation { name: display_general_name(name), constraint_index: holder.index }
+}
+
+fn check_name(name: &GeneralName, holder: &Holder<'_>, budget: &mut BudgetCounter) -> Result<(), Reason> {
+    let nc = holder.constraints;
+    let same_form = |s: &&GeneralSubtree| core::mem::discriminant(&s.base) == core::mem::discriminant(name);
+    let excluded: Vec<&GeneralSubtree> = nc.excluded_subtrees.iter().flatten().filter(same_form).collect();
+    let permitted: Vec<&GeneralSubtree> = nc.permitted_subtrees.iter().flatten().filter(same_form).collect();
+    if excluded.is_empty() && permitted.is_empty() {
+        return Ok(());
+    }
+    budget.name_constraint_comparisons(excluded.len() + permitted.len())?;
+    for subtree in excluded {
+        match overlaps(name, &subtree.base) {
+            Some(false) => {}
+            _ => return Err(violation(name, holder)),
+        }
+    }
+    if permitted.is_empty() {
+        return Ok(());
+    }
+    for subtree in permitted {
+        if within(name, &subtree.base) == Some(true) {
+            return Ok(());
+        }
+    }
+    Err(violation(name, holder))
+}
+
+/// Whether every name `name` denotes lies within `base`; `None` when it cannot be decided
+/// (malformed or unsupported name form).
+fn within(name: &GeneralName, base: &GeneralName) -> Option<bool> {
+    match (name, base) {
+        (GeneralName::DnsName(n), GeneralName::DnsName(b)) => {
+            let n = n.as_str();
+            match n.strip_prefix("*.") {
+                Some(rest) if is_dns_name(rest, false) => Some(dns_within(rest, b.as_str())),
+                _ if is_dns_name(n, false) => Some(dns_within(n, b.as_str())),
+                _ => None,
+            }
+        }
+        (GeneralName::Rfc822Name(n), GeneralName::Rfc822Name(b)) => email_within(n.as_str(), b.as_str()),
+        (GeneralName::UniformResourceIdentifier(n), GeneralName::UniformResourceIdentifier(b)) => {
+            let host = uri_host(n.as_str())?;
+            Some(host_within(host, b.as_str()))
+        }
+        (GeneralName::IpAddress(n), GeneralName::IpAddress(b)) => {
+            let (addr, mask) = ip_constraint(b.as_bytes())?;
+            let n = n.as_bytes();
+            if n.len() != 4 && n.len() != 16 {
+                return None;
+            }
+            if n.len() != addr.len() {
+                return Some(false);
+            }
+            Some(n.iter().zip(addr).zip(mask).all(|((x, a), m)| x & m == a & m))
+        }
+        (GeneralName::DirectoryName(n), GeneralName::DirectoryName(b)) => Some(dn_within(n, b)),
+        _ => None,
+    }
+}
+
+/// Whether some name that `name` denotes lies within `base` (for excluded subtrees).
+fn overlaps(name: &GeneralName, base: &GeneralName) -> Option<bool> {
+    if let (GeneralName::DnsName(n), GeneralName::DnsName(b)) = (name, base) {
+        if let Some(rest) = n.as_str().strip_prefix("*.") {
+            if !is_dns_name(rest, false) {
+                return None;
+            }
+            let b = b.as_str();
+            // `*.rest` matches one label below `rest`: it hits `base` if `base` is `rest` or
+            // above it, or if `base` is exactly one label below it.
+            let one_below = b.split_once('.').is_some_and(|(_, parent)| parent.eq_ignore_ascii_case(rest));
+            return Some(dns_within(rest, b) || one_below);
+        }
+    }
+    within(name, base)
+}
+
+/// `name` equals `base` or is a subdomain of it (ASCII case-insensitive). An empty base
+/// matches every name.
+fn dns_within(name: &str, base: &str) -> bool {
+    if base.is_empty() {
+        return true;
+    }
+    if name.len() < base.len() {
+        return false;
+    }
+    let split = name.len() - base.len();
+    let (head, tail) = (name.get(..split), name.get(split..));
+    match (head, tail) {
+        (Some(head), Some(tail)) => tail.eq_ignore_ascii_case(base) && (head.is_empty() || head.ends_with('.')),
+        _ => false,
+    }
+}
+
+/// URI constraint semantics: `.example.com` means any host below it, otherwise an exact host.
+fn host_within(host: &str, base: &str) -> bool {
+    match base.strip_prefix('.') {
+        Some(domain) => host.len() > domain.len() + 1 && dns_within(host, domain) && !host.eq_ignore_ascii_case(domain),
+        None => host.eq_ignore_ascii_case(base),
+    }
+}
+
+/// rfc822Name constraint semantics (§4.2.1.10): `user@host` is one mailbox, `host` every
+/// mailbox at that host, `.host` every mailbox in a domain below it. Local parts compare
+/// exactly, domains case-insensitively.
+fn email_within(name: &str, base: &str) -> Option<bool> {
+    let (local, domain) = split_email(name)?;
+    if let Some((b_local, b_domain)) = base.rsplit_once('@') {
+        return Some(local == b_local && domain.eq_ignore_ascii_case(b_domain));
+    }
+    Some(match base.strip_prefix('.') {
+        Some(parent) => host_within(domain, &format!(".{parent}")),
+        None => domain.eq_ignore_ascii_case(base),
+    })
+}
+
+fn split_email(address: &str) -> Option<(&str, &str)> {
+    let (local, domain) = address.rsplit_once('@')?;
+    // An unquoted local part cannot contain '@' (RFC 5321 §4.1.2).
+    let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+    if local.is_empty() || (local.contains('@') && !quoted) || !is_dns_name(domain, false) {
+        return None;
+    }
+    Some((local, domain))
+}
+
+fn email_constraint_ok(base: &str) -> bool {
+    match base.rsplit_once('@') {
+        Some((local, domain)) => !local.is_empty() && is_dns_name(domain, false),
+        None => is_dns_name(base.strip_prefix('.').unwrap_or(base), false),
+    }
+}
+
+/// The host of a URI with an authority component (`scheme://[userinfo@]host[:port]...`).
+pub(crate) fn uri_host(uri: &str) -> Option<&str> {
+    let (scheme, rest) = uri.split_once(':')?;
+    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        return None;
+    }
+    let rest = rest.strip_prefix("//")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = hostport.strip_prefix('[') {
+        v6.split_once(']')?.0
+    } else {
+        hostport.split_once(':').map_or(hostport, |(h, _)| h)
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// An iPAddress constraint: (address, mask) with a contiguous mask.
+fn ip_constraint(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    if bytes.len() != 8 && bytes.len() != 32 {
+        return None;
+    }
+    let (addr, mask) = bytes.split_at(bytes.len() / 2);
+    let width = mask.len() as u32 * 8;
+    let bits: u128 = mask.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b)) << (128 - width);
+    let contiguous = bits.count_ones() == bits.leading_ones();
+    contiguous.then_some((addr, mask))
+}
+
+/// A syntactically valid DNS name (letters, digits, hyphens; labels of 1–63; no leading or
+/// trailing hyphen; ≤ 253 characters). With `allow_wildcard`, the first label may be `*`.
+pub(crate) fn is_dns_name(name: &str, allow_wildcard: bool) -> bool {
+    if name.is_empty() || name.len() > 253 {
+        return false;
+    }
+    name.split('.').enumerate().all(|(i, label)| {
+        if allow_wildcard && i == 0 && label == "*" {
+            return true;
+        }
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
+/// `base` is an RDN-wise prefix of `name` (§7.1 comparison rules, simplified).
+fn dn_within(name: &Name, base: &Name) -> bool {
+    let name: Vec<&RelativeDistinguishedName> = name.iter_rdn().collect();
+    let base: Vec<&RelativeDistinguishedName> = base.iter_rdn().collect();
+    base.len() <= name.len() && base.iter().zip(name.iter()).all(|(b, n)| rdn_eq(b, n))
+}
+
+fn rdn_eq(a: &RelativeDistinguishedName, b: &RelativeDistinguishedName) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| atv_eq(x, y)))
+}
+
+/// Attribute values compare after RFC 4518-style preparation for the common string types
+/// (insignificant whitespace removed, case folded); other types compare as encoded.
+fn atv_eq(a: &AttributeTypeAndValue, b: &AttributeTypeAndValue) -> bool {
+    if a.oid != b.oid {
+        return false;
+    }
+    match (prepared(a), prepared(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.value == b.value,
+    }
+}
+
+fn prepared(atv: &AttributeTypeAndValue) -> Option<String> {
+    let tag = atv.value.tag();
+    let text = match tag {
+        Tag::PrintableString | Tag::Utf8String | Tag::Ia5String | Tag::TeletexString => {
+            core::str::from_utf8(atv.value.value()).ok()?.to_string()
+        }
+        Tag::BmpString => der::asn1::BmpString::from_der(&der::Encode::to_der(&atv.value).ok()?).ok()?.to_string(),
+        _ => return None,
+    };
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+}

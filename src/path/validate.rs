@@ -1,0 +1,126 @@
+//! RFC 5280 §6.1: validation of one complete candidate path, from the anchor down to the leaf.
+//!
+//! Signatures were checked while the path was built; this pass applies everything else, in the
+//! order of §6.1.3–6.1.5, to each certificate. When the anchor comes from a certificate, that
+//! certificate is held to the same rules as a CA certificate in the path (validity, key,
+//! basicConstraints, keyUsage, critical extensions) and its pathLenConstraint and name
+//! constraints apply below it (RFC 5937).
+
+use crate::cert::Certificate;
+use crate::error::{Reason, ValidationError};
+use crate::policy::{Policy, Position};
+use crate::trust::Anchor;
+use crate::verifier::ValidationInput;
+
+use super::basic_constraints::{self, PathLength};
+use super::name_constraints::{self, Holder};
+use super::{BudgetCounter, critical_extensions, extended_key_usage, key_usage, profile, server_name, validity};
+
+/// Validates `chain` (leaf first) ending at `anchor`.
+pub(crate) fn validate(
+    chain: &[Certificate],
+    anchor: &Anchor,
+    policy: &Policy,
+    input: &ValidationInput<'_>,
+    budget: &mut BudgetCounter,
+) -> Result<(), ValidationError> {
+    let anchor_index = chain.len();
+
+    let mut path_length = PathLength::unlimited();
+    let mut holders: Vec<Holder<'_>> = Vec::new();
+    let (alg, key) = anchor.key();
+    policy.algorithms.check_public_key(alg, key).map_err(located(anchor_index, None, anchor))?;
+    if let Some(nc) = anchor.name_constraints() {
+        name_constraints::check_well_formed(nc).map_err(located(anchor_index, None, anchor))?;
+        holders.push(Holder { index: anchor_index, constraints: nc });
+    }
+    if let Some(cert) = anchor.certificate() {
+        check_ca(cert, Position::Anchor, anchor_index, policy, input).map_err(located(
+            anchor_index,
+            Some(cert),
+            anchor,
+        ))?;
+        path_length.apply_constraint(cert);
+    }
+
+    for (index, cert) in chain.iter().enumerate().rev() {
+        let err = located(index, Some(cert), anchor);
+        let position = if index == 0 { Position::Leaf } else { Position::Intermediate };
+        if index == 0 || !cert.is_self_issued() {
+            name_constraints::check(cert, &holders, budget).map_err(&err)?;
+        }
+        if position == Position::Intermediate {
+            check_ca(cert, position, index, policy, input).map_err(&err)?;
+            path_length.process_ca(cert).map_err(&err)?;
+            if let Some(nc) = &cert.inner().ext.name_constraints {
+                name_constraints::check_well_formed(&nc.value).map_err(&err)?;
+                holders.push(Holder { index, constraints: &nc.value });
+            }
+        } else {
+            check_leaf(cert, policy, input).map_err(&err)?;
+        }
+    }
+
+    for hook in &policy.path_hooks {
+        hook.check_path(chain, anchor).map_err(|m| ValidationError::new(Reason::Hook(m), None))?;
+    }
+    Ok(())
+}
+
+/// Turns a reason into an error naming the certificate (or, for `None`, the anchor).
+fn located<'a>(
+    index: usize,
+    cert: Option<&'a Certificate>,
+    anchor: &'a Anchor,
+) -> impl Fn(Reason) -> ValidationError + 'a {
+    move |reason| {
+        let subject = cert.map_or_else(|| anchor.subject_string(), Certificate::subject_string);
+        ValidationError::new(reason, Some(index)).with_subject(subject)
+    }
+}
+
+/// Checks every certificate gets, whatever its position.
+fn check_common(
+    cert: &Certificate,
+    position: Position,
+    index: usize,
+    policy: &Policy,
+    input: &ValidationInput<'_>,
+) -> Result<(), Reason> {
+    validity::check(cert, input.time)?;
+    policy.algorithms.check_public_key(cert.public_key_algorithm_id(), cert.public_key())?;
+    profile::check(cert, position, policy.profile)?;
+    critical_extensions::check(cert, policy)?;
+    for hook in &policy.certificate_hooks {
+        hook.check_certificate(cert, index, position).map_err(Reason::Hook)?;
+    }
+    Ok(())
+}
+
+/// A certificate that issues others (an intermediate, or the anchor's own certificate).
+fn check_ca(
+    cert: &Certificate,
+    position: Position,
+    index: usize,
+    policy: &Policy,
+    input: &ValidationInput<'_>,
+) -> Result<(), Reason> {
+    check_common(cert, position, index, policy, input)?;
+    basic_constraints::check_is_ca(cert)?;
+    key_usage::check_issuer(cert)?;
+    profile::check_name_constraints_criticality(cert, policy.profile)?;
+    extended_key_usage::check_issuer(cert, &policy.eku)
+}
+
+fn check_leaf(cert: &Certificate, policy: &Policy, input: &ValidationInput<'_>) -> Result<(), Reason> {
+    check_common(cert, Position::Leaf, 0, policy, input)?;
+    if cert.is_ca() && !policy.allow_ca_as_leaf {
+        return Err(Reason::Profile("a CA certificate cannot be the end-entity certificate under this policy"));
+    }
+    key_usage::check_leaf(cert, &policy.leaf_key_usage)?;
+    extended_key_usage::check_leaf(cert, &policy.eku)?;
+    for expected in &input.expected_names {
+        server_name::check(cert, expected)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! RFC 5280 §6.1.3 (a)(2): the certificate validity period includes the validation time.
+//!
+//! Both bounds are inclusive (§4.1.2.5: "the period of time from notBefore through notAfter,
+//! inclusive"). Times are whole seconds, as X.509 encodes them.
+
+use rustls_pki_types::UnixTime;
+
+use crate::cert::Certificate;
+use crate::error::Reason;
+
+pub(crate) fn check(cert: &Certificate, time: UnixTime) -> Result<(), Reason> {
+    let now = time.as_secs();
+    let p = cert.inner();
+    if now < p.not_before {
+        return Err(Reason::NotYetValid { not_before: p.not_before });
+    }
+    if now > p.not_after {
+        return Err(Reason::Expired { not_after: p.not_after });
+    }
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! Trust anchors, grouped into named trust communities, and pools of untrusted intermediates.
+//!
+//! An anchor is a (subject, public key) pair, optionally with the certificate it came from and
+//! name constraints. Anchors may be self-signed roots or intermediates (Direct bundles often
+//! anchor at an intermediate). Both stores are indexed by subject so that finding an issuer
+//! is one hash lookup, whatever the store's size.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use der::Decode;
+use rustls_pki_types::TrustAnchor;
+use x509_cert::ext::pkix::NameConstraints;
+use x509_cert::name::Name;
+
+use crate::cert::{BundleEntryError, Certificate, parse_bundle, parse_spki};
+use crate::der_walk::wrap_sequence;
+use crate::error::ParseError;
+
+/// The community anchors belong to when the caller does not name one.
+pub const DEFAULT_COMMUNITY: &str = "default";
+
+/// A trust anchor: the subject and key that end a certification path.
+#[derive(Debug)]
+pub struct Anchor {
+    subject: Vec<u8>,
+    spki: Vec<u8>,
+    name_constraints: Option<NameConstraints>,
+    certificate: Option<Certificate>,
+    community: Arc<str>,
+}
+
+impl Anchor {
+    /// Subject Name, DER (full TLV).
+    pub fn subject_der(&self) -> &[u8] {
+        &self.subject
+    }
+
+    /// Subject as an RFC 4514 string.
+    pub fn subject_string(&self) -> String {
+        Name::from_der(&self.subject).map(|n| n.to_string()).unwrap_or_default()
+    }
+
+    /// SubjectPublicKeyInfo, DER (full TLV).
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// The certificate the anchor was made from, if it came from one.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        self.certificate.as_ref()
+    }
+
+    /// Name constraints that apply to every path ending at this anchor.
+    pub fn name_constraints(&self) -> Option<&NameConstraints> {
+        self.name_constraints.as_ref()
+    }
+
+    /// The trust community this anchor belongs to.
+    pub fn community(&self) -> &str {
+        &self.community
+    }
+
+    /// (AlgorithmIdentifier value, subjectPublicKey bits) of the anchor's key.
+    pub(crate) fn key(&self) -> (&[u8], &[u8]) {
+        parse_spki_value(&self.spki)
+    }
+
+    /// The subjectKeyIdentifier of the anchor's certificate, if any.
+    pub(crate) fn subject_key_id(&self) -> Option<&[u8]> {
+        self.certificate.as_ref().and_then(|c| c.subject_key_id())
+    }
+}
+
+fn parse_spki_value(spki: &[u8]) -> (&[u8], &[u8]) {
+    let inner = {
+        let mut r = match der::SliceReader::new(spki) {
+            Ok(r) => r,
+            Err(_) => return (&[], &[]),
+        };
+        match crate::der_walk::read_tagged(&mut r, der::Tag::Sequence) {
+            Ok(t) => t.value,
+            Err(_) => return (&[], &[]),
+        }
+    };
+    parse_spki(inner).unwrap_or((&[], &[]))
+}
+
+/// Trust anchors in named communities, indexed by subject.
+#[derive(Debug, Default, Clone)]
+pub struct TrustStore {
+    anchors: Vec<Arc<Anchor>>,
+    by_subject: HashMap<Vec<u8>, Vec<usize>>,
+    communities: Vec<Arc<str>>,
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        TrustStore::default()
+    }
+
+    /// A store holding every certificate of a bundle (PEM, DER or PKCS#7) in the default
+    /// community. Fails if the bundle holds no usable certificate; see [`Self::add_bundle`] to
+    /// learn about skipped entries.
+    pub fn from_bundle(bytes: &[u8]) -> Result<Self, ParseError> {
+        let mut store = TrustStore::new();
+        store.add_bundle(DEFAULT_COMMUNITY, bytes)?;
+        if store.is_empty() {
+            return Err(ParseError::NoCertificates);
+        }
+        Ok(store)
+    }
+
+    fn community(&mut self, name: &str) -> Arc<str> {
+        if let Some(c) = self.communities.iter().find(|c| &***c == name) {
+            return c.clone();
+        }
+        let c: Arc<str> = Arc::from(name);
+        self.communities.push(c.clone());
+        c
+    }
+
+    /// Adds every certificate of a bundle to `community`. Returns the entries that were
+    /// skipped because they did not parse.
+    pub fn add_bundle(&mut self, community: &str, bytes: &[u8]) -> Result<Vec<BundleEntryError>, ParseError> {
+        let parsed = parse_bundle(bytes)?;
+        for cert in parsed.certificates {
+            self.add_certificate(community, cert);
+        }
+        Ok(parsed.skipped)
+    }
+
+    /// Adds a certificate as an anchor of `community`. Its name constraints (if any) apply to
+    /// paths ending at it; its other fields (validity, basic constraints, ...) are checked when
+    /// a path uses it.
+    pub fn add_certificate(&mut self, community: &str, cert: Certificate) {
+        let community = self.community(community);
+        let name_constraints = cert.inner().ext.name_constraints.as_ref().map(|e| e.value.clone());
+        self.insert(Anchor {
+            subject: cert.subject_der().to_vec(),
+            spki: cert.spki_der().to_vec(),
+            name_constraints,
+            certificate: Some(cert),
+            community,
+        });
+    }
+
+    /// Adds a bare `rustls-pki-types` trust anchor (subject, SPKI and optional name
+    /// constraints, without the SEQUENCE headers, as webpki encodes them) to `community`.
+    pub fn add_trust_anchor(&mut self, community: &str, anchor: &TrustAnchor<'_>) -> Result<(), ParseError> {
+        let subject = wrap_sequence(anchor.subject.as_ref());
+        Name::from_der(&subject).map_err(ParseError::der("trust anchor subject"))?;
+        let spki = wrap_sequence(anchor.subject_public_key_info.as_ref());
+        if parse_spki_value(&spki).1.is_empty() {
+            return Err(ParseError::invalid("trust anchor", "malformed SubjectPublicKeyInfo"));
+        }
+        let name_constraints = match &anchor.name_constraints {
+            Some(nc) => {
+                let bytes = nc.as_ref();
+                let parsed = NameConstraints::from_der(bytes)
+                    .or_else(|_| NameConstraints::from_der(&wrap_sequence(bytes)))
+                    .map_err(ParseError::der("trust anchor name constraints"))?;
+                Some(parsed)
+            }
+            None => None,
+        };
+        let community = self.community(community);
+        self.insert(Anchor { subject, spki, name_constraints, certificate: None, community });
+        Ok(())
+    }
+
+    fn insert(&mut self, anchor: Anchor) {
+        let duplicate = self
+            .anchors_by_subject(&anchor.subject)
+            .any(|a| a.spki == anchor.spki && a.community == anchor.community && a.certificate == anchor.certificate);
+        if duplicate {
+            return;
+        }
+        let index = self.anchors.len();
+        self.by_subject.entry(anchor.subject.clone()).or_default().push(index);
+        self.anchors.push(Arc::new(anchor));
+    }
+
+    /// Anchors whose subject is exactly `subject` (full Name TLV).
+    pub(crate) fn anchors_by_subject<'s>(&'s self, subject: &[u8]) -> impl Iterator<Item = &'s Arc<Anchor>> + 's {
+        let indices = self.by_subject.get(subject).map(Vec::as_slice).unwrap_or_default();
+        indices.iter().filter_map(|i| self.anchors.get(*i))
+    }
+
+    /// Every anchor.
+    pub fn anchors(&self) -> impl Iterator<Item = &Anchor> {
+        self.anchors.iter().map(|a| &**a)
+    }
+
+    /// Names of the communities, in the order they were first used.
+    pub fn communities(&self) -> impl Iterator<Item = &str> {
+        self.communities.iter().map(|c| &**c)
+    }
+
+    /// Number of anchors.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// Whether the store has no anchor.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+}
+
+/// Untrusted intermediate certificates offered for path building, parsed once and indexed by
+/// subject. Share one pool across validations.
+#[derive(Debug, Default, Clone)]
+pub struct CertificatePool {
+    certificates: Vec<Certificate>,
+    by_subject: HashMap<Vec<u8>, Vec<usize>>,
+}
+
+impl CertificatePool {
+    /// An empty pool.
+    pub fn new() -> Self {
+        CertificatePool::default()
+    }
+
+    /// A pool of every certificate in a bundle; returns it with the skipped entries.
+    pub fn from_bundle(bytes: &[u8]) -> Result<(Self, Vec<BundleEntryError>), ParseError> {
+        let parsed = parse_bundle(bytes)?;
+        let mut pool = CertificatePool::new();
+        for c in parsed.certificates {
+            pool.add(c);
+        }
+        Ok((pool, parsed.skipped))
+    }
+
+    /// Adds a certificate (duplicates are ignored).
+    pub fn add(&mut self, cert: Certificate) {
+        if self.by_subject(cert.subject_der()).any(|c| c == &cert) {
+            return;
+        }
+        let index = self.certificates.len();
+        self.by_subject.entry(cert.subject_der().to_vec()).or_default().push(index);
+        self.certificates.push(cert);
+    }
+
+    /// Certificates whose subject is exactly `subject`.
+    pub(crate) fn by_subject<'s>(&'s self, subject: &[u8]) -> impl Iterator<Item = &'s Certificate> + 's {
+        let indices = self.by_subject.get(subject).map(Vec::as_slice).unwrap_or_default();
+        indices.iter().filter_map(|i| self.certificates.get(*i))
+    }
+
+    /// Number of certificates.
+    pub fn len(&self) -> usize {
+        self.certificates.len()
+    }
+
+    /// Whether the pool is empty.
+    pub fn is_empty(&self) -> bool {
+        self.certificates.is_empty()
+    }
+}

@@ -1,0 +1,146 @@
+//! The entry point: a [`Verifier`] (trust store + policy, shared across threads) validates a
+//! [`ValidationInput`] (leaf, time, extra intermediates, expected name) into a
+//! [`VerifiedPath`] or a [`ValidationError`] that says which certificate broke which rule.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use rustls_pki_types::UnixTime;
+
+use crate::cert::Certificate;
+use crate::error::ValidationError;
+use crate::path;
+use crate::policy::Policy;
+use crate::trust::{Anchor, CertificatePool, TrustStore};
+
+/// A name the end-entity certificate must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpectedName {
+    /// A DNS host name, matched against dNSName SANs (wildcards per RFC 6125).
+    Dns(String),
+    /// An IP address, matched against iPAddress SANs.
+    Ip(IpAddr),
+    /// An email / Direct address, matched against rfc822Name SANs.
+    Email(String),
+    /// A URI, matched exactly against uniformResourceIdentifier SANs.
+    Uri(String),
+}
+
+impl core::fmt::Display for ExpectedName {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ExpectedName::Dns(n) => write!(f, "DNS:{n}"),
+            ExpectedName::Ip(ip) => write!(f, "IP:{ip}"),
+            ExpectedName::Email(e) => write!(f, "email:{e}"),
+            ExpectedName::Uri(u) => write!(f, "URI:{u}"),
+        }
+    }
+}
+
+/// What to validate: the end-entity certificate, the time, and per-request extras.
+#[derive(Debug, Clone)]
+pub struct ValidationInput<'a> {
+    pub(crate) leaf: &'a Certificate,
+    pub(crate) time: UnixTime,
+    pub(crate) intermediates: &'a [Certificate],
+    pub(crate) expected_names: Vec<ExpectedName>,
+    pub(crate) community: Option<&'a str>,
+}
+
+impl<'a> ValidationInput<'a> {
+    /// Validate `leaf` at `time`.
+    pub fn new(leaf: &'a Certificate, time: UnixTime) -> Self {
+        ValidationInput { leaf, time, intermediates: &[], expected_names: Vec::new(), community: None }
+    }
+
+    /// Untrusted certificates sent with this request (a TLS chain, a JWS `x5c`), used as
+    /// candidate intermediates after the verifier's own pool. Never anchors.
+    pub fn intermediates(mut self, certs: &'a [Certificate]) -> Self {
+        self.intermediates = certs;
+        self
+    }
+
+    /// A name the leaf must carry; call again to require several.
+    pub fn expect_name(mut self, name: ExpectedName) -> Self {
+        self.expected_names.push(name);
+        self
+    }
+
+    /// Only accept paths ending at an anchor of this community.
+    pub fn community(mut self, community: &'a str) -> Self {
+        self.community = Some(community);
+        self
+    }
+}
+
+/// A certification path that passed validation.
+#[derive(Debug, Clone)]
+pub struct VerifiedPath {
+    pub(crate) leaf: Certificate,
+    pub(crate) certificates: Vec<Certificate>,
+    pub(crate) anchor: Arc<Anchor>,
+}
+
+impl VerifiedPath {
+    /// The end-entity certificate.
+    pub fn leaf(&self) -> &Certificate {
+        &self.leaf
+    }
+
+    /// The certificates from the leaf up to (not including) the anchor.
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.certificates
+    }
+
+    /// The anchor the path ends at.
+    pub fn anchor(&self) -> &Anchor {
+        &self.anchor
+    }
+
+    /// The trust community of the anchor.
+    pub fn community(&self) -> &str {
+        self.anchor.community()
+    }
+}
+
+/// Validates certificates against a trust store under a policy. `Send + Sync`: build one and
+/// share it.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    store: Arc<TrustStore>,
+    pool: Arc<CertificatePool>,
+    policy: Policy,
+}
+
+impl Verifier {
+    /// A verifier trusting `store` under `policy`.
+    pub fn new(store: TrustStore, policy: Policy) -> Self {
+        Verifier { store: Arc::new(store), pool: Arc::new(CertificatePool::new()), policy }
+    }
+
+    /// Adds a pool of intermediates (parsed and indexed once) offered to every validation.
+    pub fn with_intermediates(mut self, pool: CertificatePool) -> Self {
+        self.pool = Arc::new(pool);
+        self
+    }
+
+    /// The trust store.
+    pub fn store(&self) -> &TrustStore {
+        &self.store
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The intermediate pool.
+    pub fn pool(&self) -> &CertificatePool {
+        &self.pool
+    }
+
+    /// Builds and validates a path for `input`.
+    pub fn verify(&self, input: &ValidationInput<'_>) -> Result<VerifiedPath, ValidationError> {
+        path::build(&self.store, &self.pool, &self.policy, input)
+    }
+}
