@@ -66,6 +66,8 @@ pub enum BudgetKind {
     BuildSteps,
     /// Name-constraint comparisons.
     NameConstraintComparisons,
+    /// Nodes and edges of the certificate policy graph (RFC 9618).
+    PolicyGraph,
 }
 
 impl core::fmt::Display for BudgetKind {
@@ -74,6 +76,7 @@ impl core::fmt::Display for BudgetKind {
             BudgetKind::Signatures => "signature checks",
             BudgetKind::BuildSteps => "path-building steps",
             BudgetKind::NameConstraintComparisons => "name-constraint comparisons",
+            BudgetKind::PolicyGraph => "policy graph size",
         })
     }
 }
@@ -89,13 +92,13 @@ pub enum Reason {
     #[error("issuer not found among the trust anchors and intermediates")]
     UnknownIssuer,
     /// The validation time is after `notAfter`.
-    #[error("certificate expired (notAfter {not_after} is before the validation time)")]
+    #[error("certificate expired (notAfter {} is before the validation time)", crate::time::format_secs(*not_after))]
     Expired {
         /// `notAfter`, seconds since the Unix epoch.
         not_after: u64,
     },
     /// The validation time is before `notBefore`.
-    #[error("certificate not yet valid (notBefore {not_before} is after the validation time)")]
+    #[error("certificate not yet valid (notBefore {} is after the validation time)", crate::time::format_secs(*not_before))]
     NotYetValid {
         /// `notBefore`, seconds since the Unix epoch.
         not_before: u64,
@@ -161,6 +164,25 @@ pub enum Reason {
     /// An embedder's policy hook rejected the certificate or path.
     #[error("rejected by policy hook: {0}")]
     Hook(String),
+    /// The certificate is revoked.
+    #[error("certificate revoked ({reason}) according to {via}")]
+    Revoked {
+        /// The CRL reason code name, or `unspecified`.
+        reason: &'static str,
+        /// Which revocation data said so (`CRL` or `OCSP`).
+        via: &'static str,
+    },
+    /// No usable revocation information, and the policy requires it (hard-fail).
+    #[error("revocation status unknown: no usable CRL or OCSP response was supplied")]
+    RevocationUnknown,
+    /// Revocation data supplied for this certificate is not trustworthy (bad signature, issuer
+    /// not allowed to sign CRLs, CRL number missing, unknown critical extension, ...).
+    #[error("revocation data rejected: {0}")]
+    RevocationDataInvalid(String),
+    /// Certificate policy processing (RFC 5280 §6.1.3–6.1.5) left no acceptable policy while
+    /// an explicit policy is required.
+    #[error("no acceptable certificate policy: {0}")]
+    CertificatePolicy(&'static str),
 }
 
 impl Reason {
@@ -200,6 +222,10 @@ impl Reason {
             Reason::MaxDepthExceeded(_) => "max_depth_exceeded",
             Reason::BudgetExceeded(_) => "budget_exceeded",
             Reason::Hook(_) => "policy_hook",
+            Reason::Revoked { .. } => "revoked",
+            Reason::RevocationUnknown => "revocation_unknown",
+            Reason::RevocationDataInvalid(_) => "revocation_data_invalid",
+            Reason::CertificatePolicy(_) => "certificate_policy",
         }
     }
 }
@@ -207,49 +233,99 @@ impl Reason {
 /// A rejected certificate path: the rule that failed and the certificate it failed on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.describe())]
-pub struct ValidationError {
+pub struct ValidationError(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
     reason: Reason,
     certificate_index: Option<usize>,
     subject: Option<String>,
+    needs: Vec<Need>,
+}
+
+/// What kind of data a caller could fetch so that a retry may succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NeedKind {
+    /// A CRL, from the certificate's CRL distribution points.
+    Crl,
+    /// An OCSP response, from the certificate's AIA OCSP responders.
+    Ocsp,
+    /// The certificate's issuer, from its AIA caIssuers locations.
+    Issuer,
+}
+
+impl NeedKind {
+    /// `"crl"`, `"ocsp"` or `"issuer"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NeedKind::Crl => "crl",
+            NeedKind::Ocsp => "ocsp",
+            NeedKind::Issuer => "issuer",
+        }
+    }
+}
+
+/// Data trustpath did not have: fetch it from `urls` and validate again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    /// Which certificate of the (candidate) path it concerns (0 = leaf).
+    pub certificate_index: usize,
+    /// What to fetch.
+    pub kind: NeedKind,
+    /// Where the certificate says it can be fetched (may be empty).
+    pub urls: Vec<String>,
 }
 
 impl ValidationError {
     pub(crate) fn new(reason: Reason, certificate_index: Option<usize>) -> Self {
-        ValidationError { reason, certificate_index, subject: None }
+        ValidationError(Box::new(Details { reason, certificate_index, subject: None, needs: Vec::new() }))
+    }
+
+    pub(crate) fn with_needs(mut self, needs: Vec<Need>) -> Self {
+        self.0.needs = needs;
+        self
+    }
+
+    /// Data that, once fetched and supplied, could let validation succeed: missing issuers
+    /// (AIA caIssuers) and missing revocation information (CRL distribution points, OCSP).
+    pub fn needs(&self) -> &[Need] {
+        &self.0.needs
     }
 
     pub(crate) fn with_subject(mut self, subject: String) -> Self {
-        self.subject = Some(subject);
+        self.0.subject = Some(subject);
         self
     }
 
     /// The rule that failed.
     pub fn reason(&self) -> &Reason {
-        &self.reason
+        &self.0.reason
     }
 
     /// A short stable identifier of the rule, as [`Reason::kind`].
     pub fn kind(&self) -> &'static str {
-        self.reason.kind()
+        self.0.reason.kind()
     }
 
     /// Which certificate failed: 0 is the end-entity certificate, 1 its issuer, and so on up
     /// the candidate path (the anchor, when it failed, has the highest index). `None` when the
     /// failure concerns the whole search (e.g. an exhausted budget).
     pub fn certificate_index(&self) -> Option<usize> {
-        self.certificate_index
+        self.0.certificate_index
     }
 
     /// Subject of the failing certificate (RFC 4514 string), when known.
     pub fn subject(&self) -> Option<&str> {
-        self.subject.as_deref()
+        self.0.subject.as_deref()
     }
 
     fn describe(&self) -> String {
-        match (self.certificate_index, &self.subject) {
-            (Some(i), Some(s)) => format!("certificate {i} ({s}): {}", self.reason),
-            (Some(i), None) => format!("certificate {i}: {}", self.reason),
-            _ => self.reason.to_string(),
+        let d = &self.0;
+        match (d.certificate_index, &d.subject) {
+            (Some(i), Some(s)) => format!("certificate {i} ({s}): {}", d.reason),
+            (Some(i), None) => format!("certificate {i}: {}", d.reason),
+            _ => d.reason.to_string(),
         }
     }
 }

@@ -39,12 +39,13 @@ mod der_walk;
 mod error;
 mod path;
 pub mod policy;
+pub mod revocation;
 pub mod time;
 pub mod trust;
 mod verifier;
 
 pub use cert::Certificate;
-pub use error::{BudgetKind, Error, ParseError, Reason, ValidationError};
+pub use error::{BudgetKind, Error, Need, NeedKind, ParseError, Reason, ValidationError};
 pub use policy::{Budget, Policy};
 pub use trust::{Anchor, CertificatePool, TrustStore};
 pub use verifier::{ExpectedName, ValidationInput, VerifiedPath, Verifier};

@@ -9,6 +9,9 @@ use x509_cert::ext::pkix::KeyUsages;
 
 use crate::cert::Certificate;
 use crate::crypto::AlgorithmPolicy;
+use crate::revocation::{RevocationMode, RevocationPolicy};
+
+pub use crate::path::policy_graph::{ANY_POLICY, PolicyInputs, PolicySets};
 use crate::trust::Anchor;
 
 /// id-kp-serverAuth.
@@ -22,7 +25,8 @@ pub const EKU_ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0"
 
 /// Limits on the work one validation may do. Exhausting one ends the search with
 /// [`crate::Reason::BudgetExceeded`]. Defaults follow rustls-webpki (100 signature checks,
-/// 200,000 path-building steps, 250,000 name-constraint comparisons).
+/// 200,000 path-building steps, 250,000 name-constraint comparisons); the policy graph gets
+/// 10,000 nodes and edges, far above what real policy sets need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
     /// Signature verifications.
@@ -31,11 +35,13 @@ pub struct Budget {
     pub build_steps: usize,
     /// (name, subtree) comparisons during name-constraint checks.
     pub name_constraint_comparisons: usize,
+    /// Nodes plus edges of the certificate policy graph (RFC 9618).
+    pub policy_graph: usize,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { signatures: 100, build_steps: 200_000, name_constraint_comparisons: 250_000 }
+        Budget { signatures: 100, build_steps: 200_000, name_constraint_comparisons: 250_000, policy_graph: 10_000 }
     }
 }
 
@@ -87,6 +93,10 @@ pub struct Policy {
     pub allow_ca_as_leaf: bool,
     /// Which certificate profile is enforced in addition to path validation.
     pub profile: Profile,
+    /// Revocation checking with the CRLs and OCSP responses given in the input.
+    pub revocation: RevocationPolicy,
+    /// Certificate policy processing inputs (RFC 5280 §6.1.1).
+    pub certificate_policies: PolicyInputs,
     /// Checks run on every certificate of a candidate path.
     pub certificate_hooks: Vec<Arc<dyn CertificateHook>>,
     /// Checks run on every complete candidate path.
@@ -95,7 +105,8 @@ pub struct Policy {
 
 impl Policy {
     /// Plain RFC 5280 path validation: no purpose required, EKU in CA certificates ignored,
-    /// the RFC 5280 certificate profile enforced.
+    /// the RFC 5280 certificate profile enforced, revocation soft-fail over the whole chain
+    /// (supplied CRLs and OCSP responses are used; missing ones are reported, not required).
     pub fn rfc5280() -> Self {
         Policy {
             algorithms: AlgorithmPolicy::default(),
@@ -110,6 +121,8 @@ impl Policy {
             leaf_key_usage: Vec::new(),
             allow_ca_as_leaf: true,
             profile: Profile::Rfc5280,
+            revocation: RevocationPolicy::chain(RevocationMode::SoftFail),
+            certificate_policies: PolicyInputs::default(),
             certificate_hooks: Vec::new(),
             path_hooks: Vec::new(),
         }
@@ -147,18 +160,26 @@ impl Policy {
     }
 
     /// UDAP client and server certificates (HL7 UDAP Security IG): the leaf signs JWTs, so it
-    /// needs digitalSignature when it has keyUsage; RSA ≥ 2048 and SHA-256 or better.
+    /// needs digitalSignature when it has keyUsage; RSA ≥ 2048 and SHA-256 or better;
+    /// revocation hard-fail over the whole chain below the anchor.
     pub fn udap() -> Self {
-        Policy { leaf_key_usage: vec![KeyUsages::DigitalSignature], allow_ca_as_leaf: false, ..Policy::rfc5280() }
+        Policy {
+            leaf_key_usage: vec![KeyUsages::DigitalSignature],
+            allow_ca_as_leaf: false,
+            revocation: RevocationPolicy::chain(RevocationMode::HardFail),
+            ..Policy::rfc5280()
+        }
     }
 
     /// Direct messaging certificates (Applicability Statement for Secure Health Transport):
     /// the leaf signs (digitalSignature) or encrypts (keyEncipherment) S/MIME, RSA ≥ 2048,
-    /// SHA-256 or better. The `direct` module narrows the key usage per purpose.
+    /// SHA-256 or better, revocation hard-fail over the whole chain below the anchor. The
+    /// `direct` module narrows the key usage per purpose.
     pub fn direct() -> Self {
         Policy {
             leaf_key_usage: vec![KeyUsages::DigitalSignature, KeyUsages::KeyEncipherment],
             allow_ca_as_leaf: false,
+            revocation: RevocationPolicy::chain(RevocationMode::HardFail),
             ..Policy::rfc5280()
         }
     }

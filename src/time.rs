@@ -66,7 +66,12 @@ pub fn parse_rfc3339(s: &str) -> Result<UnixTime, ParseError> {
 
 /// Formats a Unix time as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format_rfc3339(time: UnixTime) -> String {
-    match der::DateTime::from_unix_duration(core::time::Duration::from_secs(time.as_secs())) {
+    format_secs(time.as_secs())
+}
+
+/// Formats seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub(crate) fn format_secs(secs: u64) -> String {
+    match der::DateTime::from_unix_duration(core::time::Duration::from_secs(secs)) {
         Ok(dt) => format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
             dt.year(),
@@ -76,7 +81,7 @@ pub fn format_rfc3339(time: UnixTime) -> String {
             dt.minutes(),
             dt.seconds()
         ),
-        Err(_) => format!("@{}", time.as_secs()),
+        Err(_) => format!("@{secs}"),
     }
 }
 

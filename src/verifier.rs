@@ -8,9 +8,10 @@ use std::sync::Arc;
 use rustls_pki_types::UnixTime;
 
 use crate::cert::Certificate;
-use crate::error::ValidationError;
+use crate::error::{Need, ValidationError};
 use crate::path;
-use crate::policy::Policy;
+use crate::policy::{Policy, PolicySets};
+use crate::revocation::{RevocationData, RevocationStatus};
 use crate::trust::{Anchor, CertificatePool, TrustStore};
 
 /// A name the end-entity certificate must carry.
@@ -45,12 +46,20 @@ pub struct ValidationInput<'a> {
     pub(crate) intermediates: &'a [Certificate],
     pub(crate) expected_names: Vec<ExpectedName>,
     pub(crate) community: Option<&'a str>,
+    pub(crate) revocation: Option<&'a RevocationData>,
 }
 
 impl<'a> ValidationInput<'a> {
     /// Validate `leaf` at `time`.
     pub fn new(leaf: &'a Certificate, time: UnixTime) -> Self {
-        ValidationInput { leaf, time, intermediates: &[], expected_names: Vec::new(), community: None }
+        ValidationInput {
+            leaf,
+            time,
+            intermediates: &[],
+            expected_names: Vec::new(),
+            community: None,
+            revocation: None,
+        }
     }
 
     /// Untrusted certificates sent with this request (a TLS chain, a JWS `x5c`), used as
@@ -63,6 +72,12 @@ impl<'a> ValidationInput<'a> {
     /// A name the leaf must carry; call again to require several.
     pub fn expect_name(mut self, name: ExpectedName) -> Self {
         self.expected_names.push(name);
+        self
+    }
+
+    /// CRLs, OCSP responses and CRL/OCSP signer certificates to check revocation with.
+    pub fn revocation(mut self, data: &'a RevocationData) -> Self {
+        self.revocation = Some(data);
         self
     }
 
@@ -79,6 +94,9 @@ pub struct VerifiedPath {
     pub(crate) leaf: Certificate,
     pub(crate) certificates: Vec<Certificate>,
     pub(crate) anchor: Arc<Anchor>,
+    pub(crate) revocation: Vec<RevocationStatus>,
+    pub(crate) needs: Vec<Need>,
+    pub(crate) policies: PolicySets,
 }
 
 impl VerifiedPath {
@@ -100,6 +118,21 @@ impl VerifiedPath {
     /// The trust community of the anchor.
     pub fn community(&self) -> &str {
         self.anchor.community()
+    }
+
+    /// The revocation status of each checked certificate (empty when revocation is off).
+    pub fn revocation(&self) -> &[RevocationStatus] {
+        &self.revocation
+    }
+
+    /// The certificate policy sets the path is valid for (RFC 5280 §6.1.6).
+    pub fn policies(&self) -> &PolicySets {
+        &self.policies
+    }
+
+    /// Revocation data that was missing (soft-fail): fetch it to raise assurance.
+    pub fn needs(&self) -> &[Need] {
+        &self.needs
     }
 }
 

@@ -2,11 +2,13 @@
 //! `tests/limbo.rs`).
 //!
 //! Profile: SERVER cases use `Policy::tls_server()` (RFC 5280 plus the CA/B Forum profile),
-//! CLIENT cases `Policy::tls_client()`; the case's EKU, key usage, maximum depth and expected
-//! peer name are applied on top. Cases without a validation time use a fixed time (the
+//! CLIENT cases `Policy::tls_client()`, both with soft-fail revocation over the chain using the
+//! case's CRLs; the case's EKU, key usage, maximum depth and expected peer name are applied on
+//! top. Cases without a validation time use a fixed time (the
 //! suite's commit date) so results never depend on today's date.
 
 use serde_json::Value;
+use trustpath::revocation::{Crl, RevocationData};
 use trustpath::{Certificate, CertificatePool, ExpectedName, Policy, TrustStore, UnixTime, ValidationInput, Verifier};
 
 /// Validation time for cases that say "now": 2026-06-29T00:00:00Z, the suite's commit date.
@@ -16,9 +18,7 @@ pub const DEFAULT_TIME: u64 = 1_782_691_200;
 /// - `pedantic-rfc5280`: its one case wants a trust anchor certificate rejected for lacking
 ///   authorityKeyIdentifier; trustpath trusts anchors as configured (Direct bundles anchor at
 ///   intermediates), and cve::cve-2024-0567 expects exactly such an anchor to be accepted.
-/// - `has-crl`: revocation checking is not implemented yet (issue 4); skipping keeps the
-///   revoked-certificate cases from being reported as accepted.
-pub const UNSUPPORTED_FEATURES: &[&str] = &["pedantic-rfc5280", "has-crl"];
+pub const UNSUPPORTED_FEATURES: &[&str] = &["pedantic-rfc5280"];
 
 /// One case's outcome.
 pub struct Outcome {
@@ -134,6 +134,11 @@ fn validate(case: &Value) -> Result<String, String> {
             input = input.expect_name(name);
         }
     }
+    let mut revocation = RevocationData::new();
+    for pem in case["crls"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        revocation.add_crl(Crl::from_pem_or_der(pem.as_bytes()).map_err(|e| format!("CRL: {e}"))?);
+    }
+    input = input.revocation(&revocation);
     let verifier = Verifier::new(store, policy).with_intermediates(pool);
     match verifier.verify(&input) {
         Ok(path) => Ok(format!(

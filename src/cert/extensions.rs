@@ -64,43 +64,55 @@ fn set_once<T>(slot: &mut Option<Ext<T>>, value: T, critical: bool) -> Result<()
     Ok(())
 }
 
+/// Walks a DER `Extensions` SEQUENCE (its full TLV), calling `f(oid, critical, extnValue)` for
+/// each extension. Rejects an empty list, duplicates, non-DER booleans and more than
+/// [`MAX_EXTENSIONS`] entries. Shared by certificates, CRLs, CRL entries and OCSP.
+pub(crate) fn walk_extensions<'a>(
+    what: &'static str,
+    seq: &'a [u8],
+    mut f: impl FnMut(ObjectIdentifier, bool, &'a [u8]) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
+    let e = ParseError::der(what);
+    let mut r = SliceReader::new(seq).map_err(e)?;
+    let list = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
+    der::Reader::finish(r).map_err(e)?;
+    if list.value.is_empty() {
+        return Err(ParseError::invalid(what, "extensions must not be empty when present"));
+    }
+    let mut seen: Vec<ObjectIdentifier> = Vec::new();
+    let mut r = SliceReader::new(list.value).map_err(e)?;
+    while !der::Reader::is_finished(&r) {
+        if seen.len() >= MAX_EXTENSIONS {
+            return Err(ParseError::invalid(what, "too many extensions"));
+        }
+        let ext = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
+        let mut er = SliceReader::new(ext.value).map_err(e)?;
+        let oid: ObjectIdentifier = der::Reader::decode(&mut er).map_err(e)?;
+        let critical = match read_optional(&mut er, Tag::Boolean).map_err(e)? {
+            Some(tlv) => match tlv.value {
+                [0xff] => true,
+                // DER forbids encoding the DEFAULT value FALSE, and booleans other than 00/FF.
+                _ => return Err(ParseError::invalid(what, "critical flag not DER-encoded")),
+            },
+            None => false,
+        };
+        let value = read_tagged(&mut er, Tag::OctetString).map_err(e)?;
+        der::Reader::finish(er).map_err(e)?;
+        if seen.contains(&oid) {
+            return Err(ParseError::invalid(what, "extension appears more than once"));
+        }
+        seen.push(oid);
+        f(oid, critical, value.value)?;
+    }
+    Ok(())
+}
+
 impl Extensions {
     /// Decodes the `extensions [3] EXPLICIT Extensions` value (a SEQUENCE OF Extension).
     /// `base` is the whole certificate, for spans.
     pub(crate) fn parse(base: &[u8], seq_of: &[u8]) -> Result<Extensions, ParseError> {
-        let what = "extensions";
         let mut out = Extensions::default();
-        let mut seen: Vec<ObjectIdentifier> = Vec::new();
-        let mut r = SliceReader::new(seq_of).map_err(ParseError::der(what))?;
-        let list = read_tagged(&mut r, Tag::Sequence).map_err(ParseError::der(what))?;
-        der::Reader::finish(r).map_err(ParseError::der(what))?;
-        if list.value.is_empty() {
-            return Err(ParseError::invalid(what, "extensions must not be empty when present"));
-        }
-        let mut r = SliceReader::new(list.value).map_err(ParseError::der(what))?;
-        while !der::Reader::is_finished(&r) {
-            if seen.len() >= MAX_EXTENSIONS {
-                return Err(ParseError::invalid(what, "too many extensions"));
-            }
-            let ext = read_tagged(&mut r, Tag::Sequence).map_err(ParseError::der(what))?;
-            let mut er = SliceReader::new(ext.value).map_err(ParseError::der(what))?;
-            let oid: ObjectIdentifier = der::Reader::decode(&mut er).map_err(ParseError::der(what))?;
-            let critical = match read_optional(&mut er, Tag::Boolean).map_err(ParseError::der(what))? {
-                Some(tlv) => match tlv.value {
-                    [0xff] => true,
-                    // DER forbids encoding the DEFAULT value FALSE, and booleans other than 00/FF.
-                    _ => return Err(ParseError::invalid(what, "critical flag not DER-encoded")),
-                },
-                None => false,
-            };
-            let value = read_tagged(&mut er, Tag::OctetString).map_err(ParseError::der(what))?;
-            der::Reader::finish(er).map_err(ParseError::der(what))?;
-            if seen.contains(&oid) {
-                return Err(ParseError::invalid(what, "extension appears more than once"));
-            }
-            seen.push(oid);
-            out.add(base, oid, critical, value.value)?;
-        }
+        walk_extensions("extensions", seq_of, |oid, critical, value| out.add(base, oid, critical, value))?;
         Ok(out)
     }
 

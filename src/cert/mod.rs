@@ -20,6 +20,7 @@ use x509_cert::name::Name;
 use crate::der_walk::{Span, bit_string_bytes, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 
+pub(crate) use bundle::pem_blocks;
 pub use bundle::{BundleEntryError, ParsedBundle, parse_bundle};
 pub use extensions::Ext;
 pub(crate) use extensions::Extensions;
@@ -132,9 +133,15 @@ impl Certificate {
         self.bytes(self.0.serial)
     }
 
-    /// Serial number as colon-free lowercase hex.
+    /// Serial number as lowercase hex without separators, as `openssl` prints it: the
+    /// INTEGER's sign-padding zero byte is dropped (`00 91 2b` gives `912b`).
     pub fn serial_hex(&self) -> String {
-        hex_string(self.serial())
+        let serial = self.serial();
+        let unpadded = match serial {
+            [0, next, ..] if next & 0x80 != 0 => serial.get(1..).unwrap_or_default(),
+            _ => serial,
+        };
+        hex_string(unpadded)
     }
 
     /// The issuer Name, DER (full TLV).

@@ -17,6 +17,7 @@ mod critical_extensions;
 mod extended_key_usage;
 mod key_usage;
 pub(crate) mod name_constraints;
+pub(crate) mod policy_graph;
 mod profile;
 pub(crate) mod server_name;
 mod validate;
@@ -25,12 +26,13 @@ mod validity;
 use std::sync::Arc;
 
 use crate::cert::Certificate;
-use crate::error::{Reason, ValidationError};
+use crate::error::{Need, NeedKind, Reason, ValidationError};
 use crate::policy::Policy;
 use crate::trust::{Anchor, CertificatePool, TrustStore};
 use crate::verifier::{ValidationInput, VerifiedPath};
 
 pub(crate) use budget::BudgetCounter;
+pub(crate) use validity::check as check_validity;
 
 /// Builds and validates a path for `input`.
 pub(crate) fn build(
@@ -39,6 +41,12 @@ pub(crate) fn build(
     policy: &Policy,
     input: &ValidationInput<'_>,
 ) -> Result<VerifiedPath, ValidationError> {
+    // The leaf's own path-independent checks come first: no path can mend them.
+    validity::check(input.leaf, input.time)
+        .and_then(|()| {
+            policy.algorithms.check_public_key(input.leaf.public_key_algorithm_id(), input.leaf.public_key())
+        })
+        .map_err(|r| ValidationError::new(r, Some(0)).with_subject(input.leaf.subject_string()))?;
     let mut search = Search { store, pool, policy, input, budget: BudgetCounter::new(policy.budget), best: None };
     let mut chain = vec![input.leaf.clone()];
     match search.extend(&mut chain) {
@@ -102,11 +110,14 @@ impl Search<'_> {
                 continue;
             }
             match validate::validate(chain, anchor, self.policy, self.input, &mut self.budget) {
-                Ok(()) => {
+                Ok(outcome) => {
                     return Ok(Some(VerifiedPath {
                         leaf: self.input.leaf.clone(),
                         certificates: chain.clone(),
                         anchor: anchor.clone(),
+                        revocation: outcome.revocation.statuses,
+                        needs: outcome.revocation.needs,
+                        policies: outcome.policies,
                     }));
                 }
                 Err(e) if matches!(e.reason(), Reason::BudgetExceeded(_)) => return Err(e),
@@ -152,7 +163,13 @@ impl Search<'_> {
                 return Ok(found);
             }
         }
-        self.record_at(Reason::UnknownIssuer, child_index, &child);
+        let needs =
+            vec![Need { certificate_index: child_index, kind: NeedKind::Issuer, urls: child.aia_urls(AD_CA_ISSUERS) }];
+        self.record(
+            ValidationError::new(Reason::UnknownIssuer, Some(child_index))
+                .with_subject(child.subject_string())
+                .with_needs(needs),
+        );
         Ok(None)
     }
 
@@ -166,6 +183,9 @@ impl Search<'_> {
         )
     }
 }
+
+/// id-ad-caIssuers (RFC 5280 §4.2.2.1).
+const AD_CA_ISSUERS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
 
 /// Hard cap on certificates in a path, self-issued ones included.
 const MAX_PATH_CERTIFICATES: usize = 32;

@@ -9,11 +9,13 @@
 use crate::cert::Certificate;
 use crate::error::{Reason, ValidationError};
 use crate::policy::{Policy, Position};
+use crate::revocation;
 use crate::trust::Anchor;
 use crate::verifier::ValidationInput;
 
 use super::basic_constraints::{self, PathLength};
 use super::name_constraints::{self, Holder};
+use super::policy_graph::{PolicySets, PolicyState};
 use super::{BudgetCounter, critical_extensions, extended_key_usage, key_usage, profile, server_name, validity};
 
 /// Validates `chain` (leaf first) ending at `anchor`.
@@ -23,7 +25,7 @@ pub(crate) fn validate(
     policy: &Policy,
     input: &ValidationInput<'_>,
     budget: &mut BudgetCounter,
-) -> Result<(), ValidationError> {
+) -> Result<Outcome, ValidationError> {
     let anchor_index = chain.len();
 
     let mut path_length = PathLength::unlimited();
@@ -43,8 +45,11 @@ pub(crate) fn validate(
         path_length.apply_constraint(cert);
     }
 
+    let n = chain.len();
+    let mut policies = PolicyState::new(&policy.certificate_policies, n, policy.budget.policy_graph);
     for (index, cert) in chain.iter().enumerate().rev() {
         let err = located(index, Some(cert), anchor);
+        policies.process(cert, n - index, n).map_err(&err)?;
         let position = if index == 0 { Position::Leaf } else { Position::Intermediate };
         if index == 0 || !cert.is_self_issued() {
             name_constraints::check(cert, &holders, budget).map_err(&err)?;
@@ -64,7 +69,15 @@ pub(crate) fn validate(
     for hook in &policy.path_hooks {
         hook.check_path(chain, anchor).map_err(|m| ValidationError::new(Reason::Hook(m), None))?;
     }
-    Ok(())
+    let policies = policies.finish().map_err(|r| ValidationError::new(r, None))?;
+    let revocation = revocation::check_path(chain, anchor, policy, input.revocation, input.time, budget)?;
+    Ok(Outcome { revocation, policies })
+}
+
+/// What a valid path carries besides its certificates.
+pub(crate) struct Outcome {
+    pub(crate) revocation: revocation::Checked,
+    pub(crate) policies: PolicySets,
 }
 
 /// Turns a reason into an error naming the certificate (or, for `None`, the anchor).

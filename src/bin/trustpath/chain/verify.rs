@@ -1,0 +1,322 @@
+//! `trustpath chain verify`: build and validate a path from a certificate to a trust anchor.
+
+use core::fmt::Write;
+
+use const_oid::ObjectIdentifier;
+use trustpath::time::format_rfc3339;
+use trustpath::trust::DEFAULT_COMMUNITY;
+use trustpath::{
+    Certificate, CertificatePool, ExpectedName, Policy, TrustStore, UnixTime, ValidationError, ValidationInput,
+    VerifiedPath, Verifier,
+};
+
+use crate::args::{Arg, Args};
+use crate::input::{parse_eku, parse_server_name, parse_time, read_bundle, read_leaf};
+use crate::json::Json;
+use crate::render::{anchor_json, certificate_json, certificate_text, error_json, hint};
+use crate::{CliError, Outcome, is_help, print};
+
+const HELP: &str = "\
+Validate a certificate chain to a trust anchor (RFC 5280 path validation).
+
+Usage: trustpath chain verify [OPTIONS] LEAF
+
+LEAF is a file whose first certificate is validated; any further certificates in it are
+offered as untrusted intermediates. Every FILE may be PEM (one or more certificates), DER
+(one or concatenated certificates) or PKCS#7 (.p7b, DER or PEM); '-' reads standard input.
+Unreadable entries of a bundle are skipped with a warning on stderr.
+
+Trust:
+  --anchors FILE          Trust the certificates in FILE (community 'default'); repeatable
+  --community NAME=FILE   Trust the certificates in FILE as community NAME; repeatable
+  --intermediates FILE    Offer the certificates in FILE as untrusted intermediates;
+                          repeatable
+
+Policy:
+  --time RFC3339          Validation time, e.g. 2023-07-10T00:00:00Z [default: now]
+  --profile NAME          rfc5280, tls-server, tls-client, udap or direct [default: rfc5280]
+  --server-name NAME      DNS name or IP address the leaf must be valid for
+  --eku OID               Extended key usage the leaf must allow, replacing the profile's;
+                          repeatable, each one is required (names serverAuth, clientAuth,
+                          emailProtection, anyExtendedKeyUsage are accepted too)
+  --max-depth N           Most intermediate certificates in the path [default: 8]
+
+Output:
+  --json                  Print one JSON object instead of a report
+  -h, --help              Print this help
+
+Exit status: 0 valid, 1 rejected, 2 bad usage or unreadable input.
+
+JSON output:
+  {\"valid\": bool,
+   \"path\": [{\"subject\", \"issuer\", \"serial\", \"sha256\"}, ...],
+   \"anchor\": {\"subject\", \"community\", \"sha256\"} | null,
+   \"community\": string | null,
+   \"error\": {\"kind\", \"message\", \"certificate_index\"} | null}
+  path is leaf first: the verified path without the anchor, or only the leaf when rejected.
+  certificate_index counts from the leaf (0); it is null when the failure concerns the whole
+  search. serial is the hex of the DER INTEGER's content octets; sha256 is of the DER; the
+  anchor's sha256 is null when the anchor has no certificate.
+";
+
+/// The parsed command line.
+#[derive(Debug)]
+struct Options {
+    anchors: Vec<String>,
+    communities: Vec<(String, String)>,
+    intermediates: Vec<String>,
+    time: Option<UnixTime>,
+    /// The profile's name, as given.
+    profile: String,
+    /// The profile's policy, with `--max-depth` applied (`--eku` is applied per validation).
+    policy: Policy,
+    server_name: Option<ExpectedName>,
+    ekus: Vec<ObjectIdentifier>,
+    max_depth: Option<usize>,
+    json: bool,
+    leaf: String,
+}
+
+/// Stores a single-use option's value; a second use is an error.
+fn once<T>(args: &Args, slot: &mut Option<T>, name: &str, value: T) -> Result<(), CliError> {
+    if slot.is_some() {
+        return Err(args.error(format!("option --{name} given more than once")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Parses the command line; `None` when help was asked for.
+fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
+    let (mut anchors, mut communities, mut intermediates, mut ekus) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut time, mut profile, mut server_name, mut max_depth, mut leaf) = (None, None, None, None, None);
+    let mut json = false;
+    while let Some(arg) = args.next()? {
+        let name = match arg {
+            _ if is_help(&arg) => return Ok(None),
+            Arg::Positional(path) => {
+                once(args, &mut leaf, "LEAF", path).map_err(|_| args.error("only one LEAF file may be given"))?;
+                continue;
+            }
+            Arg::Long(name) => name,
+            Arg::Short(_) => return Err(args.unexpected(&arg)),
+        };
+        match name.as_str() {
+            "anchors" => anchors.push(args.value(&name)?),
+            "community" => {
+                let value = args.value(&name)?;
+                match value.split_once('=') {
+                    Some((community, file)) if !community.is_empty() && !file.is_empty() => {
+                        communities.push((community.to_string(), file.to_string()));
+                    }
+                    _ => return Err(args.error(format!("--community expects NAME=FILE, not '{value}'"))),
+                }
+            }
+            "intermediates" => intermediates.push(args.value(&name)?),
+            "time" => {
+                let value = parse_time(&args.value(&name)?).map_err(|e| args.error(e))?;
+                once(args, &mut time, &name, value)?;
+            }
+            "profile" => {
+                let value = args.value(&name)?;
+                let policy = Policy::by_name(&value).ok_or_else(|| {
+                    args.error(format!(
+                        "unknown profile '{value}' (expected rfc5280, tls-server, tls-client, udap or direct)"
+                    ))
+                })?;
+                once(args, &mut profile, &name, (value, policy))?;
+            }
+            "server-name" => {
+                let value = parse_server_name(&args.value(&name)?).map_err(|e| args.error(e))?;
+                once(args, &mut server_name, &name, value)?;
+            }
+            "eku" => ekus.push(parse_eku(&args.value(&name)?).map_err(|e| args.error(e))?),
+            "max-depth" => {
+                let value = args.value(&name)?;
+                let n = value
+                    .parse::<usize>()
+                    .map_err(|_| args.error(format!("--max-depth expects a non-negative integer, not '{value}'")))?;
+                once(args, &mut max_depth, &name, n)?;
+            }
+            "json" => json = true,
+            _ => return Err(args.unexpected(&Arg::Long(name))),
+        }
+    }
+    let leaf = leaf.ok_or_else(|| args.error("missing LEAF (the certificate file to validate)"))?;
+    if anchors.is_empty() && communities.is_empty() {
+        return Err(args.error("no trust anchors: give --anchors FILE or --community NAME=FILE"));
+    }
+    let (profile, mut policy) = profile.unwrap_or_else(|| ("rfc5280".to_string(), Policy::rfc5280()));
+    if let Some(n) = max_depth {
+        policy.max_intermediates = n;
+    }
+    Ok(Some(Options {
+        anchors,
+        communities,
+        intermediates,
+        time,
+        profile,
+        policy,
+        server_name,
+        ekus,
+        max_depth,
+        json,
+        leaf,
+    }))
+}
+
+/// Runs `trustpath chain verify` with the arguments after `verify`.
+pub fn run(mut args: Args) -> Result<Outcome, CliError> {
+    let Some(options) = parse(&mut args)? else { return print(HELP).map(|()| Outcome::Success) };
+
+    let mut store = TrustStore::new();
+    let community_files = options.communities.iter().map(|(c, f)| (c.as_str(), f.as_str()));
+    for (community, file) in options.anchors.iter().map(|f| (DEFAULT_COMMUNITY, f.as_str())).chain(community_files) {
+        for cert in read_bundle(file)? {
+            store.add_certificate(community, cert);
+        }
+    }
+    let mut pool = CertificatePool::new();
+    for file in &options.intermediates {
+        for cert in read_bundle(file)? {
+            pool.add(cert);
+        }
+    }
+    let (leaf, extra) = read_leaf(&options.leaf)?;
+
+    let time = options.time.unwrap_or_else(UnixTime::now);
+    let result = validate(&options, &store, &pool, &leaf, &extra, time);
+
+    let report = if options.json { json_report(&leaf, &result) } else { text_report(&options, &leaf, &result, time) };
+    print(&report)?;
+    Ok(match result {
+        Verdict::Valid(_) => Outcome::Success,
+        Verdict::Rejected(_) => Outcome::Rejected,
+    })
+}
+
+/// The result of a validation.
+#[derive(Debug)]
+enum Verdict {
+    /// A path to an anchor passed every check.
+    Valid(VerifiedPath),
+    /// No path did; the error says which certificate broke which rule.
+    Rejected(ValidationError),
+}
+
+/// Validates once per required extended key usage (the policy holds one), so every `--eku`
+/// must pass; the path of the first validation is returned.
+fn validate(
+    options: &Options,
+    store: &TrustStore,
+    pool: &CertificatePool,
+    leaf: &Certificate,
+    extra: &[Certificate],
+    time: UnixTime,
+) -> Verdict {
+    let mut input = ValidationInput::new(leaf, time).intermediates(extra);
+    if let Some(name) = &options.server_name {
+        input = input.expect_name(name.clone());
+    }
+    let verifier = |eku: Option<ObjectIdentifier>| {
+        let mut policy = options.policy.clone();
+        policy.eku.required = eku;
+        Verifier::new(store.clone(), policy).with_intermediates(pool.clone())
+    };
+    let mut ekus = options.ekus.iter().copied().map(Some);
+    let path = match verifier(ekus.next().unwrap_or(options.policy.eku.required)).verify(&input) {
+        Ok(path) => path,
+        Err(error) => return Verdict::Rejected(error),
+    };
+    for eku in ekus {
+        if let Err(error) = verifier(eku).verify(&input) {
+            return Verdict::Rejected(error);
+        }
+    }
+    Verdict::Valid(path)
+}
+
+/// The verified path's certificates, leaf first (the leaf alone when rejected).
+fn path_certificates<'a>(leaf: &'a Certificate, result: &'a Verdict) -> Vec<&'a Certificate> {
+    match result {
+        Verdict::Valid(path) => {
+            let mut certs: Vec<&Certificate> = path.certificates().iter().collect();
+            if certs.first() != Some(&leaf) {
+                certs.insert(0, leaf);
+            }
+            certs
+        }
+        Verdict::Rejected(_) => vec![leaf],
+    }
+}
+
+fn json_report(leaf: &Certificate, result: &Verdict) -> String {
+    let path = Json::Array(path_certificates(leaf, result).into_iter().map(certificate_json).collect());
+    let (anchor, community, error) = match result {
+        Verdict::Valid(p) => (anchor_json(p.anchor()), Json::str(p.community()), Json::Null),
+        Verdict::Rejected(e) => (Json::Null, Json::Null, error_json(e)),
+    };
+    let report = Json::Object(vec![
+        ("valid", Json::Bool(matches!(result, Verdict::Valid(_)))),
+        ("path", path),
+        ("anchor", anchor),
+        ("community", community),
+        ("error", error),
+    ]);
+    format!("{report}\n")
+}
+
+/// What was checked: time, profile and the options that narrow it.
+fn context(options: &Options, time: UnixTime) -> String {
+    let mut s = format!("at {}, profile {}", format_rfc3339(time), options.profile);
+    if let Some(name) = &options.server_name {
+        let _ = write!(s, ", server name {name}");
+    }
+    if !options.ekus.is_empty() {
+        let ekus: Vec<String> = options.ekus.iter().map(ToString::to_string).collect();
+        let _ = write!(s, ", EKU {}", ekus.join(" and "));
+    }
+    if let Some(n) = options.max_depth {
+        let _ = write!(s, ", at most {n} intermediates");
+    }
+    s
+}
+
+fn text_report(options: &Options, leaf: &Certificate, result: &Verdict, time: UnixTime) -> String {
+    let mut out = String::new();
+    let certs = path_certificates(leaf, result);
+    match result {
+        Verdict::Valid(path) => {
+            let anchor = path.anchor();
+            let _ = writeln!(out, "VALID: {} is trusted via community '{}'", leaf.subject_string(), path.community());
+            let _ = writeln!(out, "Checked {}.", context(options, time));
+            let _ = writeln!(out, "Path (leaf first):");
+            for (i, cert) in certs.iter().enumerate() {
+                certificate_text(&mut out, &format!("[{i}]"), cert);
+            }
+            let _ = writeln!(out, "Trust anchor (community '{}'):", anchor.community());
+            match anchor.certificate() {
+                Some(cert) => certificate_text(&mut out, &format!("[{}]", certs.len()), cert),
+                None => {
+                    let _ = writeln!(out, "  {} (a bare key, without certificate)", anchor.subject_string());
+                }
+            }
+        }
+        Verdict::Rejected(error) => {
+            let _ = writeln!(out, "REJECTED: {}", error.reason());
+            let which = match (error.certificate_index(), error.subject()) {
+                (Some(0), _) => format!("[0] {} (the leaf)", leaf.subject_string()),
+                (Some(i), Some(subject)) => format!("[{i}] {subject} ({i} above the leaf)"),
+                (Some(i), None) => format!("[{i}] ({i} above the leaf)"),
+                (None, _) => "none in particular: the path search as a whole failed".to_string(),
+            };
+            let _ = writeln!(out, "  certificate: {which}");
+            let _ = writeln!(out, "  rule:        {}", error.kind());
+            let _ = writeln!(out, "  hint:        {}", hint(error, leaf, &options.profile));
+            let _ = writeln!(out, "Checked {}.", context(options, time));
+            let _ = writeln!(out, "Leaf:");
+            certificate_text(&mut out, "[0]", leaf);
+        }
+    }
+    out
+}

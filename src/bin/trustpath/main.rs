@@ -1,0 +1,130 @@
+//! `trustpath`: X.509 certificate trust from the command line.
+//!
+//! Each subcommand lives in its own module and returns an [`Outcome`] (exit status 0 or 1) or a
+//! [`CliError`] (exit status 2, message on stderr). Reading files and the clock happens here,
+//! never in the library.
+
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+mod args;
+mod chain;
+mod input;
+mod json;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use args::{Arg, Args};
+
+/// Top-level help.
+const HELP: &str = "\
+trustpath: X.509 certificate trust (RFC 5280 path validation, UDAP, Direct)
+
+Usage: trustpath COMMAND [OPTIONS]
+
+Commands:
+  chain verify    Validate a certificate chain to a trust anchor
+
+Options:
+  -h, --help      Print help (also: trustpath COMMAND --help)
+  -V, --version   Print the version
+
+Exit status: 0 valid, 1 rejected, 2 bad usage or unreadable input.
+";
+
+/// How a command that ran to completion ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Success, or the input was found valid (exit status 0).
+    Success,
+    /// The input was checked and rejected (exit status 1).
+    Rejected,
+}
+
+/// Why a command could not run (exit status 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CliError {
+    /// The command line is wrong.
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// The command whose `--help` explains the usage.
+        command: &'static str,
+    },
+    /// An input could not be read or decoded.
+    Input(String),
+}
+
+impl core::fmt::Display for CliError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            CliError::Usage { message, command } => write!(f, "{message}\nRun '{command} --help' for usage."),
+            CliError::Input(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Writes `text` to standard output.
+pub fn print(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Input(format!("cannot write to standard output: {e}")))
+}
+
+/// Writes a warning to standard error.
+pub fn warn(message: &str) {
+    eprintln!("trustpath: warning: {message}");
+}
+
+fn run(args: Vec<String>) -> Result<Outcome, CliError> {
+    let mut args = Args::new(args, "trustpath");
+    let arg = match args.next()? {
+        Some(arg) => arg,
+        None => return Err(args.error("missing command")),
+    };
+    match &arg {
+        _ if is_help(&arg) => print(HELP).map(|()| Outcome::Success),
+        Arg::Short('V') => print_version(),
+        Arg::Long(name) if name == "version" => print_version(),
+        Arg::Positional(command) if command == "chain" => chain::run(args.subcommand("trustpath chain")),
+        Arg::Positional(command) => Err(args.error(format!("unknown command '{command}'"))),
+        _ => Err(args.unexpected(&arg)),
+    }
+}
+
+/// `-h`, `--help` or `help`.
+pub fn is_help(arg: &Arg) -> bool {
+    match arg {
+        Arg::Short(c) => *c == 'h',
+        Arg::Long(name) => name == "help",
+        Arg::Positional(word) => word == "help",
+    }
+}
+
+fn print_version() -> Result<Outcome, CliError> {
+    print(&format!("trustpath {}\n", env!("CARGO_PKG_VERSION"))).map(|()| Outcome::Success)
+}
+
+fn main() -> ExitCode {
+    let mut args = Vec::new();
+    for arg in std::env::args_os().skip(1) {
+        match arg.into_string() {
+            Ok(arg) => args.push(arg),
+            Err(arg) => {
+                eprintln!("trustpath: argument {} is not valid UTF-8", arg.to_string_lossy());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match run(args) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Rejected) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("trustpath: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Describing certificates, anchors and validation errors, for people and as JSON. Shared by
+//! the subcommands so that every command reports a certificate the same way.
+
+use core::fmt::Write;
+
+use trustpath::time::format_rfc3339;
+use trustpath::{Anchor, Certificate, NeedKind, Reason, ValidationError};
+
+use crate::json::Json;
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// `{"subject", "issuer", "serial", "sha256"}`: RFC 4514 names, the serial as the hex of the
+/// DER INTEGER's content octets, and the SHA-256 of the certificate DER.
+pub fn certificate_json(cert: &Certificate) -> Json {
+    Json::Object(vec![
+        ("subject", Json::str(cert.subject_string())),
+        ("issuer", Json::str(cert.issuer_string())),
+        ("serial", Json::str(cert.serial_hex())),
+        ("sha256", Json::str(hex(&cert.sha256()))),
+    ])
+}
+
+/// `{"subject", "community", "sha256"}`; `sha256` is `null` for an anchor without a certificate.
+pub fn anchor_json(anchor: &Anchor) -> Json {
+    Json::Object(vec![
+        ("subject", Json::str(anchor.subject_string())),
+        ("community", Json::str(anchor.community())),
+        ("sha256", Json::opt_str(anchor.certificate().map(|c| hex(&c.sha256())))),
+    ])
+}
+
+/// `{"kind", "message", "certificate_index"}`; the index is `null` when the failure concerns the
+/// whole search.
+pub fn error_json(error: &ValidationError) -> Json {
+    Json::Object(vec![
+        ("kind", Json::str(error.kind())),
+        ("message", Json::str(error.to_string())),
+        ("certificate_index", error.certificate_index().map_or(Json::Null, Json::from)),
+    ])
+}
+
+/// A certificate as an indented block headed `label` (e.g. `[0]`).
+pub fn certificate_text(out: &mut String, label: &str, cert: &Certificate) {
+    let _ = writeln!(out, "  {label} {}", cert.subject_string());
+    let pad = " ".repeat(label.len() + 3);
+    let _ = writeln!(out, "{pad}issuer:   {}", cert.issuer_string());
+    let _ = writeln!(out, "{pad}serial:   {}", cert.serial_hex());
+    let _ =
+        writeln!(out, "{pad}validity: {} to {}", format_rfc3339(cert.not_before()), format_rfc3339(cert.not_after()));
+    let _ = writeln!(out, "{pad}sha256:   {}", hex(&cert.sha256()));
+}
+
+/// The names a certificate can be matched against (`DNS:...`, `IP:...`).
+fn dns_and_ip_names(cert: &Certificate) -> Vec<String> {
+    let dns = cert.san_dns_names().map(|n| format!("DNS:{n}"));
+    dns.chain(cert.san_ips().map(|ip| format!("IP:{ip}"))).collect()
+}
+
+/// What the person running the command can do about `error`. `leaf` is the validated
+/// certificate; `profile` the profile name in force.
+pub fn hint(error: &ValidationError, leaf: &Certificate, profile: &str) -> String {
+    match error.reason() {
+        Reason::UnknownIssuer => format!(
+            "no issuer of this certificate was found: supply the intermediate that issued it with --intermediates, \
+             or check that the anchors (--anchors, --community) hold the root it chains to{}",
+            where_to_fetch(error, &[NeedKind::Issuer], "; the certificate says its issuer is at")
+        ),
+        Reason::Expired { not_after } => format!(
+            "it expired at {}: renew the certificate, or pass --time to validate at another moment",
+            format_rfc3339(secs(*not_after))
+        ),
+        Reason::NotYetValid { not_before } => format!(
+            "it is valid only from {}: check the clock or --time, or wait until then",
+            format_rfc3339(secs(*not_before))
+        ),
+        Reason::BadSignature => "the signature does not verify with the issuer's key: the issuer supplied is not the \
+                                 one that signed it (check --intermediates and the anchors), or the certificate was \
+                                 altered"
+            .into(),
+        Reason::UnsupportedSignatureAlgorithm(_) | Reason::UnsupportedPublicKey(_) | Reason::WeakRsaKey { .. } => {
+            "reissue the certificate with an allowed key and algorithm (RSA of 2048 bits or more, ECDSA P-256 or \
+             P-384, or Ed25519; SHA-256 or better)"
+                .into()
+        }
+        Reason::Malformed(_) | Reason::SignatureAlgorithmMismatch => {
+            "the certificate is malformed: it must be reissued".into()
+        }
+        Reason::NotCa => "a certificate used as an issuer is not a CA certificate: check that --intermediates and \
+                          the anchors hold the right CA certificates"
+            .into(),
+        Reason::PathLenExceeded => {
+            "an issuer's pathLenConstraint allows fewer CA certificates below it: use a shorter chain".into()
+        }
+        Reason::MissingKeyCertSign => {
+            "an issuer's keyUsage does not allow signing certificates, so it cannot act as a CA here".into()
+        }
+        Reason::KeyUsageNotAllowed(_) => format!(
+            "the leaf's keyUsage does not allow what the {profile} profile needs: use a certificate issued for \
+             this purpose, or choose another --profile"
+        ),
+        Reason::ExtendedKeyUsageNotAllowed(oid) => format!(
+            "the certificate (or a CA above it) does not allow the purpose {oid}: use a certificate issued for \
+             it, or check --eku and --profile"
+        ),
+        Reason::NameConstraintViolation { .. } => {
+            "a CA's name constraints forbid this name: the certificate cannot be trusted under that CA".into()
+        }
+        Reason::UnknownCriticalExtension(_) => {
+            "the certificate has a critical extension trustpath does not process, so it cannot be accepted".into()
+        }
+        Reason::Profile(_) => format!(
+            "the certificate breaks a rule of the {profile} profile: it must be reissued, or validate it under \
+             another --profile"
+        ),
+        Reason::NameMismatch(_) => {
+            let names = dns_and_ip_names(leaf);
+            if names.is_empty() {
+                "the certificate has no DNS or IP subjectAltName: check --server-name".into()
+            } else {
+                format!("check --server-name; the certificate is valid for {}", names.join(", "))
+            }
+        }
+        Reason::MaxDepthExceeded(n) => {
+            format!("the path needs more than {n} intermediate certificates: raise --max-depth or use a shorter chain")
+        }
+        Reason::BudgetExceeded(_) => {
+            "the path search was too expensive: supply fewer, more relevant --intermediates".into()
+        }
+        Reason::Hook(_) => "a policy check rejected the certificate".into(),
+        _ => match error.kind() {
+            "revoked" => "the certificate has been revoked by its issuer: it must not be trusted".into(),
+            "revocation_unknown" => format!(
+                "the {profile} profile requires the revocation status of this certificate and no CRL or OCSP \
+                 response was available{}",
+                where_to_fetch(error, &[NeedKind::Crl, NeedKind::Ocsp], "; it can be fetched from")
+            ),
+            "revocation_data_invalid" => "the CRL or OCSP response for this certificate cannot be trusted: \
+                                          fetch a fresh one from its issuer"
+                .into(),
+            "certificate_policy" => "the path does not satisfy the required certificate policies".into(),
+            _ => "see the rule above".into(),
+        },
+    }
+}
+
+/// `"{lead} URL, URL"` with the URLs the error says data of these kinds can be fetched from,
+/// or nothing when it names none.
+fn where_to_fetch(error: &ValidationError, kinds: &[NeedKind], lead: &str) -> String {
+    let urls: Vec<&str> = error
+        .needs()
+        .iter()
+        .filter(|n| kinds.contains(&n.kind))
+        .flat_map(|n| n.urls.iter().map(String::as_str))
+        .collect();
+    if urls.is_empty() { String::new() } else { format!("{lead} {}", urls.join(", ")) }
+}
+
+fn secs(s: u64) -> trustpath::UnixTime {
+    trustpath::UnixTime::since_unix_epoch(core::time::Duration::from_secs(s))
+}

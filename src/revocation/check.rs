@@ -1,0 +1,437 @@
+//! Deciding each certificate's status from the supplied CRLs and OCSP responses.
+//!
+//! CRLs follow RFC 5280 §6.3.3: a complete CRL from the certificate's issuer (or an indirect
+//! CRL from the CRL issuer its distribution point names) that is in scope (issuing
+//! distribution point), current at the validation time, signed by a key allowed to sign CRLs,
+//! and free of unknown critical extensions; a delta CRL on top of it when one matches its
+//! base. OCSP follows RFC 6960 §3.2: the CertID must match the certificate and its issuer, the
+//! response must be signed by the issuer or by a responder the issuer delegated to with
+//! id-kp-OCSPSigning, and be current. The first usable "revoked" wins, then "good".
+
+use const_oid::ObjectIdentifier;
+use rustls_pki_types::UnixTime;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+
+use super::crl::{REASON_REMOVE_FROM_CRL, number_cmp, reason_name};
+use super::ocsp::{OcspStatus, ResponderId};
+use super::{
+    CertStatus, Crl, OcspResponse, RevocationData, RevocationMode, RevocationScope, RevocationStatus, StatusSource,
+};
+use crate::cert::Certificate;
+use crate::crypto::rustcrypto::Hash;
+use crate::error::{Need, NeedKind, Reason, ValidationError};
+use crate::path::BudgetCounter;
+use crate::policy::Policy;
+use crate::trust::Anchor;
+
+/// id-kp-OCSPSigning.
+const EKU_OCSP_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.9");
+/// id-ad-ocsp.
+pub(crate) const AD_OCSP: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
+
+/// The key and name that issued the certificate being checked.
+struct Issuer<'a> {
+    subject: &'a [u8],
+    spki_alg: &'a [u8],
+    key: &'a [u8],
+    cert: Option<&'a Certificate>,
+}
+
+/// Outcome of checking a path: per-certificate statuses and what could still be fetched.
+pub(crate) struct Checked {
+    pub(crate) statuses: Vec<RevocationStatus>,
+    pub(crate) needs: Vec<Need>,
+}
+
+/// What one source says about a certificate.
+enum Verdict {
+    Status(CertStatus),
+    /// Applicable but not current: fetch a fresh one.
+    Stale,
+    /// Applicable but untrustworthy.
+    Invalid(String),
+}
+
+pub(crate) fn fetch_needs(cert: &Certificate, index: usize) -> Vec<Need> {
+    vec![
+        Need { certificate_index: index, kind: NeedKind::Crl, urls: cert.crl_distribution_urls() },
+        Need { certificate_index: index, kind: NeedKind::Ocsp, urls: cert.aia_urls(AD_OCSP) },
+    ]
+}
+
+/// Checks the revocation status of `chain` (leaf first) ending at `anchor`.
+pub(crate) fn check_path(
+    chain: &[Certificate],
+    anchor: &Anchor,
+    policy: &Policy,
+    data: Option<&RevocationData>,
+    time: UnixTime,
+    budget: &mut BudgetCounter,
+) -> Result<Checked, ValidationError> {
+    let mut out = Checked { statuses: Vec::new(), needs: Vec::new() };
+    let rp = &policy.revocation;
+    if rp.mode == RevocationMode::Off {
+        return Ok(out);
+    }
+    let empty = RevocationData::default();
+    let data = data.unwrap_or(&empty);
+    let count = match rp.scope {
+        RevocationScope::Leaf => chain.len().min(1),
+        RevocationScope::Chain => chain.len(),
+    };
+    for (index, cert) in chain.iter().enumerate().take(count) {
+        let issuer = match chain.get(index + 1) {
+            Some(c) => Issuer {
+                subject: c.subject_der(),
+                spki_alg: c.public_key_algorithm_id(),
+                key: c.public_key(),
+                cert: Some(c),
+            },
+            None => {
+                let (alg, key) = anchor.key();
+                Issuer { subject: anchor.subject_der(), spki_alg: alg, key, cert: anchor.certificate() }
+            }
+        };
+        let fail = |reason: Reason| ValidationError::new(reason, Some(index)).with_subject(cert.subject_string());
+        let mut problems: Vec<String> = Vec::new();
+        let mut good: Option<StatusSource> = None;
+        let verdicts = ocsp_verdicts(cert, &issuer, data, policy, time, budget)?
+            .into_iter()
+            .map(|v| (v, StatusSource::Ocsp))
+            .chain(crl_verdict(cert, &issuer, data, policy, time, budget)?.map(|v| (v, StatusSource::Crl)));
+        for (verdict, source) in verdicts {
+            match verdict {
+                Verdict::Status(CertStatus::Revoked { reason }) => {
+                    let via = if source == StatusSource::Crl { "CRL" } else { "OCSP" };
+                    return Err(fail(Reason::Revoked { reason, via }));
+                }
+                Verdict::Status(CertStatus::Good) => good = good.or(Some(source)),
+                Verdict::Status(CertStatus::Unknown) | Verdict::Stale => {}
+                Verdict::Invalid(p) => problems.push(p),
+            }
+        }
+        match good {
+            Some(source) => {
+                out.statuses.push(RevocationStatus { certificate_index: index, status: CertStatus::Good, source });
+            }
+            _ if !problems.is_empty() => return Err(fail(Reason::RevocationDataInvalid(problems.join("; ")))),
+            _ => {
+                let needs = fetch_needs(cert, index);
+                if rp.mode == RevocationMode::HardFail {
+                    return Err(fail(Reason::RevocationUnknown).with_needs(needs));
+                }
+                out.statuses.push(RevocationStatus {
+                    certificate_index: index,
+                    status: CertStatus::Unknown,
+                    source: StatusSource::None,
+                });
+                out.needs.extend(needs);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn spend_signature(budget: &mut BudgetCounter) -> Result<(), ValidationError> {
+    budget.signature()
+}
+
+// ---------------------------------------------------------------------------------------------
+// CRLs
+
+/// Whether `crl` covers `cert` at all (issuer, indirect CRL naming, distribution point scope).
+fn in_scope(crl: &Crl, cert: &Certificate, issuer: &Issuer<'_>) -> bool {
+    let direct = crl.issuer_der() == issuer.subject;
+    let dps = cert.inner().ext.crl_distribution_points.as_ref().map(|e| &e.value.0);
+    if !direct {
+        // §6.3.3 (b)(1): an indirect CRL must be named by the certificate's cRLIssuer and say
+        // it is indirect.
+        let named = dps.is_some_and(|dps| {
+            dps.iter().any(|dp| {
+                dp.crl_issuer.iter().flatten().any(|n| match n {
+                    GeneralName::DirectoryName(dn) => der::Encode::to_der(dn).is_ok_and(|d| d == crl.issuer_der()),
+                    _ => false,
+                })
+            })
+        });
+        let indirect = crl.idp.as_ref().is_some_and(|i| i.indirect_crl);
+        if !named || !indirect || !(crl.names_issuer(cert.issuer_der()) || crl.issuer_der() == cert.issuer_der()) {
+            return false;
+        }
+    }
+    if let Some(idp) = &crl.idp {
+        if idp.only_contains_attribute_certs
+            || (idp.only_contains_user_certs && cert.is_ca())
+            || (idp.only_contains_ca_certs && !cert.is_ca())
+        {
+            return false;
+        }
+    }
+    // §6.3.3 (b)(2)(i): a partitioned CRL covers only certificates whose distribution point
+    // names one of its names.
+    if let Some(names) = crl.idp_names() {
+        let cert_names: Vec<&GeneralName> = dps
+            .into_iter()
+            .flatten()
+            .filter_map(|dp| match &dp.distribution_point {
+                Some(DistributionPointName::FullName(n)) => Some(n.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if !names.iter().any(|n| cert_names.contains(n)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Checks a CRL's freshness, integrity and signer. `Ok(())` when usable.
+fn usable(
+    crl: &Crl,
+    issuer: &Issuer<'_>,
+    data: &RevocationData,
+    policy: &Policy,
+    time: UnixTime,
+    budget: &mut BudgetCounter,
+) -> Result<Result<(), Verdict>, ValidationError> {
+    if let Some(why) = crl.unusable_reason() {
+        return Ok(Err(Verdict::Invalid(format!("CRL: {why}"))));
+    }
+    if !crl.algorithms_consistent() {
+        return Ok(Err(Verdict::Invalid("CRL signature algorithms disagree".into())));
+    }
+    let now = time.as_secs();
+    match crl.next_update {
+        None => return Ok(Err(Verdict::Invalid("CRL without nextUpdate (RFC 5280 §5.1.2.5)".into()))),
+        Some(next) if now > next => return Ok(Err(Verdict::Stale)),
+        _ if now < crl.this_update => return Ok(Err(Verdict::Stale)),
+        _ => {}
+    }
+    // The signer: the certificate's issuer for a direct CRL, otherwise a CRL-signing
+    // certificate that the same issuer certified (a CA's dedicated CRL signer).
+    let delegate;
+    let (alg, key, signer_cert) = if crl.issuer_der() == issuer.subject {
+        (issuer.spki_alg, issuer.key, issuer.cert)
+    } else {
+        delegate =
+            data.certificates.iter().find(|c| c.subject_der() == crl.issuer_der() && c.issuer_der() == issuer.subject);
+        let Some(d) = delegate else {
+            return Ok(Err(Verdict::Invalid("indirect CRL signer certificate not supplied".into())));
+        };
+        spend_signature(budget)?;
+        let certified = policy.algorithms.verify(
+            issuer.spki_alg,
+            issuer.key,
+            d.signature_algorithm_id(),
+            d.tbs_bytes(),
+            d.signature(),
+        );
+        if certified.is_err() || crate::path::check_validity(d, time).is_err() {
+            return Ok(Err(Verdict::Invalid("indirect CRL signer not validly certified by the issuer".into())));
+        }
+        (d.public_key_algorithm_id(), d.public_key(), Some(d))
+    };
+    if let Some(ku) = signer_cert.and_then(|c| c.inner().ext.key_usage.as_ref()) {
+        if !ku.value.crl_sign() {
+            return Ok(Err(Verdict::Invalid("CRL issuer's keyUsage lacks cRLSign (RFC 5280 §6.3.3 (f))".into())));
+        }
+    }
+    spend_signature(budget)?;
+    if policy.algorithms.verify(alg, key, crl.signature_algorithm_id(), crl.tbs_bytes(), crl.signature_bytes()).is_err()
+    {
+        return Ok(Err(Verdict::Invalid("CRL signature does not verify with the issuer's key".into())));
+    }
+    Ok(Ok(()))
+}
+
+fn crl_verdict(
+    cert: &Certificate,
+    issuer: &Issuer<'_>,
+    data: &RevocationData,
+    policy: &Policy,
+    time: UnixTime,
+    budget: &mut BudgetCounter,
+) -> Result<Option<Verdict>, ValidationError> {
+    let mut problem = None;
+    let mut stale = false;
+    let mut complete: Option<&Crl> = None;
+    for crl in data.crls.iter().filter(|c| !c.is_delta() && in_scope(c, cert, issuer)) {
+        match usable(crl, issuer, data, policy, time, budget)? {
+            Ok(()) => {
+                if complete.is_none_or(|best| crl.this_update > best.this_update) {
+                    complete = Some(crl);
+                }
+            }
+            Err(Verdict::Stale) => stale = true,
+            Err(v) => problem = Some(v),
+        }
+    }
+    let Some(complete) = complete else {
+        return Ok(problem.or(stale.then_some(Verdict::Stale)));
+    };
+    let mut delta: Option<&Crl> = None;
+    let base_number = complete.crl_number.as_deref().unwrap_or_default();
+    for crl in data.crls.iter().filter(|c| c.is_delta() && in_scope(c, cert, issuer)) {
+        let base = crl.delta_base.as_deref().unwrap_or_default();
+        let same_issuer = crl.issuer_der() == complete.issuer_der();
+        let number = crl.crl_number.as_deref().unwrap_or_default();
+        let applies = same_issuer && number_cmp(base, base_number).is_le() && number_cmp(number, base_number).is_gt();
+        if !applies {
+            continue;
+        }
+        match usable(crl, issuer, data, policy, time, budget)? {
+            Ok(()) if delta.is_none_or(|d| number_cmp(number, d.crl_number.as_deref().unwrap_or_default()).is_gt()) => {
+                delta = Some(crl)
+            }
+            Ok(()) | Err(Verdict::Stale) => {}
+            Err(v) => return Ok(Some(v)),
+        }
+    }
+    let serial = cert.serial();
+    let in_delta = delta.and_then(|d| d.lookup(serial, cert.issuer_der()));
+    let entry = match in_delta {
+        Some(e) => Some(e),
+        None => complete.lookup(serial, cert.issuer_der()),
+    };
+    let status = match entry {
+        Some(e) if e.reason == Some(REASON_REMOVE_FROM_CRL) => CertStatus::Good,
+        Some(e) => CertStatus::Revoked { reason: reason_name(e.reason.unwrap_or(0)) },
+        // A CRL limited to some reasons cannot vouch that the certificate is not revoked.
+        None if complete.idp.as_ref().is_some_and(|i| i.only_some_reasons.is_some()) => return Ok(None),
+        None => CertStatus::Good,
+    };
+    Ok(Some(Verdict::Status(status)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// OCSP
+
+fn ocsp_verdicts(
+    cert: &Certificate,
+    issuer: &Issuer<'_>,
+    data: &RevocationData,
+    policy: &Policy,
+    time: UnixTime,
+    budget: &mut BudgetCounter,
+) -> Result<Vec<Verdict>, ValidationError> {
+    let mut out = Vec::new();
+    let serial = magnitude(cert.serial());
+    for response in &data.ocsp {
+        let matching: Vec<_> = response
+            .responses
+            .iter()
+            .filter(|s| {
+                response.span(s.serial) == serial
+                    && response.span(s.name_hash) == s.hash.digest(cert.issuer_der()).as_slice()
+                    && response.span(s.key_hash) == s.hash.digest(issuer.key).as_slice()
+            })
+            .collect();
+        if matching.is_empty() {
+            continue;
+        }
+        if let Some(oid) = response.unknown_critical {
+            out.push(Verdict::Invalid(format!("OCSP response has unknown critical extension {oid}")));
+            continue;
+        }
+        if let Err(why) = verify_response(response, issuer, data, policy, time, budget)? {
+            out.push(Verdict::Invalid(why));
+            continue;
+        }
+        let now = time.as_secs();
+        for single in matching {
+            if single.unknown_critical {
+                out.push(Verdict::Invalid("OCSP SingleResponse has an unknown critical extension".into()));
+                continue;
+            }
+            let expires = single
+                .next_update
+                .unwrap_or(single.this_update.saturating_add(policy.revocation.ocsp_max_age_without_next_update));
+            if now < single.this_update || now > expires {
+                out.push(Verdict::Stale);
+                continue;
+            }
+            out.push(Verdict::Status(match single.status {
+                OcspStatus::Good => CertStatus::Good,
+                OcspStatus::Revoked { reason } => CertStatus::Revoked { reason: reason_name(reason.unwrap_or(0)) },
+                OcspStatus::Unknown => CertStatus::Unknown,
+            }));
+        }
+    }
+    Ok(out)
+}
+
+fn magnitude(serial: &[u8]) -> &[u8] {
+    let mut s = serial;
+    while let Some((0, rest)) = s.split_first() {
+        if rest.is_empty() {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+fn responder_matches(response: &OcspResponse, subject: &[u8], key: &[u8]) -> bool {
+    match &response.responder {
+        ResponderId::ByName(span) => response.span(*span) == subject,
+        ResponderId::ByKey(span) => response.span(*span) == Hash::Sha1.digest(key).as_slice(),
+    }
+}
+
+/// Verifies who signed the response. `Ok(Err(why))` when it is not trustworthy.
+fn verify_response(
+    response: &OcspResponse,
+    issuer: &Issuer<'_>,
+    data: &RevocationData,
+    policy: &Policy,
+    time: UnixTime,
+    budget: &mut BudgetCounter,
+) -> Result<Result<(), String>, ValidationError> {
+    let sign = |alg: &[u8], key: &[u8]| {
+        policy.algorithms.verify(
+            alg,
+            key,
+            response.signature_algorithm_id(),
+            response.tbs_bytes(),
+            response.signature_bytes(),
+        )
+    };
+    if responder_matches(response, issuer.subject, issuer.key) {
+        spend_signature(budget)?;
+        return Ok(sign(issuer.spki_alg, issuer.key).map_err(|r| format!("OCSP response signature: {r}")));
+    }
+    // A delegated responder (RFC 6960 §4.2.2.2): certified directly by the issuer for
+    // id-kp-OCSPSigning, valid now. id-pkix-ocsp-nocheck means its own status is not checked,
+    // which is what trustpath does for every delegated responder anyway.
+    let candidates = response.certs.iter().chain(data.certificates.iter());
+    for responder in candidates {
+        if responder.issuer_der() != issuer.subject
+            || !responder_matches(response, responder.subject_der(), responder.public_key())
+        {
+            continue;
+        }
+        let ekus = responder.inner().ext.extended_key_usage.as_ref().map(|e| e.value.as_slice()).unwrap_or_default();
+        if !ekus.contains(&EKU_OCSP_SIGNING) {
+            return Ok(Err("delegated OCSP responder lacks id-kp-OCSPSigning (RFC 6960 §4.2.2.2)".into()));
+        }
+        if crate::path::check_validity(responder, time).is_err() {
+            return Ok(Err("delegated OCSP responder certificate is not valid at the validation time".into()));
+        }
+        spend_signature(budget)?;
+        let certified = policy.algorithms.verify(
+            issuer.spki_alg,
+            issuer.key,
+            responder.signature_algorithm_id(),
+            responder.tbs_bytes(),
+            responder.signature(),
+        );
+        if certified.is_err() {
+            return Ok(Err("delegated OCSP responder is not certified by the issuer".into()));
+        }
+        spend_signature(budget)?;
+        return Ok(sign(responder.public_key_algorithm_id(), responder.public_key())
+            .map_err(|r| format!("OCSP response signature: {r}")));
+    }
+    Ok(Err("OCSP response signed by an unknown responder".into()))
+}

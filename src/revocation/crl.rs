@@ -1,0 +1,399 @@
+//! Certificate revocation lists (RFC 5280 §5), parsed once and indexed by serial number.
+//!
+//! Parsing keeps spans into the original DER (signatures are checked over the exact signed
+//! bytes) and builds a sorted index of revoked serials, so a lookup costs O(log n) even in
+//! CRLs with a million entries. Entry details beyond the reason code are decoded on demand.
+//! Unknown critical extensions (CRL-level or entry-level) do not make parsing fail: they make
+//! the CRL unusable for status decisions, which [`Crl::unusable_reason`] reports.
+
+use const_oid::{ObjectIdentifier, db::rfc5280 as oids};
+use der::{Decode, SliceReader, Tag, TagNumber, Tagged};
+use rustls_pki_types::UnixTime;
+use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
+use x509_cert::ext::pkix::name::GeneralName;
+
+use crate::cert::extensions::walk_extensions;
+use crate::der_walk::{Span, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::error::ParseError;
+
+/// id-ce-issuingDistributionPoint (x509-cert 0.3 associates the wrong OID with its type).
+const ID_CE_ISSUING_DISTRIBUTION_POINT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.28");
+
+/// Largest CRL accepted, in bytes (a million entries take about 40 MB).
+pub const MAX_CRL_LEN: usize = 128 << 20;
+
+/// CRL reason codes (RFC 5280 §5.3.1) by value.
+pub(crate) fn reason_name(code: u8) -> &'static str {
+    match code {
+        0 => "unspecified",
+        1 => "keyCompromise",
+        2 => "cACompromise",
+        3 => "affiliationChanged",
+        4 => "superseded",
+        5 => "cessationOfOperation",
+        6 => "certificateHold",
+        8 => "removeFromCRL",
+        9 => "privilegeWithdrawn",
+        10 => "aACompromise",
+        _ => "unknown reason",
+    }
+}
+
+/// removeFromCRL: only meaningful in delta CRLs (§5.3.1).
+pub(crate) const REASON_REMOVE_FROM_CRL: u8 = 8;
+
+/// One revoked certificate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry {
+    /// Serial magnitude (INTEGER content without leading zero padding).
+    serial: Span,
+    /// Index into [`Crl::entry_issuers`] (indirect CRLs); 0 is the CRL issuer itself.
+    issuer: u32,
+    /// reasonCode, if present.
+    pub(crate) reason: Option<u8>,
+}
+
+/// A parsed CRL.
+#[derive(Debug, Clone)]
+pub struct Crl {
+    der: Vec<u8>,
+    pub(crate) tbs: Span,
+    pub(crate) signature_algorithm: Span,
+    pub(crate) tbs_signature_algorithm: Span,
+    pub(crate) signature: Span,
+    /// Full TLV of the issuer Name.
+    pub(crate) issuer: Span,
+    pub(crate) this_update: u64,
+    pub(crate) next_update: Option<u64>,
+    pub(crate) crl_number: Option<Vec<u8>>,
+    pub(crate) delta_base: Option<Vec<u8>>,
+    pub(crate) idp: Option<IssuingDistributionPoint>,
+    pub(crate) authority_key_id: Option<Vec<u8>>,
+    /// Issuer names of indirect-CRL entry groups (full Name TLVs); index 0 unused.
+    entry_issuers: Vec<Vec<u8>>,
+    /// Entries sorted by serial magnitude.
+    entries: Vec<Entry>,
+    unusable: Option<String>,
+}
+
+fn time_value(tlv: &crate::der_walk::Tlv<'_>, what: &'static str) -> Result<u64, ParseError> {
+    let t = x509_cert::time::Time::from_der(tlv.full).map_err(ParseError::der(what))?;
+    Ok(t.to_unix_duration().as_secs())
+}
+
+fn is_time(tag: Tag) -> bool {
+    matches!(tag, Tag::UtcTime | Tag::GeneralizedTime)
+}
+
+fn magnitude(serial: &[u8]) -> &[u8] {
+    let mut s = serial;
+    while let Some((0, rest)) = s.split_first() {
+        if rest.is_empty() {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+fn serial_cmp(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+impl Crl {
+    /// Parses a DER CRL.
+    pub fn from_der(der: impl Into<Vec<u8>>) -> Result<Self, ParseError> {
+        let der = der.into();
+        if der.len() > MAX_CRL_LEN {
+            return Err(ParseError::TooLarge { what: "CRL", size: der.len(), limit: MAX_CRL_LEN });
+        }
+        parse(der)
+    }
+
+    /// Parses a PEM `X509 CRL` block, or DER if the input is not PEM.
+    pub fn from_pem_or_der(bytes: &[u8]) -> Result<Self, ParseError> {
+        let blocks = crate::cert::pem_blocks(bytes)?;
+        match blocks.into_iter().find(|(label, _)| label == "X509 CRL") {
+            Some((_, der)) => Crl::from_der(der),
+            None => Crl::from_der(bytes.to_vec()),
+        }
+    }
+
+    fn bytes(&self, span: Span) -> &[u8] {
+        span.get(&self.der)
+    }
+
+    /// The original DER.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The issuer Name, DER (full TLV).
+    pub fn issuer_der(&self) -> &[u8] {
+        self.bytes(self.issuer)
+    }
+
+    /// Number of revoked entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the CRL lists no certificate.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The keyIdentifier of the authorityKeyIdentifier extension, if present.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.authority_key_id.as_deref()
+    }
+
+    /// Whether this is a delta CRL (deltaCRLIndicator present).
+    pub fn is_delta(&self) -> bool {
+        self.delta_base.is_some()
+    }
+
+    /// `thisUpdate`.
+    pub fn this_update(&self) -> UnixTime {
+        UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.this_update))
+    }
+
+    /// `nextUpdate`, if present.
+    pub fn next_update(&self) -> Option<UnixTime> {
+        self.next_update.map(|s| UnixTime::since_unix_epoch(core::time::Duration::from_secs(s)))
+    }
+
+    /// Why the CRL cannot be used for status decisions (an unknown critical extension, a
+    /// missing or critical CRL number), if so.
+    pub fn unusable_reason(&self) -> Option<&str> {
+        self.unusable.as_deref()
+    }
+
+    pub(crate) fn tbs_bytes(&self) -> &[u8] {
+        self.bytes(self.tbs)
+    }
+
+    pub(crate) fn signature_bytes(&self) -> &[u8] {
+        self.bytes(self.signature)
+    }
+
+    pub(crate) fn signature_algorithm_id(&self) -> &[u8] {
+        self.bytes(self.signature_algorithm)
+    }
+
+    pub(crate) fn algorithms_consistent(&self) -> bool {
+        self.bytes(self.signature_algorithm) == self.bytes(self.tbs_signature_algorithm)
+    }
+
+    /// Entries for `serial` whose certificate issuer is `issuer` (full Name TLV). O(log n).
+    pub(crate) fn lookup(&self, serial: &[u8], issuer: &[u8]) -> Option<Entry> {
+        let wanted = magnitude(serial);
+        let start = self.entries.partition_point(|e| serial_cmp(self.bytes(e.serial), wanted).is_lt());
+        self.entries
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|e| self.bytes(e.serial) == wanted)
+            .find(|e| self.entry_issuer(e) == issuer)
+            .copied()
+    }
+
+    fn entry_issuer(&self, e: &Entry) -> &[u8] {
+        match e.issuer {
+            0 => self.issuer_der(),
+            i => self.entry_issuers.get(i as usize).map(Vec::as_slice).unwrap_or_default(),
+        }
+    }
+
+    /// Whether any entry names a certificate issuer other than the CRL issuer.
+    pub(crate) fn names_issuer(&self, issuer: &[u8]) -> bool {
+        self.entry_issuers.iter().any(|i| i == issuer)
+    }
+
+    /// fullName URIs of the issuingDistributionPoint, if it names one.
+    pub(crate) fn idp_names(&self) -> Option<Vec<&GeneralName>> {
+        use x509_cert::ext::pkix::name::DistributionPointName;
+        match self.idp.as_ref()?.distribution_point.as_ref()? {
+            DistributionPointName::FullName(names) => Some(names.iter().collect()),
+            DistributionPointName::NameRelativeToCRLIssuer(_) => Some(Vec::new()),
+        }
+    }
+}
+
+/// The CRL's extensions as parsed, before being folded into the [`Crl`].
+#[derive(Default)]
+struct CrlExtensions {
+    crl_number: Option<(Vec<u8>, bool)>,
+    delta_base: Option<Vec<u8>>,
+    idp: Option<IssuingDistributionPoint>,
+    aki: Option<Vec<u8>>,
+    unknown_critical: Option<ObjectIdentifier>,
+}
+
+fn parse_crl_extensions(value: &[u8]) -> Result<CrlExtensions, ParseError> {
+    let mut out = CrlExtensions::default();
+    walk_extensions("CRL extensions", value, |oid, critical, v| {
+        match oid {
+            oids::ID_CE_CRL_NUMBER => {
+                let n = der::asn1::UintRef::from_der(v).map_err(ParseError::der("cRLNumber"))?;
+                out.crl_number = Some((n.as_bytes().to_vec(), critical));
+            }
+            oids::ID_CE_DELTA_CRL_INDICATOR => {
+                let n = der::asn1::UintRef::from_der(v).map_err(ParseError::der("deltaCRLIndicator"))?;
+                out.delta_base = Some(n.as_bytes().to_vec());
+            }
+            ID_CE_ISSUING_DISTRIBUTION_POINT => {
+                out.idp =
+                    Some(IssuingDistributionPoint::from_der(v).map_err(ParseError::der("issuingDistributionPoint"))?);
+            }
+            oids::ID_CE_AUTHORITY_KEY_IDENTIFIER => {
+                let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(v)
+                    .map_err(ParseError::der("authorityKeyIdentifier"))?;
+                out.aki = aki.key_identifier.map(|k| k.as_bytes().to_vec());
+            }
+            other if critical => {
+                out.unknown_critical.get_or_insert(other);
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
+    let what = "CRL";
+    let e = ParseError::der;
+    let base: &[u8] = &der;
+    let mut r = SliceReader::new(base).map_err(e(what))?;
+    let outer = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
+    der::Reader::finish(r).map_err(e(what))?;
+    let mut r = SliceReader::new(outer.value).map_err(e(what))?;
+    let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertList"))?;
+    let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("CRL signatureAlgorithm"))?;
+    let sig = read_any(&mut r).map_err(e("CRL signatureValue"))?;
+    let signature = bit_string_bytes(&sig).map_err(e("CRL signatureValue"))?;
+    der::Reader::finish(r).map_err(e(what))?;
+
+    let mut t = SliceReader::new(tbs.value).map_err(e("tbsCertList"))?;
+    if let Some(v) = read_optional(&mut t, Tag::Integer).map_err(e("CRL version"))? {
+        if v.value != [1] {
+            return Err(ParseError::invalid("CRL version", "only v2 CRLs carry a version"));
+        }
+    }
+    let tbs_sig_alg = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL signature"))?;
+    let issuer = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL issuer"))?;
+    x509_cert::name::Name::from_der(issuer.full).map_err(e("CRL issuer"))?;
+    let this_update = time_value(&read_any(&mut t).map_err(e("thisUpdate"))?, "thisUpdate")?;
+    let mut next_update = None;
+    if !der::Reader::is_finished(&t) && is_time(Tag::peek(&t).map_err(e("nextUpdate"))?) {
+        next_update = Some(time_value(&read_any(&mut t).map_err(e("nextUpdate"))?, "nextUpdate")?);
+    }
+    let revoked = read_optional(&mut t, Tag::Sequence).map_err(e("revokedCertificates"))?;
+    let ext = match read_optional(&mut t, TagNumber(0).context_specific(true)).map_err(e("crlExtensions"))? {
+        Some(x) => parse_crl_extensions(x.value)?,
+        None => CrlExtensions::default(),
+    };
+    der::Reader::finish(t).map_err(e("tbsCertList"))?;
+
+    let indirect = ext.idp.as_ref().is_some_and(|i| i.indirect_crl);
+    let mut entry_issuers = vec![Vec::new()];
+    let mut entries = Vec::new();
+    let mut entry_problem = None;
+    if let Some(list) = revoked {
+        let mut lr = SliceReader::new(list.value).map_err(e("revokedCertificates"))?;
+        let mut current_issuer = 0u32;
+        while !der::Reader::is_finished(&lr) {
+            let entry = read_tagged(&mut lr, Tag::Sequence).map_err(e("CRL entry"))?;
+            let mut er = SliceReader::new(entry.value).map_err(e("CRL entry"))?;
+            let serial = read_tagged(&mut er, Tag::Integer).map_err(e("CRL entry serial"))?;
+            let when = read_any(&mut er).map_err(e("revocationDate"))?;
+            if !is_time(when.tag) {
+                return Err(ParseError::invalid("revocationDate", "not a Time"));
+            }
+            let mut reason = None;
+            if let Some(exts) = read_optional(&mut er, Tag::Sequence).map_err(e("crlEntryExtensions"))? {
+                walk_extensions("crlEntryExtensions", exts.full, |oid, critical, v| {
+                    match oid {
+                        oids::ID_CE_CRL_REASONS => {
+                            let code = der::asn1::AnyRef::from_der(v).map_err(e("reasonCode"))?;
+                            if code.tag() != Tag::Enumerated {
+                                return Err(ParseError::invalid("reasonCode", "not an ENUMERATED"));
+                            }
+                            reason = match code.value() {
+                                [c] => Some(*c),
+                                _ => return Err(ParseError::invalid("reasonCode", "out of range")),
+                            };
+                        }
+                        oids::ID_CE_CERTIFICATE_ISSUER => {
+                            let names = x509_cert::ext::pkix::name::GeneralNames::from_der(v)
+                                .map_err(e("certificateIssuer"))?;
+                            let dn = names.iter().find_map(|n| match n {
+                                GeneralName::DirectoryName(dn) => der::Encode::to_der(dn).ok(),
+                                _ => None,
+                            });
+                            let dn = dn.ok_or(ParseError::invalid("certificateIssuer", "no directoryName"))?;
+                            current_issuer = match entry_issuers.iter().position(|i| *i == dn) {
+                                Some(p) => p as u32,
+                                None => {
+                                    entry_issuers.push(dn);
+                                    (entry_issuers.len() - 1) as u32
+                                }
+                            };
+                        }
+                        oids::ID_CE_INVALIDITY_DATE | oids::ID_CE_HOLD_INSTRUCTION_CODE => {}
+                        other if critical => {
+                            entry_problem.get_or_insert(format!("unknown critical CRL entry extension {other}"));
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                })?;
+            }
+            der::Reader::finish(er).map_err(e("CRL entry"))?;
+            if current_issuer != 0 && !indirect {
+                entry_problem.get_or_insert("certificateIssuer entry in a CRL not marked indirect".to_string());
+            }
+            let serial_bytes = der::asn1::IntRef::from_der(serial.full).map_err(e("CRL entry serial"))?;
+            entries.push(Entry {
+                serial: Span::of(base, magnitude(serial_bytes.as_bytes())),
+                issuer: current_issuer,
+                reason,
+            });
+        }
+    }
+    entries.sort_by(|a, b| serial_cmp(a.serial.get(base), b.serial.get(base)));
+
+    let unusable = if let Some(oid) = ext.unknown_critical {
+        Some(format!("unknown critical CRL extension {oid}"))
+    } else if ext.crl_number.is_none() {
+        Some("cRLNumber extension missing (RFC 5280 §5.2.3)".to_string())
+    } else if ext.crl_number.as_ref().is_some_and(|(_, critical)| *critical) {
+        Some("cRLNumber must be non-critical (RFC 5280 §5.2.3)".to_string())
+    } else {
+        entry_problem
+    };
+    let crl_number = ext.crl_number.map(|(n, _)| n);
+    Ok(Crl {
+        tbs: Span::of(base, tbs.full),
+        signature_algorithm: Span::of(base, sig_alg.value),
+        tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
+        signature: Span::of(base, signature),
+        issuer: Span::of(base, issuer.full),
+        this_update,
+        next_update,
+        crl_number,
+        delta_base: ext.delta_base,
+        idp: ext.idp,
+        authority_key_id: ext.aki,
+        entry_issuers,
+        entries,
+        unusable,
+        der,
+    })
+}
+
+/// Compares two CRL numbers (unsigned big-endian magnitudes).
+pub(crate) fn number_cmp(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    serial_cmp(magnitude(a), magnitude(b))
+}
