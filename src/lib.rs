@@ -37,6 +37,7 @@ pub mod cert;
 pub mod crypto;
 mod der_walk;
 mod error;
+pub mod jws;
 mod path;
 pub mod policy;
 pub mod revocation;

@@ -75,9 +75,16 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<ParsedBundle, ParseError> {
     Ok(out)
 }
 
-/// The DER of every `CERTIFICATE` block in a PEM text.
-pub(crate) fn pem_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
-    Ok(pem_blocks(bytes)?.into_iter().filter(|(l, _)| l == "CERTIFICATE").map(|(_, d)| d).collect())
+/// The DER of the first PEM block labelled `label`, decoding no other block.
+pub(crate) fn first_pem_block(bytes: &[u8], label: &str) -> Result<Option<Vec<u8>>, ParseError> {
+    for block in PemBlocks::new(bytes) {
+        let (block_label, raw) = block?;
+        if block_label == label {
+            let (_, der) = pem_rfc7468::decode_vec(raw).map_err(|e| ParseError::Pem(e.to_string()))?;
+            return Ok(Some(der));
+        }
+    }
+    Ok(None)
 }
 
 fn looks_like_pem(bytes: &[u8]) -> bool {
@@ -92,23 +99,51 @@ fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Splits PEM text into (label, DER) blocks; text outside blocks is ignored.
-pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ParseError> {
-    let mut out = Vec::new();
-    let mut rest = bytes;
-    while let Some(start) = memfind(rest, b"-----BEGIN ") {
-        let from = rest.get(start..).unwrap_or_default();
-        let end_marker = memfind(from, b"-----END ").ok_or_else(|| ParseError::Pem("missing END line".into()))?;
+/// Iterates over the PEM blocks of a text as (label, raw block bytes); text outside blocks is
+/// ignored. Only the boundaries are read here; decoding is the caller's.
+struct PemBlocks<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> PemBlocks<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        PemBlocks { rest: bytes }
+    }
+}
+
+impl<'a> Iterator for PemBlocks<'a> {
+    type Item = Result<(String, &'a [u8]), ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = memfind(self.rest, b"-----BEGIN ")?;
+        let from = self.rest.get(start..).unwrap_or_default();
+        let Some(end_marker) = memfind(from, b"-----END ") else {
+            self.rest = &[];
+            return Some(Err(ParseError::Pem("missing END line".into())));
+        };
         let after_end = from.get(end_marker + 9..).unwrap_or_default();
-        let close = memfind(after_end, b"-----").ok_or_else(|| ParseError::Pem("unterminated END line".into()))?;
+        let Some(close) = memfind(after_end, b"-----") else {
+            self.rest = &[];
+            return Some(Err(ParseError::Pem("unterminated END line".into())));
+        };
         let block_len = end_marker + 9 + close + 5;
         let block = from.get(..block_len).unwrap_or_default();
-        let (label, der) = pem_rfc7468::decode_vec(block).map_err(|e| ParseError::Pem(e.to_string()))?;
-        out.push((label.to_string(), der));
+        self.rest = from.get(block_len..).unwrap_or_default();
+        let label = pem_rfc7468::decode_label(block).map_err(|e| ParseError::Pem(e.to_string()));
+        Some(label.map(|l| (l.to_string(), block)))
+    }
+}
+
+/// Splits PEM text into (label, DER) blocks, decoding each; text outside blocks is ignored.
+pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ParseError> {
+    let mut out = Vec::new();
+    for block in PemBlocks::new(bytes) {
+        let (label, raw) = block?;
+        let (_, der) = pem_rfc7468::decode_vec(raw).map_err(|e| ParseError::Pem(e.to_string()))?;
+        out.push((label, der));
         if out.len() > MAX_BUNDLE_ENTRIES {
             return Err(ParseError::TooLarge { what: "bundle entries", size: out.len(), limit: MAX_BUNDLE_ENTRIES });
         }
-        rest = from.get(block_len..).unwrap_or_default();
     }
     Ok(out)
 }

@@ -20,8 +20,8 @@ use x509_cert::name::Name;
 use crate::der_walk::{Span, bit_string_bytes, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 
-pub(crate) use bundle::pem_blocks;
-pub use bundle::{BundleEntryError, ParsedBundle, parse_bundle};
+pub(crate) use bundle::first_pem_block;
+pub use bundle::{BundleEntryError, MAX_BUNDLE_ENTRIES, MAX_BUNDLE_LEN, ParsedBundle, parse_bundle};
 pub use extensions::Ext;
 pub(crate) use extensions::Extensions;
 pub use names::display_general_name;
@@ -88,9 +88,9 @@ impl Certificate {
         Ok(Certificate(Arc::new(parsed)))
     }
 
-    /// Parses one PEM `CERTIFICATE` block (the first one if there are several).
+    /// Parses the first PEM `CERTIFICATE` block (later blocks are not read).
     pub fn from_pem(pem: &[u8]) -> Result<Self, ParseError> {
-        let first = bundle::pem_certificates(pem)?.into_iter().next().ok_or(ParseError::NoCertificates)?;
+        let first = bundle::first_pem_block(pem, "CERTIFICATE")?.ok_or(ParseError::NoCertificates)?;
         Certificate::from_der(first)
     }
 

@@ -113,6 +113,8 @@ pub(crate) fn verify_rsa_pss(
 pub(crate) enum Curve {
     P256,
     P384,
+    /// Only reachable from the JWS module (ES512); X.509 keys on P-521 are not in any policy.
+    P521,
 }
 
 /// How an ECDSA signature is encoded.
@@ -169,6 +171,7 @@ pub(crate) fn verify_ecdsa(
     match curve {
         Curve::P256 => verify_on!(p256),
         Curve::P384 => verify_on!(p384),
+        Curve::P521 => verify_on!(p521),
     }
 }
 

@@ -104,6 +104,11 @@ impl Search<'_> {
         for anchor in anchors {
             self.budget.build_step()?;
             let (alg, key) = anchor.key();
+            if let Err(reason) = self.policy.algorithms.check_public_key(alg, key) {
+                let e = ValidationError::new(reason, Some(child_index + 1)).with_subject(anchor.subject_string());
+                self.record(e);
+                continue;
+            }
             self.budget.signature()?;
             if let Err(reason) = self.check_signature(&child, alg, key) {
                 self.record_at(reason, child_index, &child);
@@ -125,13 +130,14 @@ impl Search<'_> {
             }
         }
 
-        let mut candidates: Vec<&Certificate> = self
-            .pool
-            .by_subject(child.issuer_der())
-            .chain(self.input.intermediates.iter().filter(|c| c.subject_der() == child.issuer_der()))
-            .collect();
+        let mut candidates: Vec<&Certificate> = Vec::new();
+        let offered = self.input.intermediates.iter().filter(|c| c.subject_der() == child.issuer_der());
+        for c in self.pool.by_subject(child.issuer_der()).chain(offered) {
+            if !candidates.contains(&c) {
+                candidates.push(c);
+            }
+        }
         candidates.sort_by_key(|c| key_id_rank(&child, c.subject_key_id()));
-        candidates.dedup_by(|a, b| a == b);
         for candidate in candidates {
             self.budget.build_step()?;
             let in_path = chain
@@ -145,7 +151,7 @@ impl Search<'_> {
                 self.record_at(Reason::MaxDepthExceeded(self.policy.max_intermediates), candidate_index, candidate);
                 continue;
             }
-            if let Err(reason) = issuer_precheck(candidate, self.input) {
+            if let Err(reason) = issuer_precheck(candidate, self.input, self.policy) {
                 self.record_at(reason, candidate_index, candidate);
                 continue;
             }
@@ -202,8 +208,9 @@ fn too_deep(chain: &[Certificate], candidate: &Certificate, max_intermediates: u
 }
 
 /// Path-independent checks on a would-be issuer, done before spending a signature on it.
-fn issuer_precheck(candidate: &Certificate, input: &ValidationInput<'_>) -> Result<(), Reason> {
+fn issuer_precheck(candidate: &Certificate, input: &ValidationInput<'_>, policy: &Policy) -> Result<(), Reason> {
     validity::check(candidate, input.time)?;
+    policy.algorithms.check_public_key(candidate.public_key_algorithm_id(), candidate.public_key())?;
     basic_constraints::check_is_ca(candidate)?;
     key_usage::check_issuer(candidate)
 }

@@ -119,6 +119,11 @@ fn check_ca(
     input: &ValidationInput<'_>,
 ) -> Result<(), Reason> {
     check_common(cert, position, index, policy, input)?;
+    // A v1 anchor certificate has no extensions to say it is a CA: its configuration as an
+    // anchor does (RFC 5280 §6.1.4 (k)). Any v3 issuer must say so itself.
+    if position == Position::Anchor && cert.version() == 0 {
+        return Ok(());
+    }
     basic_constraints::check_is_ca(cert)?;
     key_usage::check_issuer(cert)?;
     profile::check_name_constraints_criticality(cert, policy.profile)?;

@@ -112,9 +112,8 @@ impl Crl {
 
     /// Parses a PEM `X509 CRL` block, or DER if the input is not PEM.
     pub fn from_pem_or_der(bytes: &[u8]) -> Result<Self, ParseError> {
-        let blocks = crate::cert::pem_blocks(bytes)?;
-        match blocks.into_iter().find(|(label, _)| label == "X509 CRL") {
-            Some((_, der)) => Crl::from_der(der),
+        match crate::cert::first_pem_block(bytes, "X509 CRL")? {
+            Some(der) => Crl::from_der(der),
             None => Crl::from_der(bytes.to_vec()),
         }
     }

@@ -1,0 +1,40 @@
+//! JSON Web Signatures (RFC 7515) in the compact serialization, with `x5c` certificate chains
+//! validated by a [`crate::Verifier`]: what UDAP software statements and signed JWTs use.
+//!
+//! - Only the compact serialization: three unpadded base64url segments (padding, characters
+//!   outside the alphabet, extra or missing segments, and the JSON serialization are rejected).
+//! - The header is a JSON object with no duplicate member names; any `crit` is rejected (no
+//!   extension is understood); `b64: false` is rejected.
+//! - `alg` must be in an [`AlgorithmSet`] chosen per use. `none` and `HS*` do not exist here.
+//!   The key must fit the algorithm (RS/PS: RSA ≥ 2048 bits; ES256: P-256; ES384: P-384;
+//!   ES512: P-521; EdDSA: Ed25519) and ES* signatures are JOSE `r‖s` of the exact length.
+//! - `x5c` is standard padded base64 DER, bounded in count and size ([`Limits`]). Only
+//!   `x5c[0]`'s key verifies the signature; the other entries are untrusted intermediates for
+//!   path building, never anchors. `jwk`, `jku` and `x5u` are never used.
+//!
+//! ```no_run
+//! use trustpath::jws::{self, AlgorithmSet, X5cOptions};
+//! # fn f(verifier: &trustpath::Verifier, token: &str, now: trustpath::UnixTime) {
+//! let options = X5cOptions::new().community("udap-community");
+//! match jws::verify_x5c(token, &AlgorithmSet::udap(), verifier, now, &options) {
+//!     Ok(v) => println!("{} signed {:?}", v.signer().subject_string(), v.claims().get("iss")),
+//!     Err(e) => println!("rejected: {e} [{}]", e.kind()),
+//! }
+//! # }
+//! ```
+
+mod alg;
+mod compact;
+mod error;
+mod header;
+mod json;
+mod sign;
+mod verify;
+mod x5c;
+
+pub use alg::{AlgorithmSet, JwsAlgorithm, MIN_RSA_BITS, verify_signature};
+pub use compact::{Jws, Limits};
+pub use error::{ErrorClass, JwsError, Segment};
+pub use header::Header;
+pub use sign::Signer;
+pub use verify::{VerifiedJws, X5cOptions, verify_x5c, verify_x5c_with_limits};

@@ -1,0 +1,246 @@
+//! Producing a compact JWS with `x5c` (the client side of UDAP): a PKCS#8 private key and its
+//! certificate chain, signer first.
+
+use base64ct::{Base64, Base64UrlUnpadded, Encoding};
+use der::Decode;
+use pkcs8::DecodePrivateKey;
+use rsa::traits::PublicKeyParts;
+use serde_json::{Map, Value};
+use sha2::{Sha256, Sha384, Sha512};
+use signature::{RandomizedSigner, SignatureEncoding};
+use zeroize::Zeroizing;
+
+use super::alg::{self, AlgorithmSet, JwsAlgorithm, KeyType};
+use super::compact::Limits;
+use super::error::JwsError;
+use crate::cert::Certificate;
+
+enum PrivateKey {
+    Rsa(Box<rsa::PrivateKey>),
+    P256(p256::ecdsa::SigningKey),
+    P384(p384::ecdsa::SigningKey),
+}
+
+impl PrivateKey {
+    fn key_type(&self) -> KeyType {
+        match self {
+            PrivateKey::Rsa(_) => KeyType::Rsa,
+            PrivateKey::P256(_) => KeyType::P256,
+            PrivateKey::P384(_) => KeyType::P384,
+        }
+    }
+
+    fn default_algorithm(&self) -> JwsAlgorithm {
+        match self {
+            PrivateKey::Rsa(_) => JwsAlgorithm::Rs256,
+            PrivateKey::P256(_) => JwsAlgorithm::Es256,
+            PrivateKey::P384(_) => JwsAlgorithm::Es384,
+        }
+    }
+
+    /// Whether the certificate carries this key's public key.
+    fn matches(&self, certificate: &Certificate) -> bool {
+        if KeyType::of_spki_alg(certificate.public_key_algorithm_id()) != Some(self.key_type()) {
+            return false;
+        }
+        match self {
+            PrivateKey::Rsa(key) => {
+                use rsa::pkcs1::DecodeRsaPublicKey;
+                rsa::PublicKey::from_pkcs1_der(certificate.public_key())
+                    .is_ok_and(|p| p.n_bytes() == key.n_bytes() && p.e_bytes() == key.e_bytes())
+            }
+            PrivateKey::P256(key) => p256::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
+                .is_ok_and(|p| &p == key.verifying_key()),
+            PrivateKey::P384(key) => p384::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
+                .is_ok_and(|p| &p == key.verifying_key()),
+        }
+    }
+}
+
+/// Signs payloads as compact JWS with header `{"alg", "x5c"}` (plus `typ` / `kid` when set),
+/// with a private key matching the first certificate of the chain.
+///
+/// Keys: RSA (≥ 2048 bits; RS256 by default, or RS384, RS512, PS256, PS384, PS512), P-256
+/// (ES256) and P-384 (ES384). RS* and ES* (RFC 6979) signatures are deterministic; PS* use
+/// a random salt. RSA signing is blinded with system randomness.
+pub struct Signer {
+    key: PrivateKey,
+    algorithm: JwsAlgorithm,
+    chain: Vec<Certificate>,
+    x5c: Vec<String>,
+    typ: Option<String>,
+    kid: Option<String>,
+}
+
+impl core::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Signer")
+            .field("algorithm", &self.algorithm)
+            .field("chain", &self.chain)
+            .field("typ", &self.typ)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+fn invalid_key(message: impl Into<String>) -> JwsError {
+    JwsError::InvalidPrivateKey(message.into())
+}
+
+/// Decodes an unencrypted PKCS#8 `PrivateKeyInfo` (DER).
+fn decode_pkcs8_der(der: &[u8]) -> Result<PrivateKey, JwsError> {
+    let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| invalid_key(format!("not PKCS#8: {e}")))?;
+    let (oid, parameters) = info.algorithm.oids().map_err(|e| invalid_key(format!("bad algorithm: {e}")))?;
+    const RSA: pkcs8::ObjectIdentifier = const_oid::db::rfc5912::RSA_ENCRYPTION;
+    const EC: pkcs8::ObjectIdentifier = const_oid::db::rfc5912::ID_EC_PUBLIC_KEY;
+    match (oid, parameters) {
+        (RSA, _) => rsa::PrivateKey::from_pkcs8_der(der)
+            .map(|k| PrivateKey::Rsa(Box::new(k)))
+            .map_err(|e| invalid_key(format!("RSA key: {e}"))),
+        (EC, Some(const_oid::db::rfc5912::SECP_256_R_1)) => p256::ecdsa::SigningKey::from_pkcs8_der(der)
+            .map(PrivateKey::P256)
+            .map_err(|e| invalid_key(format!("P-256 key: {e}"))),
+        (EC, Some(const_oid::db::rfc5912::SECP_384_R_1)) => p384::ecdsa::SigningKey::from_pkcs8_der(der)
+            .map(PrivateKey::P384)
+            .map_err(|e| invalid_key(format!("P-384 key: {e}"))),
+        (EC, _) => Err(invalid_key("EC key on an unsupported curve (P-256 and P-384 are supported)")),
+        (other, _) => Err(invalid_key(format!("unsupported key algorithm {other}"))),
+    }
+}
+
+impl Signer {
+    /// A signer from a PKCS#8 private key (PEM `PRIVATE KEY` or DER; unencrypted) and its
+    /// certificate chain, signer's certificate first, which becomes `x5c`. Fails if the key
+    /// does not match the first certificate, is of an unsupported type, or is an RSA key
+    /// under 2048 bits, or if the chain exceeds the default [`Limits`] of `x5c`.
+    pub fn from_pkcs8(private_key: &[u8], chain: Vec<Certificate>) -> Result<Signer, JwsError> {
+        let trimmed = private_key.trim_ascii_start();
+        let key = if trimmed.starts_with(b"-----BEGIN") {
+            let (label, der) = pem_rfc7468::decode_vec(trimmed).map_err(|e| invalid_key(format!("bad PEM: {e}")))?;
+            let der = Zeroizing::new(der);
+            if label != "PRIVATE KEY" {
+                return Err(invalid_key(format!(
+                    "PEM label {label:?}: expected an unencrypted PKCS#8 \"PRIVATE KEY\""
+                )));
+            }
+            decode_pkcs8_der(&der)?
+        } else {
+            decode_pkcs8_der(private_key)?
+        };
+        let leaf = chain.first().ok_or(JwsError::EmptyChain)?;
+        if !key.matches(leaf) {
+            return Err(JwsError::KeyCertificateMismatch);
+        }
+        let algorithm = key.default_algorithm();
+        // The same key checks a verifier applies (type, RSA size).
+        alg::check_key(algorithm, &AlgorithmSet::all(), leaf.public_key_algorithm_id(), leaf.public_key())?;
+        let limits = Limits::default();
+        if chain.len() > limits.max_x5c_certificates {
+            return Err(JwsError::X5cTooManyCertificates { count: chain.len(), limit: limits.max_x5c_certificates });
+        }
+        let x5c: Vec<String> = chain.iter().map(|c| Base64::encode_string(c.der().as_ref())).collect();
+        if x5c.iter().map(String::len).sum::<usize>() > limits.max_x5c_len {
+            return Err(JwsError::X5cTooLarge { limit: limits.max_x5c_len });
+        }
+        Ok(Signer { key, algorithm, chain, x5c, typ: None, kid: None })
+    }
+
+    /// Uses `algorithm` instead of the key's default. It must fit the key and be one this
+    /// signer implements (not ES512 or EdDSA).
+    pub fn with_algorithm(mut self, algorithm: JwsAlgorithm) -> Result<Signer, JwsError> {
+        let signable = !matches!(algorithm, JwsAlgorithm::Es512 | JwsAlgorithm::EdDsa);
+        if !signable || algorithm.key_type() != self.key.key_type() {
+            return Err(JwsError::AlgorithmNotAllowed(algorithm.name().to_owned()));
+        }
+        self.algorithm = algorithm;
+        Ok(self)
+    }
+
+    /// Sets the `typ` header parameter (e.g. `"JWT"`).
+    pub fn with_typ(mut self, typ: impl Into<String>) -> Signer {
+        self.typ = Some(typ.into());
+        self
+    }
+
+    /// Sets the `kid` header parameter.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Signer {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The algorithm signatures are made with.
+    pub fn algorithm(&self) -> JwsAlgorithm {
+        self.algorithm
+    }
+
+    /// The certificate chain sent as `x5c`, signer first.
+    pub fn chain(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    /// The protected header, as serialized (members sorted by name).
+    fn header_json(&self) -> Result<Vec<u8>, JwsError> {
+        let mut header = Map::new();
+        header.insert("alg".into(), Value::from(self.algorithm.name()));
+        if let Some(typ) = &self.typ {
+            header.insert("typ".into(), Value::from(typ.as_str()));
+        }
+        if let Some(kid) = &self.kid {
+            header.insert("kid".into(), Value::from(kid.as_str()));
+        }
+        header.insert("x5c".into(), Value::Array(self.x5c.iter().map(|c| Value::from(c.as_str())).collect()));
+        serde_json::to_vec(&Value::Object(header)).map_err(|e| JwsError::SigningFailed(e.to_string()))
+    }
+
+    /// Signs `payload` (any bytes) into a compact JWS.
+    pub fn sign_bytes(&self, payload: &[u8]) -> Result<String, JwsError> {
+        let mut token = Base64UrlUnpadded::encode_string(&self.header_json()?);
+        token.push('.');
+        token.push_str(&Base64UrlUnpadded::encode_string(payload));
+        let signature = self.sign_raw(token.as_bytes())?;
+        token.push('.');
+        token.push_str(&Base64UrlUnpadded::encode_string(&signature));
+        Ok(token)
+    }
+
+    /// Signs a JSON object (JWT claims) into a compact JWS.
+    pub fn sign_json(&self, claims: &Value) -> Result<String, JwsError> {
+        if !claims.is_object() {
+            return Err(JwsError::PayloadNotJsonObject("not a JSON object".into()));
+        }
+        let payload = serde_json::to_vec(claims).map_err(|e| JwsError::SigningFailed(e.to_string()))?;
+        self.sign_bytes(&payload)
+    }
+
+    fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, JwsError> {
+        let failed = |e: signature::Error| JwsError::SigningFailed(e.to_string());
+        let mut rng = getrandom::SysRng;
+        macro_rules! rsa_sign {
+            ($scheme:ident, $hash:ty, $key:expr) => {
+                rsa::$scheme::SigningKey::<$hash>::new((**$key).clone())
+                    .try_sign_with_rng(&mut rng, message)
+                    .map(|s| s.to_vec())
+                    .map_err(failed)
+            };
+        }
+        match (&self.key, self.algorithm) {
+            (PrivateKey::Rsa(k), JwsAlgorithm::Rs256) => rsa_sign!(pkcs1v15, Sha256, k),
+            (PrivateKey::Rsa(k), JwsAlgorithm::Rs384) => rsa_sign!(pkcs1v15, Sha384, k),
+            (PrivateKey::Rsa(k), JwsAlgorithm::Rs512) => rsa_sign!(pkcs1v15, Sha512, k),
+            (PrivateKey::Rsa(k), JwsAlgorithm::Ps256) => rsa_sign!(pss, Sha256, k),
+            (PrivateKey::Rsa(k), JwsAlgorithm::Ps384) => rsa_sign!(pss, Sha384, k),
+            (PrivateKey::Rsa(k), JwsAlgorithm::Ps512) => rsa_sign!(pss, Sha512, k),
+            (PrivateKey::P256(k), JwsAlgorithm::Es256) => {
+                signature::Signer::<p256::ecdsa::Signature>::try_sign(k, message)
+                    .map(|s| s.to_bytes().to_vec())
+                    .map_err(failed)
+            }
+            (PrivateKey::P384(k), JwsAlgorithm::Es384) => {
+                signature::Signer::<p384::ecdsa::Signature>::try_sign(k, message)
+                    .map(|s| s.to_bytes().to_vec())
+                    .map_err(failed)
+            }
+            (_, alg) => Err(JwsError::AlgorithmNotAllowed(alg.name().to_owned())),
+        }
+    }
+}
