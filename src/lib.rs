@@ -43,6 +43,7 @@ pub mod policy;
 pub mod revocation;
 pub mod time;
 pub mod trust;
+pub mod udap;
 mod verifier;
 
 pub use cert::Certificate;

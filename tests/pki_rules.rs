@@ -19,8 +19,6 @@ use trustpath::{
 
 use support::{load, time, try_load};
 
-
-
 fn manifest() -> Value {
     serde_json::from_slice(&support::read("manifest.json")).expect("manifest.json is valid JSON")
 }

@@ -1,0 +1,213 @@
+//! Client assertions (Authentication Tokens) at the token endpoint: flows B (client
+//! credentials, B2B) and C (authorization code). UDAP JWT-Based Client Authentication §6 and
+//! IG §4.2 / §5.2.
+//!
+//! Checked, in order: the JWS (compact, allowed `alg`, signature by `x5c[0]`'s key only);
+//! `x5c[0]`'s path to an anchor of the community the client registered in (with revocation,
+//! per the verifier's policy); `iss` = `sub` = the client_id; `aud` contains the token
+//! endpoint URL; `exp − iat` ≤ 300 s, unexpired, `iat` not in the future (with the clock
+//! skew); `jti` present; the client URI bound at registration is a SAN URI of `x5c[0]`;
+//! `extensions.hl7-b2b` for client_credentials; and last the replay check on (`iss`, `jti`),
+//! so a rejected token never uses up its `jti`.
+
+use rustls_pki_types::UnixTime;
+use serde_json::{Map, Value};
+
+use super::claims::{self, Lifetime, claim_error, is_absolute_uri};
+use super::error::{Endpoint, UdapError, UdapErrorKind};
+use super::replay::ReplayCache;
+use crate::jws::{self, AlgorithmSet, X5cOptions};
+use crate::revocation::RevocationData;
+use crate::verifier::{VerifiedPath, Verifier};
+
+/// Largest Authentication Token lifetime the IG allows (`exp − iat`), in seconds.
+pub const MAX_ASSERTION_LIFETIME: u64 = 300;
+
+/// The OAuth grant the assertion authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantType {
+    /// `authorization_code` (flow C): no authorization extension object.
+    AuthorizationCode,
+    /// `client_credentials` (flow B): `extensions.hl7-b2b` required.
+    ClientCredentials,
+}
+
+impl GrantType {
+    /// The grant_type parameter value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantType::AuthorizationCode => "authorization_code",
+            GrantType::ClientCredentials => "client_credentials",
+        }
+    }
+
+    /// Parses a grant_type parameter value.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "authorization_code" => Some(GrantType::AuthorizationCode),
+            "client_credentials" => Some(GrantType::ClientCredentials),
+            _ => None,
+        }
+    }
+}
+
+/// What the authorization server recorded when it registered a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredClient {
+    /// The client_id it issued.
+    pub client_id: String,
+    /// The client URI (the software statement's `iss`, a SAN URI of the client's certificate).
+    pub client_uri: String,
+    /// The trust community the registration was made in.
+    pub community: String,
+}
+
+/// The token endpoint's settings.
+#[derive(Debug, Clone)]
+pub struct TokenEndpoint {
+    /// The token endpoint URL, exactly as in the server's metadata.
+    pub url: String,
+    /// Allowed clock difference, in seconds (default 60).
+    pub clock_skew: u64,
+    /// Allowed signature algorithms (default: RS256, ES256, RS384, ES384).
+    pub algorithms: AlgorithmSet,
+}
+
+impl TokenEndpoint {
+    /// A token endpoint at `url` with the defaults.
+    pub fn new(url: impl Into<String>) -> Self {
+        TokenEndpoint { url: url.into(), clock_skew: 60, algorithms: AlgorithmSet::udap() }
+    }
+}
+
+/// One client authentication attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct AssertionRequest<'a> {
+    /// The `client_assertion` parameter.
+    pub assertion: &'a str,
+    /// The `grant_type` parameter.
+    pub grant_type: GrantType,
+    /// The registration the `client_id` refers to (the caller looks it up by the assertion's
+    /// `iss`, or by the request's `client_id` parameter, which must then equal it).
+    pub client: &'a RegisteredClient,
+    /// The validation time.
+    pub time: UnixTime,
+    /// CRLs and OCSP responses for the client's certificate path.
+    pub revocation: Option<&'a RevocationData>,
+}
+
+/// A client assertion that passed every check.
+#[derive(Debug, Clone)]
+pub struct VerifiedAssertion {
+    claims: Map<String, Value>,
+    path: VerifiedPath,
+}
+
+impl VerifiedAssertion {
+    /// The JWT claims.
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// The client's validated certificate path (community, anchor, revocation).
+    pub fn path(&self) -> &VerifiedPath {
+        &self.path
+    }
+
+    /// The `extensions.hl7-b2b` object, when present.
+    pub fn b2b(&self) -> Option<&Map<String, Value>> {
+        self.claims.get("extensions")?.get("hl7-b2b")?.as_object()
+    }
+}
+
+impl TokenEndpoint {
+    /// Verifies a client assertion; see the module documentation for the checks.
+    pub fn verify_assertion(
+        &self,
+        verifier: &Verifier,
+        request: &AssertionRequest<'_>,
+        replay: &dyn ReplayCache,
+    ) -> Result<VerifiedAssertion, UdapError> {
+        let endpoint = Endpoint::Token;
+        let client = request.client;
+        let mut options = X5cOptions::new().community(&client.community);
+        if let Some(data) = request.revocation {
+            options = options.revocation(data);
+        }
+        let verified = jws::verify_x5c(request.assertion, &self.algorithms, verifier, request.time, &options)
+            .map_err(|e| UdapError::from_jws(endpoint, e))?;
+        let (claims, path) = verified.into_parts();
+
+        let iss = claims::string(&claims, "iss", endpoint)?;
+        if iss != client.client_id {
+            return Err(claim_error(endpoint, "iss", format!("must be the client_id {:?}", client.client_id)));
+        }
+        if claims::string(&claims, "sub", endpoint)? != iss {
+            return Err(claim_error(endpoint, "sub", "must equal iss (the client_id)"));
+        }
+        claims::audience(&claims, &self.url, endpoint)?;
+        let now = request.time.as_secs();
+        let lifetime = Lifetime { max: MAX_ASSERTION_LIFETIME, skew: self.clock_skew };
+        let times = claims::times(&claims, now, lifetime, endpoint)?;
+        let jti = claims::string(&claims, "jti", endpoint)?;
+        let leaf = path.leaf();
+        if !leaf.san_uris().any(|u| u == client.client_uri) {
+            return Err(UdapError::new(
+                endpoint,
+                UdapErrorKind::SanUriMismatch {
+                    expected: client.client_uri.clone(),
+                    found: leaf.san_uris().map(String::from).collect(),
+                },
+            ));
+        }
+        if request.grant_type == GrantType::ClientCredentials {
+            check_b2b(&claims)?;
+        }
+        if !replay.check_and_record(iss, jti, times.exp.saturating_add(self.clock_skew), now) {
+            return Err(UdapError::new(endpoint, UdapErrorKind::Replay { iss: iss.to_string(), jti: jti.to_string() }));
+        }
+        Ok(VerifiedAssertion { claims, path })
+    }
+}
+
+/// The B2B Authorization Extension Object (IG §5.2.1.1): `version` "1", `organization_id` a
+/// URI, `purpose_of_use` a non-empty array of strings; optional members typed as specified.
+fn check_b2b(claims: &Map<String, Value>) -> Result<(), UdapError> {
+    let bad = |problem: &str| {
+        UdapError::new(
+            Endpoint::Token,
+            UdapErrorKind::AuthorizationExtension { name: "hl7-b2b", problem: problem.to_string() },
+        )
+    };
+    let ext = claims
+        .get("extensions")
+        .and_then(|e| e.get("hl7-b2b"))
+        .ok_or_else(|| bad("required for client_credentials but missing"))?;
+    let ext = ext.as_object().ok_or_else(|| bad("must be a JSON object"))?;
+    if ext.get("version").and_then(Value::as_str) != Some("1") {
+        return Err(bad("version must be \"1\""));
+    }
+    match ext.get("organization_id").and_then(Value::as_str) {
+        Some(id) if is_absolute_uri(id) => {}
+        Some(_) => return Err(bad("organization_id must be a URI")),
+        None => return Err(bad("organization_id is required")),
+    }
+    match ext.get("purpose_of_use").and_then(Value::as_array) {
+        Some(list) if !list.is_empty() && list.iter().all(|p| p.as_str().is_some_and(|s| !s.is_empty())) => {}
+        _ => return Err(bad("purpose_of_use must be a non-empty array of strings")),
+    }
+    for field in ["subject_name", "subject_id", "subject_role", "organization_name"] {
+        if ext.get(field).is_some_and(|v| !v.is_string()) {
+            return Err(bad(&format!("{field} must be a string")));
+        }
+    }
+    for field in ["consent_policy", "consent_reference"] {
+        if let Some(v) = ext.get(field) {
+            let ok = v.as_array().is_some_and(|l| l.iter().all(|u| u.as_str().is_some_and(is_absolute_uri)));
+            if !ok {
+                return Err(bad(&format!("{field} must be an array of URIs")));
+            }
+        }
+    }
+    Ok(())
+}

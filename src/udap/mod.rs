@@ -1,0 +1,34 @@
+//! UDAP: certificate-backed client authentication and registration for FHIR (HL7 UDAP
+//! Security IG STU2; UDAP.org JWT client authentication, dynamic client registration and
+//! server metadata).
+//!
+//! - [`TokenEndpoint::verify_assertion`]: client assertions (flows B and C), with the
+//!   registered client's URI bound to a SAN URI of `x5c[0]`, the anchor in the community the
+//!   client registered with, `hl7-b2b` for client_credentials and replay detection keyed by
+//!   (`iss`, `jti`) through a caller's [`ReplayCache`].
+//! - [`RegistrationEndpoint::verify_request`]: software statements (flow D), reporting the
+//!   matched community and client URI; an empty `grant_types` is a cancellation.
+//! - [`verify_signed_metadata`]: `/.well-known/udap` signed metadata, checked by clients.
+//! - [`build`]: the signing side's claims (sign with [`crate::jws::Signer`]).
+//!
+//! Every rejection is a [`UdapError`] whose [`UdapError::oauth_error`] is the code the spec
+//! names, and [`UdapError::error_body`] the JSON body a server returns.
+//!
+//! Signatures are verified with `x5c[0]`'s key only; other `x5c` entries are untrusted
+//! intermediates, never anchors. URIs compare exactly (IG §7.1.5).
+
+mod assertion;
+pub mod build;
+mod claims;
+mod error;
+mod metadata;
+mod registration;
+mod replay;
+
+pub use assertion::{
+    AssertionRequest, GrantType, MAX_ASSERTION_LIFETIME, RegisteredClient, TokenEndpoint, VerifiedAssertion,
+};
+pub use error::{Endpoint, UdapError, UdapErrorKind};
+pub use metadata::{MAX_METADATA_LIFETIME, MetadataCheck, VerifiedMetadata, verify_signed_metadata};
+pub use registration::{MAX_SOFTWARE_STATEMENT_LIFETIME, Registration, RegistrationEndpoint, RegistrationGrant};
+pub use replay::{MemoryReplayCache, ReplayCache};

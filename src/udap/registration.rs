@@ -1,0 +1,277 @@
+//! Dynamic client registration with a signed software statement (flow D): UDAP Dynamic
+//! Client Registration §4 and IG §3.
+//!
+//! Checked, in order: the request body (`software_statement`, optional `certifications`,
+//! `udap: "1"`); the JWS and `x5c[0]`'s path to any anchor of the store (the matched community
+//! is reported: registrations are keyed by (community, `iss`)); `iss` is a SAN URI of `x5c[0]`,
+//! `sub` = `iss`, `aud` contains the registration URL, `exp ≤ iat + 300 s`, unexpired, `iat`
+//! not in the future, `jti` present (and not replayed, when a cache is given); then the
+//! registration parameters. An empty `grant_types` is a cancellation request.
+
+use rustls_pki_types::UnixTime;
+use serde_json::{Map, Value};
+
+use super::claims::{self, Lifetime, claim_error, is_https_url};
+use super::error::{Endpoint, UdapError, UdapErrorKind};
+use super::replay::ReplayCache;
+use crate::jws::{self, AlgorithmSet, X5cOptions};
+use crate::revocation::RevocationData;
+use crate::verifier::{VerifiedPath, Verifier};
+
+/// Largest software statement lifetime the IG allows (`exp − iat`), in seconds.
+pub const MAX_SOFTWARE_STATEMENT_LIFETIME: u64 = 300;
+
+/// What a registration request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistrationGrant {
+    /// `authorization_code` (optionally with `refresh_token`).
+    AuthorizationCode {
+        /// Whether `refresh_token` was also requested.
+        refresh_token: bool,
+        /// The https redirect URIs.
+        redirect_uris: Vec<String>,
+    },
+    /// `client_credentials`.
+    ClientCredentials,
+    /// An empty `grant_types`: cancel the registration for (community, `iss`).
+    Cancel,
+}
+
+/// The registration endpoint's settings.
+#[derive(Debug, Clone)]
+pub struct RegistrationEndpoint {
+    /// The registration endpoint URL, exactly as in the server's metadata.
+    pub url: String,
+    /// Allowed clock difference, in seconds (default 60).
+    pub clock_skew: u64,
+    /// Allowed signature algorithms (default: RS256, ES256, RS384, ES384).
+    pub algorithms: AlgorithmSet,
+}
+
+/// A registration request that passed every check.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    claims: Map<String, Value>,
+    path: VerifiedPath,
+    grant: RegistrationGrant,
+    certifications: Vec<String>,
+}
+
+impl Registration {
+    /// The software statement's claims (the registration parameters).
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// The client URI: the software statement's `iss`, a SAN URI of the client's certificate.
+    pub fn client_uri(&self) -> &str {
+        self.claims.get("iss").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// The trust community whose anchor the client's certificate chains to. Registrations are
+    /// keyed by (community, client URI).
+    pub fn community(&self) -> &str {
+        self.path.community()
+    }
+
+    /// The client's validated certificate path. Store its leaf with the registration.
+    pub fn path(&self) -> &VerifiedPath {
+        &self.path
+    }
+
+    /// The requested grant, or a cancellation.
+    pub fn grant(&self) -> &RegistrationGrant {
+        &self.grant
+    }
+
+    /// The `certifications` of the request, unverified (a server SHALL ignore the ones it does
+    /// not support).
+    pub fn certifications(&self) -> &[String] {
+        &self.certifications
+    }
+}
+
+fn metadata_error(field: &'static str, problem: impl Into<String>) -> UdapError {
+    UdapError::new(Endpoint::Registration, UdapErrorKind::ClientMetadata { field, problem: problem.into() })
+}
+
+impl RegistrationEndpoint {
+    /// A registration endpoint at `url` with the defaults.
+    pub fn new(url: impl Into<String>) -> Self {
+        RegistrationEndpoint { url: url.into(), clock_skew: 60, algorithms: AlgorithmSet::udap() }
+    }
+
+    /// Verifies a registration request body (JSON) at `time`.
+    pub fn verify_request(
+        &self,
+        verifier: &Verifier,
+        body: &str,
+        time: UnixTime,
+        revocation: Option<&RevocationData>,
+        replay: Option<&dyn ReplayCache>,
+    ) -> Result<Registration, UdapError> {
+        let body: Value = serde_json::from_str(body).map_err(|e| metadata_error("body", format!("not JSON: {e}")))?;
+        let body = body.as_object().ok_or_else(|| metadata_error("body", "not a JSON object"))?;
+        if body.get("udap").and_then(Value::as_str) != Some("1") {
+            return Err(metadata_error("udap", "must be \"1\""));
+        }
+        let statement = body
+            .get("software_statement")
+            .and_then(Value::as_str)
+            .ok_or_else(|| claim_error(Endpoint::Registration, "software_statement", "missing or not a string"))?;
+        let certifications = match body.get("certifications") {
+            None => Vec::new(),
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(String::from).collect(),
+            Some(_) => return Err(metadata_error("certifications", "must be an array of JWTs")),
+        };
+        let mut registration = self.verify_software_statement(verifier, statement, time, revocation, replay)?;
+        registration.certifications = certifications;
+        Ok(registration)
+    }
+
+    /// Verifies a software statement (compact JWS) at `time`.
+    pub fn verify_software_statement(
+        &self,
+        verifier: &Verifier,
+        statement: &str,
+        time: UnixTime,
+        revocation: Option<&RevocationData>,
+        replay: Option<&dyn ReplayCache>,
+    ) -> Result<Registration, UdapError> {
+        let endpoint = Endpoint::Registration;
+        let mut options = X5cOptions::new();
+        if let Some(data) = revocation {
+            options = options.revocation(data);
+        }
+        let verified = jws::verify_x5c(statement, &self.algorithms, verifier, time, &options)
+            .map_err(|e| UdapError::from_jws(endpoint, e))?;
+        let (claims, path) = verified.into_parts();
+
+        let iss = claims::string(&claims, "iss", endpoint)?;
+        let leaf = path.leaf();
+        if !leaf.san_uris().any(|u| u == iss) {
+            return Err(UdapError::new(
+                endpoint,
+                UdapErrorKind::SanUriMismatch {
+                    expected: iss.to_string(),
+                    found: leaf.san_uris().map(String::from).collect(),
+                },
+            ));
+        }
+        if claims::string(&claims, "sub", endpoint)? != iss {
+            return Err(claim_error(endpoint, "sub", "must equal iss"));
+        }
+        claims::audience(&claims, &self.url, endpoint)?;
+        let now = time.as_secs();
+        let lifetime = Lifetime { max: MAX_SOFTWARE_STATEMENT_LIFETIME, skew: self.clock_skew };
+        let times = claims::times(&claims, now, lifetime, endpoint)?;
+        let jti = claims::string(&claims, "jti", endpoint)?;
+
+        let grant = registration_parameters(&claims)?;
+        if let Some(cache) = replay {
+            if !cache.check_and_record(iss, jti, times.exp.saturating_add(self.clock_skew), now) {
+                return Err(UdapError::new(
+                    endpoint,
+                    UdapErrorKind::Replay { iss: iss.to_string(), jti: jti.to_string() },
+                ));
+            }
+        }
+        Ok(Registration { claims, path, grant, certifications: Vec::new() })
+    }
+}
+
+/// IG §3.1: the registration parameters of the software statement.
+fn registration_parameters(claims: &Map<String, Value>) -> Result<RegistrationGrant, UdapError> {
+    let grants = match claims.get("grant_types") {
+        Some(Value::Array(list)) => {
+            let mut out = Vec::new();
+            for g in list {
+                out.push(g.as_str().ok_or_else(|| metadata_error("grant_types", "must be an array of strings"))?);
+            }
+            out
+        }
+        Some(_) => return Err(metadata_error("grant_types", "must be an array of strings")),
+        None => return Err(metadata_error("grant_types", "missing")),
+    };
+    if grants.is_empty() {
+        return Ok(RegistrationGrant::Cancel);
+    }
+    if let Some(g) =
+        grants.iter().find(|g| !matches!(**g, "authorization_code" | "client_credentials" | "refresh_token"))
+    {
+        return Err(metadata_error("grant_types", format!("unsupported grant type {g:?}")));
+    }
+    let code = grants.contains(&"authorization_code");
+    let credentials = grants.contains(&"client_credentials");
+    let refresh = grants.contains(&"refresh_token");
+    if code == credentials {
+        return Err(metadata_error(
+            "grant_types",
+            "must include exactly one of authorization_code and client_credentials",
+        ));
+    }
+    if refresh && !code {
+        return Err(metadata_error("grant_types", "refresh_token is only allowed with authorization_code"));
+    }
+    match claims.get("client_name") {
+        Some(Value::String(s)) if !s.trim().is_empty() => {}
+        _ => return Err(metadata_error("client_name", "missing or empty")),
+    }
+    match claims.get("contacts") {
+        Some(Value::Array(list)) if list.iter().any(|c| c.as_str().is_some_and(is_mailto)) => {}
+        _ => return Err(metadata_error("contacts", "must be an array with at least one mailto: URI")),
+    }
+    if claims.get("token_endpoint_auth_method").and_then(Value::as_str) != Some("private_key_jwt") {
+        return Err(metadata_error("token_endpoint_auth_method", "must be \"private_key_jwt\""));
+    }
+    match claims.get("scope") {
+        Some(Value::String(s)) if !s.trim().is_empty() => {}
+        _ => return Err(metadata_error("scope", "missing or empty")),
+    }
+    let redirect_uris = claims.get("redirect_uris");
+    let response_types = claims.get("response_types");
+    if !code {
+        if redirect_uris.is_some() {
+            return Err(UdapError::new(
+                Endpoint::Registration,
+                UdapErrorKind::RedirectUri("must be absent without authorization_code".into()),
+            ));
+        }
+        if response_types.is_some() {
+            return Err(metadata_error("response_types", "must be absent without authorization_code"));
+        }
+        return Ok(RegistrationGrant::ClientCredentials);
+    }
+    let redirect_error = |p: &str| UdapError::new(Endpoint::Registration, UdapErrorKind::RedirectUri(p.into()));
+    let uris = match redirect_uris {
+        Some(Value::Array(list)) if !list.is_empty() => list,
+        _ => return Err(redirect_error("required with authorization_code: a non-empty array of https URIs")),
+    };
+    let mut redirect = Vec::new();
+    for u in uris {
+        match u.as_str() {
+            Some(s) if is_https_url(s) => redirect.push(s.to_string()),
+            _ => return Err(redirect_error("every redirect URI must use the https scheme")),
+        }
+    }
+    match response_types {
+        Some(Value::Array(list)) if list.len() == 1 && list.first().and_then(Value::as_str) == Some("code") => {}
+        _ => return Err(metadata_error("response_types", "must be [\"code\"] with authorization_code")),
+    }
+    match claims.get("logo_uri").and_then(Value::as_str) {
+        Some(logo) if is_https_url(logo) && is_image_path(logo) => {}
+        Some(_) => return Err(metadata_error("logo_uri", "must be an https URL of a PNG, JPG or GIF image")),
+        None => return Err(metadata_error("logo_uri", "required with authorization_code")),
+    }
+    Ok(RegistrationGrant::AuthorizationCode { refresh_token: refresh, redirect_uris: redirect })
+}
+
+fn is_mailto(uri: &str) -> bool {
+    uri.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) && uri.len() > 7 && uri.contains('@')
+}
+
+/// The URL's path names a PNG, JPG or GIF file (IG §3.1: the logo SHALL reference one).
+fn is_image_path(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif"].iter().any(|ext| path.ends_with(ext))
+}

@@ -1,0 +1,524 @@
+//! UDAP client assertions, software statements and signed metadata, end to end: a small
+//! community PKI built in the test (deterministic keys), tokens signed with `jws::Signer`,
+//! checked by the `udap` verifiers, each rejection mapped to its OAuth / UDAP error code.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use trustpath::jws::{JwsAlgorithm, Signer};
+use trustpath::revocation::{RevocationMode, RevocationPolicy};
+use trustpath::udap::build::{self, B2bExtension, ServerMetadata, SoftwareStatement, StatementGrant};
+use trustpath::udap::{
+    AssertionRequest, GrantType, MemoryReplayCache, MetadataCheck, RegisteredClient, RegistrationEndpoint,
+    RegistrationGrant, TokenEndpoint, UdapError, verify_signed_metadata,
+};
+use trustpath::{Certificate, Policy, TrustStore, UnixTime, Verifier};
+use trustpath_testgen::templates::{self, Issuer};
+use trustpath_testgen::{KeyKind, KeyPair, ext, name};
+
+const COMMUNITY: &str = "udap://community.example";
+const CLIENT_URI: &str = "https://client.example/app";
+const BASE_URL: &str = "https://fhir.example/r4";
+const TOKEN_URL: &str = "https://fhir.example/oauth/token";
+const REGISTER_URL: &str = "https://fhir.example/oauth/register";
+/// 2026-06-01T00:00:00Z.
+const NOW: u64 = 1_780_272_000;
+
+fn now() -> UnixTime {
+    UnixTime::since_unix_epoch(std::time::Duration::from_secs(NOW))
+}
+
+struct Pki {
+    root: Issuer,
+    other_root: Issuer,
+    client: (Arc<KeyPair>, Certificate),
+    expired_client: (Arc<KeyPair>, Certificate),
+    stranger: (Arc<KeyPair>, Certificate),
+    server: (Arc<KeyPair>, Certificate),
+}
+
+fn make_root(cn: &str) -> Issuer {
+    let key = Arc::new(KeyPair::generate(cn, KeyKind::P256).expect("key"));
+    let n = name::NameBuilder::new().o("UDAP Test").cn(cn).build().expect("name");
+    let der = templates::root(&n, &key).expect("root").sign(&key).expect("sign");
+    Issuer::new(n, key, der)
+}
+
+fn leaf(
+    issuer: &Issuer,
+    key: Arc<KeyPair>,
+    cn: &str,
+    uri: &str,
+    validity: Option<(u64, u64)>,
+) -> (Arc<KeyPair>, Certificate) {
+    let n = name::NameBuilder::new().o("UDAP Test").cn(cn).build().expect("name");
+    let mut b = templates::leaf(&n, &key, issuer)
+        .expect("leaf")
+        .extension(ext::subject_alt_name(false, vec![name::uri(uri).expect("uri")]).expect("san"));
+    if let Some((nb, na)) = validity {
+        b = b.validity(nb, na);
+    }
+    let der = issuer.sign(&b).expect("sign");
+    (key, Certificate::from_der(der).expect("parse"))
+}
+
+fn pki() -> Pki {
+    let root = make_root("UDAP Test Root");
+    let other_root = make_root("Untrusted Root");
+    let p256 = |n: &str| Arc::new(KeyPair::generate(n, KeyKind::P256).expect("key"));
+    let rsa_pem = std::fs::read_to_string("test-vectors/pki/keys/rsa2048-leaf.pem").expect("rsa key");
+    let rsa = Arc::new(KeyPair::from_pkcs8_pem("server", KeyKind::Rsa2048, &rsa_pem).expect("rsa"));
+    let client = leaf(&root, p256("udap client"), "Client", CLIENT_URI, None);
+    let expired_client = leaf(&root, p256("udap expired"), "Expired", CLIENT_URI, Some((1_700_000_000, 1_750_000_000)));
+    let stranger = leaf(&other_root, p256("udap stranger"), "Stranger", CLIENT_URI, None);
+    let server = leaf(&root, rsa, "Server", BASE_URL, None);
+    Pki { root, other_root, client, expired_client, stranger, server }
+}
+
+fn verifier(pki: &Pki, mode: RevocationMode) -> Verifier {
+    let mut store = TrustStore::new();
+    store.add_certificate(COMMUNITY, Certificate::from_der(pki.root.der.clone()).expect("root"));
+    let mut policy = Policy::udap();
+    policy.revocation = RevocationPolicy::chain(mode);
+    Verifier::new(store, policy)
+}
+
+fn signer((key, cert): &(Arc<KeyPair>, Certificate)) -> Signer {
+    Signer::from_pkcs8(key.to_pkcs8_pem().expect("pem").as_bytes(), vec![cert.clone()]).expect("signer")
+}
+
+fn statement(grant: StatementGrant) -> SoftwareStatement {
+    SoftwareStatement {
+        client_uri: CLIENT_URI.into(),
+        registration_url: REGISTER_URL.into(),
+        client_name: "Test Client".into(),
+        grant,
+        contacts: vec!["mailto:ops@client.example".into()],
+        scope: "system/Patient.rs".into(),
+    }
+}
+
+fn registration_error(body: &Value, v: &Verifier) -> UdapError {
+    RegistrationEndpoint::new(REGISTER_URL)
+        .verify_request(v, &body.to_string(), now(), None, None)
+        .expect_err("must be rejected")
+}
+
+fn signed_statement(s: &Signer, claims: &Value) -> Value {
+    SoftwareStatement::request_body(&s.sign_json(claims).expect("sign"))
+}
+
+#[test]
+fn registration_client_credentials_reports_community_and_client_uri() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let claims = statement(StatementGrant::ClientCredentials).claims(now(), "jti-1");
+    let body = signed_statement(&signer(&pki.client), &claims);
+    let reg = RegistrationEndpoint::new(REGISTER_URL)
+        .verify_request(&v, &body.to_string(), now(), None, None)
+        .expect("registration accepted");
+    assert_eq!(reg.community(), COMMUNITY);
+    assert_eq!(reg.client_uri(), CLIENT_URI);
+    assert_eq!(reg.grant(), &RegistrationGrant::ClientCredentials);
+}
+
+#[test]
+fn registration_authorization_code_and_cancellation() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let grant = StatementGrant::AuthorizationCode {
+        redirect_uris: vec!["https://client.example/cb".into()],
+        logo_uri: "https://client.example/logo.png".into(),
+        refresh_token: true,
+    };
+    let body = signed_statement(&signer(&pki.client), &statement(grant).claims(now(), "jti-2"));
+    let reg = RegistrationEndpoint::new(REGISTER_URL).verify_request(&v, &body.to_string(), now(), None, None);
+    match reg.expect("accepted").grant() {
+        RegistrationGrant::AuthorizationCode { refresh_token: true, redirect_uris } => {
+            assert_eq!(redirect_uris, &["https://client.example/cb".to_string()]);
+        }
+        other => panic!("unexpected grant {other:?}"),
+    }
+    let body = signed_statement(&signer(&pki.client), &statement(StatementGrant::Cancel).claims(now(), "jti-3"));
+    let reg = RegistrationEndpoint::new(REGISTER_URL).verify_request(&v, &body.to_string(), now(), None, None);
+    assert_eq!(reg.expect("cancellation accepted").grant(), &RegistrationGrant::Cancel);
+}
+
+fn edit(claims: &Value, f: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Value {
+    let mut c = claims.clone();
+    f(c.as_object_mut().expect("object"));
+    c
+}
+
+#[test]
+fn registration_rejections_map_to_udap_codes() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let s = signer(&pki.client);
+    let cc = statement(StatementGrant::ClientCredentials).claims(now(), "jti-r");
+    let code = statement(StatementGrant::AuthorizationCode {
+        redirect_uris: vec!["https://client.example/cb".into()],
+        logo_uri: "https://client.example/logo.png".into(),
+        refresh_token: false,
+    })
+    .claims(now(), "jti-c");
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("untrusted anchor", signed_statement(&signer(&pki.stranger), &cc), "unapproved_software_statement"),
+        ("expired certificate", signed_statement(&signer(&pki.expired_client), &cc), "unapproved_software_statement"),
+        (
+            "iss not a SAN URI",
+            signed_statement(
+                &s,
+                &edit(&cc, |c| {
+                    c.insert("iss".into(), json!("https://other.example/app"));
+                    c.insert("sub".into(), json!("https://other.example/app"));
+                }),
+            ),
+            "invalid_software_statement",
+        ),
+        (
+            "sub differs",
+            signed_statement(&s, &edit(&cc, |c| drop(c.insert("sub".into(), json!("x:y"))))),
+            "invalid_software_statement",
+        ),
+        (
+            "wrong aud",
+            signed_statement(&s, &edit(&cc, |c| drop(c.insert("aud".into(), json!(TOKEN_URL))))),
+            "invalid_software_statement",
+        ),
+        (
+            "lifetime over 5 minutes",
+            signed_statement(&s, &edit(&cc, |c| drop(c.insert("exp".into(), json!(NOW + 301))))),
+            "invalid_software_statement",
+        ),
+        ("no jti", signed_statement(&s, &edit(&cc, |c| drop(c.remove("jti")))), "invalid_software_statement"),
+        (
+            "no mailto contact",
+            signed_statement(&s, &edit(&cc, |c| drop(c.insert("contacts".into(), json!(["https://client.example"]))))),
+            "invalid_client_metadata",
+        ),
+        (
+            "both grants",
+            signed_statement(
+                &s,
+                &edit(&cc, |c| {
+                    drop(c.insert("grant_types".into(), json!(["client_credentials", "authorization_code"])))
+                }),
+            ),
+            "invalid_client_metadata",
+        ),
+        (
+            "refresh without code",
+            signed_statement(
+                &s,
+                &edit(&cc, |c| drop(c.insert("grant_types".into(), json!(["client_credentials", "refresh_token"])))),
+            ),
+            "invalid_client_metadata",
+        ),
+        (
+            "wrong auth method",
+            signed_statement(
+                &s,
+                &edit(&cc, |c| drop(c.insert("token_endpoint_auth_method".into(), json!("client_secret_basic")))),
+            ),
+            "invalid_client_metadata",
+        ),
+        ("no scope", signed_statement(&s, &edit(&cc, |c| drop(c.remove("scope")))), "invalid_client_metadata"),
+        (
+            "http redirect",
+            signed_statement(
+                &s,
+                &edit(&code, |c| drop(c.insert("redirect_uris".into(), json!(["http://client.example/cb"])))),
+            ),
+            "invalid_redirect_uri",
+        ),
+        (
+            "code without redirect",
+            signed_statement(&s, &edit(&code, |c| drop(c.remove("redirect_uris")))),
+            "invalid_redirect_uri",
+        ),
+        (
+            "code without logo",
+            signed_statement(&s, &edit(&code, |c| drop(c.remove("logo_uri")))),
+            "invalid_client_metadata",
+        ),
+        (
+            "redirect with client_credentials",
+            signed_statement(
+                &s,
+                &edit(&cc, |c| drop(c.insert("redirect_uris".into(), json!(["https://client.example/cb"])))),
+            ),
+            "invalid_redirect_uri",
+        ),
+        ("udap missing", json!({"software_statement": s.sign_json(&cc).expect("sign")}), "invalid_client_metadata"),
+        ("no statement", json!({"udap": "1"}), "invalid_software_statement"),
+    ];
+    for (what, body, expected) in cases {
+        let e = registration_error(&body, &v);
+        assert_eq!(e.oauth_error(), Some(expected), "{what}: {e}");
+        assert_eq!(e.error_body()["error"], expected, "{what}");
+    }
+    // A tampered signature: the last character of the signature changed.
+    let mut token = s.sign_json(&cc).expect("sign");
+    let last = token.pop().expect("char");
+    token.push(if last == 'A' { 'B' } else { 'A' });
+    let e = registration_error(&SoftwareStatement::request_body(&token), &v);
+    assert_eq!(e.oauth_error(), Some("invalid_software_statement"), "{e}");
+}
+
+fn registered() -> RegisteredClient {
+    RegisteredClient { client_id: "client-123".into(), client_uri: CLIENT_URI.into(), community: COMMUNITY.into() }
+}
+
+fn b2b() -> B2bExtension {
+    B2bExtension {
+        organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
+        organization_name: Some("Example Clinic".into()),
+        purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
+        ..B2bExtension::default()
+    }
+}
+
+fn assertion(
+    endpoint: &TokenEndpoint,
+    v: &Verifier,
+    token: &str,
+    grant: GrantType,
+    client: &RegisteredClient,
+    replay: &MemoryReplayCache,
+) -> Result<(), UdapError> {
+    let request = AssertionRequest { assertion: token, grant_type: grant, client, time: now(), revocation: None };
+    endpoint.verify_assertion(v, &request, replay).map(|_| ())
+}
+
+#[test]
+fn client_assertions_for_both_grants_and_replay() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let endpoint = TokenEndpoint::new(TOKEN_URL);
+    let replay = MemoryReplayCache::default();
+    let s = signer(&pki.client);
+    let client = registered();
+    let cc = build::client_assertion_claims("client-123", TOKEN_URL, now(), "a-1", Some(&b2b()));
+    let token = s.sign_json(&cc).expect("sign");
+    assertion(&endpoint, &v, &token, GrantType::ClientCredentials, &client, &replay).expect("client_credentials");
+    let e = assertion(&endpoint, &v, &token, GrantType::ClientCredentials, &client, &replay).expect_err("replay");
+    assert_eq!((e.kind_str(), e.oauth_error()), ("replay", Some("invalid_client")));
+    let ac = build::client_assertion_claims("client-123", TOKEN_URL, now(), "a-2", None);
+    let token = s.sign_json(&ac).expect("sign");
+    assertion(&endpoint, &v, &token, GrantType::AuthorizationCode, &client, &replay).expect("authorization_code");
+    let aud_array = edit(&ac, |c| {
+        c.insert("aud".into(), json!(["https://other.example/token", TOKEN_URL]));
+        c.insert("jti".into(), json!("a-3"));
+    });
+    let token = s.sign_json(&aud_array).expect("sign");
+    assertion(&endpoint, &v, &token, GrantType::AuthorizationCode, &client, &replay).expect("aud array with the URL");
+}
+
+#[test]
+fn client_assertion_rejections_map_to_oauth_codes() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let endpoint = TokenEndpoint::new(TOKEN_URL);
+    let s = signer(&pki.client);
+    let client = registered();
+    let base = build::client_assertion_claims("client-123", TOKEN_URL, now(), "j", Some(&b2b()));
+    let cc = GrantType::ClientCredentials;
+    let other_community = RegisteredClient { community: "udap://elsewhere.example".into(), ..registered() };
+    let other_uri = RegisteredClient { client_uri: "https://client.example/other".into(), ..registered() };
+    let rsa_signer = Signer::from_pkcs8(
+        std::fs::read("test-vectors/pki/keys/rsa2048-leaf.pem").expect("key").as_slice(),
+        vec![pki.client.1.clone()],
+    );
+    assert!(rsa_signer.is_err(), "a key that does not match the leaf certificate cannot sign");
+    let cases: Vec<(&str, String, GrantType, &RegisteredClient, &str)> = vec![
+        ("untrusted", signer(&pki.stranger).sign_json(&base).expect("sign"), cc, &client, "invalid_client"),
+        ("expired cert", signer(&pki.expired_client).sign_json(&base).expect("sign"), cc, &client, "invalid_client"),
+        ("wrong community", s.sign_json(&base).expect("sign"), cc, &other_community, "invalid_client"),
+        ("SAN URI not registered", s.sign_json(&base).expect("sign"), cc, &other_uri, "invalid_client"),
+        (
+            "iss not client_id",
+            s.sign_json(&edit(&base, |c| drop(c.insert("iss".into(), json!("x"))))).expect("sign"),
+            cc,
+            &client,
+            "invalid_client",
+        ),
+        (
+            "sub differs",
+            s.sign_json(&edit(&base, |c| drop(c.insert("sub".into(), json!("x"))))).expect("sign"),
+            cc,
+            &client,
+            "invalid_client",
+        ),
+        (
+            "wrong aud",
+            s.sign_json(&edit(&base, |c| drop(c.insert("aud".into(), json!(REGISTER_URL))))).expect("sign"),
+            cc,
+            &client,
+            "invalid_client",
+        ),
+        (
+            "aud array without the token URL",
+            s.sign_json(&edit(&base, |c| drop(c.insert("aud".into(), json!([REGISTER_URL, "x"]))))).expect("sign"),
+            cc,
+            &client,
+            "invalid_client",
+        ),
+        (
+            "lifetime 301 s",
+            s.sign_json(&edit(&base, |c| drop(c.insert("exp".into(), json!(NOW + 301))))).expect("sign"),
+            cc,
+            &client,
+            "invalid_client",
+        ),
+        (
+            "expired",
+            s.sign_json(&edit(&base, |c| {
+                c.insert("iat".into(), json!(NOW - 600));
+                c.insert("exp".into(), json!(NOW - 400));
+            }))
+            .expect("sign"),
+            cc,
+            &client,
+            "invalid_client",
+        ),
+        (
+            "issued in the future",
+            s.sign_json(&edit(&base, |c| {
+                c.insert("iat".into(), json!(NOW + 600));
+                c.insert("exp".into(), json!(NOW + 700));
+            }))
+            .expect("sign"),
+            cc,
+            &client,
+            "invalid_client",
+        ),
+        ("no jti", s.sign_json(&edit(&base, |c| drop(c.remove("jti")))).expect("sign"), cc, &client, "invalid_client"),
+        (
+            "no hl7-b2b",
+            s.sign_json(&edit(&base, |c| drop(c.remove("extensions")))).expect("sign"),
+            cc,
+            &client,
+            "invalid_grant",
+        ),
+        (
+            "hl7-b2b version 2",
+            s.sign_json(&edit(&base, |c| {
+                drop(c.insert(
+                    "extensions".into(),
+                    json!({"hl7-b2b": {"version": "2", "organization_id": "urn:x:y", "purpose_of_use": ["a"]}}),
+                ))
+            }))
+            .expect("sign"),
+            cc,
+            &client,
+            "invalid_grant",
+        ),
+        (
+            "hl7-b2b empty purpose",
+            s.sign_json(&edit(&base, |c| {
+                drop(c.insert(
+                    "extensions".into(),
+                    json!({"hl7-b2b": {"version": "1", "organization_id": "urn:x:y", "purpose_of_use": []}}),
+                ))
+            }))
+            .expect("sign"),
+            cc,
+            &client,
+            "invalid_grant",
+        ),
+        (
+            "hl7-b2b organization not a URI",
+            s.sign_json(&edit(&base, |c| {
+                drop(c.insert(
+                    "extensions".into(),
+                    json!({"hl7-b2b": {"version": "1", "organization_id": "clinic", "purpose_of_use": ["a"]}}),
+                ))
+            }))
+            .expect("sign"),
+            cc,
+            &client,
+            "invalid_grant",
+        ),
+    ];
+    for (what, token, grant, client, expected) in cases {
+        let replay = MemoryReplayCache::default();
+        let e = assertion(&endpoint, &v, &token, grant, client, &replay).expect_err(what);
+        assert_eq!(e.oauth_error(), Some(expected), "{what}: {e}");
+    }
+    // A signature by another key than x5c[0]'s: sign with the stranger's key, then swap in
+    // the registered client's certificate as x5c.
+    let forged = signer(&pki.stranger).sign_json(&base).expect("sign");
+    let honest = s.sign_json(&base).expect("sign");
+    let (forged_header, forged_rest) = forged.split_once('.').expect("dots");
+    let (honest_header, _) = honest.split_once('.').expect("dots");
+    assert_ne!(forged_header, honest_header);
+    let swapped = format!("{honest_header}.{forged_rest}");
+    let replay = MemoryReplayCache::default();
+    let e = assertion(&endpoint, &v, &swapped, cc, &client, &replay).expect_err("forged");
+    assert_eq!(e.oauth_error(), Some("invalid_request"), "{e}");
+    assert_eq!(e.kind_str(), "bad_signature");
+}
+
+#[test]
+fn hard_fail_revocation_without_data_is_invalid_client() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::HardFail);
+    let token = signer(&pki.client)
+        .sign_json(&build::client_assertion_claims("client-123", TOKEN_URL, now(), "h", Some(&b2b())))
+        .expect("sign");
+    let replay = MemoryReplayCache::default();
+    let e = assertion(&TokenEndpoint::new(TOKEN_URL), &v, &token, GrantType::ClientCredentials, &registered(), &replay)
+        .expect_err("no revocation data");
+    assert_eq!((e.kind_str(), e.oauth_error()), ("revocation_unknown", Some("invalid_client")));
+    assert!(replay.is_empty(), "a rejected assertion must not use up its jti");
+}
+
+fn metadata(pki: &Pki, claims: &Value, alg: JwsAlgorithm) -> Value {
+    let s = signer(&pki.server).with_algorithm(alg).expect("alg");
+    server().document(&s.sign_json(claims).expect("sign"))
+}
+
+fn server() -> ServerMetadata {
+    ServerMetadata {
+        base_url: BASE_URL.into(),
+        authorization_endpoint: Some("https://fhir.example/oauth/authorize".into()),
+        token_endpoint: TOKEN_URL.into(),
+        registration_endpoint: REGISTER_URL.into(),
+    }
+}
+
+#[test]
+fn signed_metadata_is_checked_against_the_document_and_base_url() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let check = MetadataCheck::default();
+    let claims = server().signed_claims(now(), "m-1");
+    let doc = metadata(&pki, &claims, JwsAlgorithm::Rs256);
+    let ok = verify_signed_metadata(&doc, BASE_URL, &v, now(), &check).expect("valid metadata");
+    assert_eq!(ok.endpoint("token_endpoint"), Some(TOKEN_URL));
+
+    let e = verify_signed_metadata(&doc, "https://fhir.example/r4/", &v, now(), &check).expect_err("base URL");
+    assert_eq!((e.kind_str(), e.oauth_error()), ("claim", None));
+    let mut tampered = doc.clone();
+    tampered["token_endpoint"] = json!("https://evil.example/token");
+    let e = verify_signed_metadata(&tampered, BASE_URL, &v, now(), &check).expect_err("endpoint mismatch");
+    assert_eq!(e.kind_str(), "metadata_mismatch");
+    let long = edit(&claims, |c| drop(c.insert("exp".into(), json!(NOW + 367 * 86_400))));
+    let e = verify_signed_metadata(&metadata(&pki, &long, JwsAlgorithm::Rs256), BASE_URL, &v, now(), &check)
+        .expect_err("lifetime");
+    assert_eq!(e.kind_str(), "claim");
+    let e = verify_signed_metadata(&metadata(&pki, &claims, JwsAlgorithm::Rs384), BASE_URL, &v, now(), &check)
+        .expect_err("RS256 only");
+    assert_eq!(e.kind_str(), "alg_not_allowed");
+    let untrusted = Verifier::new(
+        {
+            let mut s = TrustStore::new();
+            s.add_certificate(COMMUNITY, Certificate::from_der(pki.other_root.der.clone()).expect("root"));
+            s
+        },
+        Policy::udap(),
+    );
+    let e = verify_signed_metadata(&doc, BASE_URL, &untrusted, now(), &check).expect_err("untrusted");
+    assert_eq!(e.kind_str(), "unknown_issuer");
+}
