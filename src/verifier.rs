@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rustls_pki_types::UnixTime;
 
 use crate::cert::Certificate;
+use crate::crypto::cache::SignatureCache;
 use crate::error::{Need, ValidationError};
 use crate::path;
 use crate::policy::{Policy, PolicySets};
@@ -143,18 +144,32 @@ pub struct Verifier {
     store: Arc<TrustStore>,
     pool: Arc<CertificatePool>,
     policy: Policy,
+    cache: Option<Arc<SignatureCache>>,
 }
 
 impl Verifier {
     /// A verifier trusting `store` under `policy`.
     pub fn new(store: TrustStore, policy: Policy) -> Self {
-        Verifier { store: Arc::new(store), pool: Arc::new(CertificatePool::new()), policy }
+        Verifier { store: Arc::new(store), pool: Arc::new(CertificatePool::new()), policy, cache: None }
     }
 
     /// Adds a pool of intermediates (parsed and indexed once) offered to every validation.
     pub fn with_intermediates(mut self, pool: CertificatePool) -> Self {
         self.pool = Arc::new(pool);
         self
+    }
+
+    /// Remembers verified signatures in `cache` (shared by every clone of this verifier, and
+    /// by other verifiers given the same `Arc`), so that a returning client costs about one
+    /// signature check or none. Only the arithmetic is cached; every rule is still applied.
+    pub fn with_signature_cache(mut self, cache: Arc<SignatureCache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The signature cache, if any.
+    pub fn signature_cache(&self) -> Option<&SignatureCache> {
+        self.cache.as_deref()
     }
 
     /// The trust store.
@@ -174,6 +189,6 @@ impl Verifier {
 
     /// Builds and validates a path for `input`.
     pub fn verify(&self, input: &ValidationInput<'_>) -> Result<VerifiedPath, ValidationError> {
-        path::build(&self.store, &self.pool, &self.policy, input)
+        path::build(&self.store, &self.pool, &self.policy, self.cache.as_deref(), input)
     }
 }

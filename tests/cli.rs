@@ -1,6 +1,8 @@
 //! Drives the `trustpath` binary: `chain verify` on a real Let's Encrypt chain for
 //! cryptography.io (from x509-limbo, see `test-vectors/cli/README.md`), validated at a fixed
-//! time, in PEM, DER and PKCS#7, with JSON and text output, and its exit statuses.
+//! time, in PEM, DER and PKCS#7, with JSON and text output, and its exit statuses; revocation
+//! (CRLs, OCSP responses, modes) and certificate-policy options on that chain and on a small
+//! OpenSSL-generated PKI with CRLs and OCSP responses (`test-vectors/cli/revocation/`).
 
 #![cfg(feature = "cli")]
 
@@ -17,6 +19,16 @@ const ROOT_SHA256: &str = "96bcec06264976f37460779acf28c5a7cfe8a3c0aae11a8ffcee0
 const LEAF_SUBJECT: &str = "CN=cryptography.io";
 const R3_SUBJECT: &str = "CN=R3,O=Let's Encrypt,C=US";
 const ROOT_SUBJECT: &str = "CN=ISRG Root X1,O=Internet Security Research Group,C=US";
+
+/// Validation time of the `revocation/` PKI: inside its certificates' and CRLs' validity
+/// (2025 to 2045) and after its OCSP responses' thisUpdate (their generation time).
+const REV_TIME: &str = "2030-01-01T00:00:00Z";
+const LE_POLICY_DV: &str = "2.23.140.1.2.1";
+const LE_POLICY_ISRG: &str = "1.3.6.1.4.1.44947.1.1.1";
+/// The `revocation/` intermediate's policy (mapped to `REV_POLICY_MAPPED` for its subjects).
+const REV_POLICY: &str = "1.3.6.1.4.1.55555.1";
+const REV_POLICY_MAPPED: &str = "1.3.6.1.4.1.55555.2";
+const ANY_POLICY: &str = "2.5.29.32.0";
 
 fn vector(name: &str) -> String {
     format!("{}/test-vectors/cli/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -58,8 +70,13 @@ fn run(args: &[&str]) -> Run {
 
 /// `chain verify --time TIME` with `args`; `@name` stands for `test-vectors/cli/name`.
 fn verify(args: &[&str]) -> Run {
+    verify_at(TIME, args)
+}
+
+/// `chain verify --time time` with `args`, `@` as in [`verify`].
+fn verify_at(time: &str, args: &[&str]) -> Run {
     let dir = vector("");
-    let mut full: Vec<String> = vec!["chain".into(), "verify".into(), "--time".into(), TIME.into()];
+    let mut full: Vec<String> = vec!["chain".into(), "verify".into(), "--time".into(), time.into()];
     full.extend(args.iter().map(|a| a.replace('@', &dir)));
     let refs: Vec<&str> = full.iter().map(String::as_str).collect();
     run(&refs)
@@ -81,10 +98,11 @@ fn valid_chain_reports_path_anchor_and_community_as_json() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
-    assert_eq!(keys.len(), 5);
-    for k in ["valid", "path", "anchor", "community", "error"] {
-        assert!(keys.contains(&k), "{k} missing");
-    }
+    let order = ["valid", "path", "anchor", "community", "error", "revocation", "policies", "needs"];
+    assert_eq!(keys.len(), order.len());
+    let positions: Vec<usize> =
+        order.iter().map(|k| r.stdout.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k} missing"))).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "key order: {}", r.stdout);
     assert_eq!(v["valid"], true);
     assert_eq!(v["error"], Value::Null);
     assert_eq!(v["community"], "default");
@@ -253,6 +271,11 @@ fn bad_usage_exits_2() {
         &["--anchors", "@root.pem", "--json=yes", "@leaf.pem"],
         &["--anchors", "@root.pem", "--time", TIME, "@leaf.pem"],
         &["--anchors", "@root.pem", "@leaf.pem", "--anchors"],
+        &["--anchors", "@root.pem", "--revocation", "strict", "@leaf.pem"],
+        &["--anchors", "@root.pem", "--revocation", "off", "--revocation", "hard", "@leaf.pem"],
+        &["--anchors", "@root.pem", "--initial-policy", "dv", "@leaf.pem"],
+        &["--anchors", "@root.pem", "--require-explicit-policy=yes", "@leaf.pem"],
+        &["--anchors", "@root.pem", "@leaf.pem", "--crl"],
     ] {
         let r = verify(args);
         assert_usage_error(&r);
@@ -293,6 +316,20 @@ fn help_and_version() {
         for option in ["--eku", "--max-depth", "--json", "certificate_index"] {
             assert!(r.stdout.contains(option), "{option} missing from help");
         }
+        for option in [
+            "--crl",
+            "--ocsp",
+            "--revocation",
+            "--initial-policy",
+            "--require-explicit-policy",
+            "--inhibit-policy-mapping",
+            "--inhibit-any-policy",
+            "\"revocation\"",
+            "\"policies\"",
+            "\"needs\"",
+        ] {
+            assert!(r.stdout.contains(option), "{option} missing from help");
+        }
     }
     let r = run(&["chain", "--help"]);
     assert_eq!(r.code, 0);
@@ -315,4 +352,325 @@ fn skipped_bundle_entries_are_reported() {
     let r = run_with_stdin(&args, &[bad, &chain[..]].concat());
     assert_usage_error(&r);
     assert!(r.stderr.contains("first certificate"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revocation and certificate policies
+
+/// `chain verify` on the `revocation/` PKI at [`REV_TIME`]: root anchor, CA intermediate,
+/// leaf `CN=leaf.example.test`, plus `args` (before the leaf), JSON output.
+fn verify_rev(args: &[&str]) -> Run {
+    let base = ["--anchors", "@revocation/root.pem", "--intermediates", "@revocation/ca.pem", "--json"];
+    verify_at(REV_TIME, &[&base[..], args, &["@revocation/leaf.pem"]].concat())
+}
+
+/// The LE chain at [`TIME`] with `args` (before the leaf), JSON output.
+fn verify_le(args: &[&str]) -> Run {
+    let base = ["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "--json"];
+    verify(&[&base[..], args, &["@leaf.pem"]].concat())
+}
+
+/// The `revocation` array as (certificate_index, status, source).
+fn statuses(v: &Value) -> Vec<(u64, &str, &str)> {
+    v["revocation"]
+        .as_array()
+        .expect("revocation array")
+        .iter()
+        .map(|s| {
+            let mut keys: Vec<&str> = s.as_object().expect("status object").keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(keys, ["certificate_index", "source", "status"], "status fields");
+            (
+                s["certificate_index"].as_u64().expect("index"),
+                s["status"].as_str().expect("status"),
+                s["source"].as_str().expect("source"),
+            )
+        })
+        .collect()
+}
+
+/// The `needs` array as (certificate_index, kind, urls).
+fn needs(v: &Value) -> Vec<(u64, &str, Vec<&str>)> {
+    v["needs"]
+        .as_array()
+        .expect("needs array")
+        .iter()
+        .map(|n| {
+            let urls = n["urls"].as_array().expect("urls").iter().map(|u| u.as_str().expect("url")).collect();
+            (n["certificate_index"].as_u64().expect("index"), n["kind"].as_str().expect("kind"), urls)
+        })
+        .collect()
+}
+
+/// A `policies` set as strings.
+fn policy_set<'a>(v: &'a Value, which: &str) -> Vec<&'a str> {
+    v["policies"][which].as_array().expect("policy set").iter().map(|p| p.as_str().expect("OID")).collect()
+}
+
+#[test]
+fn crl_revoking_the_leaf_rejects_it() {
+    let r = verify_rev(&["--crl", "@revocation/ca-revoked.crl.pem"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error"]["kind"], "revoked");
+    assert_eq!(v["error"]["certificate_index"], 0);
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("keyCompromise")), "{}", r.stdout);
+    assert_eq!(statuses(&v), [(0, "revoked", "crl")]);
+    assert_eq!(v["policies"], Value::Null);
+    assert_eq!(needs(&v), []);
+
+    // Text: the revoked status and its reason.
+    let base = ["--anchors", "@revocation/root.pem", "--intermediates", "@revocation/ca.pem"];
+    let r = verify_at(
+        REV_TIME,
+        &[&base[..], &["--crl", "@revocation/ca-revoked.crl.pem", "@revocation/leaf.pem"]].concat(),
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.starts_with("REJECTED"), "{}", r.stdout);
+    for needle in ["revoked", "keyCompromise", "source crl", "[0] CN=leaf.example.test"] {
+        assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn crl_not_listing_the_leaf_reports_good() {
+    // A DER CRL from the CA (it lists another certificate): the leaf is good; its issuer,
+    // covered by no CRL, is unknown (soft-fail, the rfc5280 default) and its CRL is needed.
+    let r = verify_rev(&["--crl", "@revocation/ca-good.crl"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["valid"], true);
+    assert_eq!(statuses(&v), [(0, "good", "crl"), (1, "unknown", "none")]);
+    let n = needs(&v);
+    assert!(n.iter().all(|(i, _, _)| *i == 1), "{n:?}");
+    assert!(n.contains(&(1, "crl", vec!["http://crl.example.test/root.crl"])), "{n:?}");
+
+    // A PEM file holding both CRLs (root's and CA's): every certificate is good, nothing is
+    // needed, and hard-fail accepts the path.
+    for mode in ["soft", "hard"] {
+        let r = verify_rev(&["--crl", "@revocation/all-good.crl.pem", "--revocation", mode]);
+        assert_eq!(r.code, 0, "{mode}: {}{}", r.stdout, r.stderr);
+        let v = r.json();
+        assert_eq!(statuses(&v), [(0, "good", "crl"), (1, "good", "crl")], "{mode}");
+        assert_eq!(needs(&v), [], "{mode}");
+    }
+    // The same CRLs from two files.
+    let r =
+        verify_rev(&["--crl", "@revocation/root.crl.pem", "--crl", "@revocation/ca-good.crl", "--revocation", "hard"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(statuses(&r.json()), [(0, "good", "crl"), (1, "good", "crl")]);
+
+    // Text: statuses and policy sets.
+    let base = ["--anchors", "@revocation/root.pem", "--intermediates", "@revocation/ca.pem"];
+    let r = verify_at(REV_TIME, &[&base[..], &["--crl", "@revocation/ca-good.crl", "@revocation/leaf.pem"]].concat());
+    assert_eq!(r.code, 0);
+    for needle in [
+        "[0] good, according to a CRL",
+        "[1] unknown",
+        "fetch the CRL from http://crl.example.test/root.crl and pass it with --crl",
+        "authorities-constrained: 1.3.6.1.4.1.55555.1",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn ocsp_responses_give_the_status() {
+    let r = verify_rev(&["--ocsp", "@revocation/leaf-good.ocsp", "--crl", "@revocation/root.crl.pem"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(statuses(&r.json()), [(0, "good", "ocsp"), (1, "good", "crl")]);
+
+    let r = verify_rev(&["--ocsp", "@revocation/leaf-revoked.ocsp"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["error"]["kind"], "revoked");
+    assert_eq!(statuses(&v), [(0, "revoked", "ocsp")]);
+
+    // A revoked status wins over a good one from another source.
+    let r = verify_rev(&["--crl", "@revocation/ca-good.crl", "--ocsp", "@revocation/leaf-revoked.ocsp"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["error"]["kind"], "revoked");
+}
+
+#[test]
+fn intermediates_may_sign_ocsp_responses() {
+    // Signed by a delegated responder whose certificate the response does not carry: it must
+    // come from --intermediates.
+    let r = verify_rev(&["--ocsp", "@revocation/leaf-good-delegated.ocsp"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["error"]["kind"], "revocation_data_invalid");
+    assert_eq!(v["error"]["certificate_index"], 0);
+
+    let r =
+        verify_rev(&["--intermediates", "@revocation/responder.pem", "--ocsp", "@revocation/leaf-good-delegated.ocsp"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(statuses(&v), [(0, "good", "ocsp"), (1, "unknown", "none")]);
+    assert_eq!(subjects(&v), ["CN=leaf.example.test", "O=trustpath tests,CN=trustpath CLI Revocation CA"]);
+}
+
+#[test]
+fn hard_fail_without_data_lists_what_to_fetch() {
+    let r = verify_le(&["--revocation", "hard"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["error"]["kind"], "revocation_unknown");
+    assert_eq!(v["error"]["certificate_index"], 0);
+    assert_eq!(statuses(&v), [(0, "unknown", "none")]);
+    assert_eq!(v["policies"], Value::Null);
+    // The leaf names an OCSP responder and no CRL distribution point.
+    assert_eq!(needs(&v), [(0, "crl", vec![]), (0, "ocsp", vec!["http://r3.o.lencr.org"])]);
+
+    let base = ["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "--revocation", "hard"];
+    let r = verify(&[&base[..], &["@leaf.pem"]].concat());
+    assert_eq!(r.code, 1);
+    for needle in ["REJECTED", "revocation_unknown", "fetch an OCSP response from http://r3.o.lencr.org", "--ocsp"] {
+        assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
+    }
+
+    // The udap profile hard-fails by default; --revocation overrides the profile's mode.
+    let r = verify_le(&["--profile", "udap"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["error"]["kind"], "revocation_unknown");
+    let r = verify_le(&["--profile", "udap", "--revocation", "soft"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn soft_fail_without_data_reports_unknown_and_needs() {
+    for args in [&["--revocation", "soft"][..], &[]] {
+        let r = verify_le(args);
+        assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
+        let v = r.json();
+        assert_eq!(statuses(&v), [(0, "unknown", "none"), (1, "unknown", "none")], "{args:?}");
+        let n = needs(&v);
+        assert!(n.contains(&(0, "ocsp", vec!["http://r3.o.lencr.org"])), "{n:?}");
+        assert!(n.contains(&(1, "crl", vec!["http://x1.c.lencr.org/"])), "{n:?}");
+    }
+    let r = verify(&["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "@leaf.pem"]);
+    assert_eq!(r.code, 0);
+    for needle in ["[0] unknown", "fetch the CRL from http://x1.c.lencr.org/ and pass it with --crl"] {
+        assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn revocation_off_checks_nothing() {
+    let r = verify_le(&["--revocation", "off"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(statuses(&v), []);
+    assert_eq!(needs(&v), []);
+    // Even a CRL revoking the leaf is not used; a warning says so.
+    let r = verify_rev(&["--revocation", "off", "--crl", "@revocation/ca-revoked.crl.pem"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(statuses(&r.json()), []);
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+}
+
+#[test]
+fn initial_policy_with_explicit_policy() {
+    // Without policy options: both policies the chain asserts, for the user too.
+    let r = verify_le(&[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(policy_set(&v, "authorities_constrained"), [LE_POLICY_DV, LE_POLICY_ISRG]);
+    assert_eq!(policy_set(&v, "user_constrained"), [LE_POLICY_DV, LE_POLICY_ISRG]);
+
+    // A policy the chain asserts, required explicitly.
+    let r = verify_le(&["--initial-policy", LE_POLICY_DV, "--require-explicit-policy"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(policy_set(&v, "authorities_constrained"), [LE_POLICY_DV, LE_POLICY_ISRG]);
+    assert_eq!(policy_set(&v, "user_constrained"), [LE_POLICY_DV]);
+
+    // One it does not assert (OV): rejected when explicit policy is required, otherwise
+    // accepted with an empty user-constrained set.
+    let r = verify_le(&["--initial-policy", "2.23.140.1.2.2", "--require-explicit-policy"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["error"]["kind"], "certificate_policy");
+    assert_eq!(v["policies"], Value::Null);
+    let r = verify_le(&["--initial-policy", "2.23.140.1.2.2"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(policy_set(&r.json(), "user_constrained"), Vec::<&str>::new());
+
+    // Text reports.
+    let base = ["--anchors", "@root.pem", "--intermediates", "@intermediate.pem"];
+    let r =
+        verify(&[&base[..], &["--initial-policy", LE_POLICY_DV, "--require-explicit-policy", "@leaf.pem"]].concat());
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains(&format!("user-constrained:        {LE_POLICY_DV}\n")), "{}", r.stdout);
+    let r = verify(
+        &[&base[..], &["--initial-policy", "2.23.140.1.2.2", "--require-explicit-policy", "@leaf.pem"]].concat(),
+    );
+    assert_eq!(r.code, 1);
+    for needle in ["certificate_policy", "--initial-policy", LE_POLICY_DV] {
+        assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn policy_mapping_and_any_policy_inhibitors() {
+    // The CA asserts REV_POLICY and maps it to REV_POLICY_MAPPED; the leaf asserts anyPolicy.
+    let crl = ["--crl", "@revocation/all-good.crl.pem"];
+    let r = verify_rev(&crl);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(policy_set(&v, "authorities_constrained"), [REV_POLICY]);
+    assert_eq!(policy_set(&v, "user_constrained"), [REV_POLICY]);
+    let r = verify_rev(&[&crl[..], &["--initial-policy", REV_POLICY, "--require-explicit-policy"]].concat());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Policies are named in the anchor's domain: the mapped-to policy is not acceptable.
+    let r = verify_rev(&[&crl[..], &["--initial-policy", REV_POLICY_MAPPED, "--require-explicit-policy"]].concat());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["error"]["kind"], "certificate_policy");
+
+    for flag in ["--inhibit-policy-mapping", "--inhibit-any-policy"] {
+        // No policy remains: fine unless an explicit policy is required.
+        let r = verify_rev(&[&crl[..], &[flag]].concat());
+        assert_eq!(r.code, 0, "{flag}: {}{}", r.stdout, r.stderr);
+        let v = r.json();
+        assert_eq!(policy_set(&v, "authorities_constrained"), Vec::<&str>::new(), "{flag}");
+        assert_eq!(policy_set(&v, "user_constrained"), Vec::<&str>::new(), "{flag}");
+        let r = verify_rev(&[&crl[..], &[flag, "--require-explicit-policy"]].concat());
+        assert_eq!(r.code, 1, "{flag}: {}{}", r.stdout, r.stderr);
+        let v = r.json();
+        assert_eq!(v["error"]["kind"], "certificate_policy", "{flag}");
+        assert_eq!(v["policies"], Value::Null, "{flag}");
+    }
+
+    // With the CA as the anchor, the path is the leaf alone and valid for anyPolicy.
+    let args = ["--anchors", "@revocation/ca.pem", "--crl", "@revocation/ca-good.crl", "--json"];
+    let r = verify_at(REV_TIME, &[&args[..], &["--initial-policy", "1.2.3", "@revocation/leaf.pem"]].concat());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(statuses(&v), [(0, "good", "crl")]);
+    assert_eq!(policy_set(&v, "authorities_constrained"), [ANY_POLICY]);
+    assert_eq!(policy_set(&v, "user_constrained"), ["1.2.3"]);
+}
+
+#[test]
+fn unreadable_revocation_data_exits_2() {
+    for args in [
+        &["--crl", "@revocation/garbage.crl"][..],
+        &["--crl", "@revocation/leaf.pem"],
+        &["--crl", "@revocation/leaf-good.ocsp"],
+        &["--crl", "@revocation/no-such-file.crl"],
+        &["--ocsp", "@revocation/ca-good.crl"],
+        &["--ocsp", "@revocation/garbage.crl"],
+    ] {
+        let r = verify_rev(args);
+        assert_usage_error(&r);
+        assert!(r.stderr.contains("test-vectors/cli/revocation/"), "{args:?}: names the file: {}", r.stderr);
+    }
+    // One bad CRL in a PEM file with a good one.
+    let good = std::fs::read(vector("revocation/root.crl.pem")).expect("root.crl.pem");
+    let bad = b"-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
+    let args = ["chain", "verify", "--anchors", &vector("revocation/root.pem"), "--time", REV_TIME, "--crl", "-"];
+    let r = run_with_stdin(&[&args[..], &[&vector("revocation/leaf.pem")]].concat(), &[&good[..], bad].concat());
+    assert_usage_error(&r);
+    assert!(r.stderr.contains("CRL 2"), "{}", r.stderr);
 }

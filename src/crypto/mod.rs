@@ -6,6 +6,7 @@
 //! key is acceptable only if some allowed algorithm takes it, which rules out DSA, P-192,
 //! explicit curve parameters and the like without a separate list.
 
+pub mod cache;
 pub mod rustcrypto;
 
 use der::{SliceReader, Tag};
@@ -83,13 +84,23 @@ impl AlgorithmPolicy {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), Reason> {
+        let alg = self.select(spki_alg, public_key, signature_alg)?;
+        alg.verify_signature(public_key, message, signature).map_err(|_| Reason::BadSignature)
+    }
+
+    /// The allowed algorithm for this key and signature algorithm, after checking the key.
+    pub(crate) fn select(
+        &self,
+        spki_alg: &[u8],
+        public_key: &[u8],
+        signature_alg: &[u8],
+    ) -> Result<&'static dyn SignatureVerificationAlgorithm, Reason> {
         self.check_public_key(spki_alg, public_key)?;
-        let alg = self
-            .algorithms
+        self.algorithms
             .iter()
             .find(|a| a.public_key_alg_id().as_ref() == spki_alg && a.signature_alg_id().as_ref() == signature_alg)
-            .ok_or_else(|| Reason::UnsupportedSignatureAlgorithm(describe_alg_id(signature_alg)))?;
-        alg.verify_signature(public_key, message, signature).map_err(|_| Reason::BadSignature)
+            .copied()
+            .ok_or_else(|| Reason::UnsupportedSignatureAlgorithm(describe_alg_id(signature_alg)))
     }
 }
 

@@ -1,12 +1,16 @@
-//! Counting the work one validation does against the policy's [`Budget`].
+//! The work of one validation: counted against the policy's [`Budget`], with signature checks
+//! answered from the verifier's [`SignatureCache`] when it has one.
 
+use crate::crypto::AlgorithmPolicy;
+use crate::crypto::cache::{SignatureCache, SignedData};
 use crate::error::{BudgetKind, Reason, ValidationError};
 use crate::policy::Budget;
 
-/// What is left of a [`Budget`] during one validation.
+/// What is left of a [`Budget`] during one validation, and the signature cache to use.
 #[derive(Debug, Clone)]
-pub(crate) struct BudgetCounter {
+pub(crate) struct BudgetCounter<'c> {
     left: Budget,
+    cache: Option<&'c SignatureCache>,
 }
 
 fn spend(left: &mut usize, kind: BudgetKind, amount: usize) -> Result<(), ValidationError> {
@@ -22,13 +26,9 @@ fn spend(left: &mut usize, kind: BudgetKind, amount: usize) -> Result<(), Valida
     }
 }
 
-impl BudgetCounter {
-    pub(crate) fn new(budget: Budget) -> Self {
-        BudgetCounter { left: budget }
-    }
-
-    pub(crate) fn signature(&mut self) -> Result<(), ValidationError> {
-        spend(&mut self.left.signatures, BudgetKind::Signatures, 1)
+impl<'c> BudgetCounter<'c> {
+    pub(crate) fn new(budget: Budget, cache: Option<&'c SignatureCache>) -> Self {
+        BudgetCounter { left: budget, cache }
     }
 
     pub(crate) fn build_step(&mut self) -> Result<(), ValidationError> {
@@ -38,5 +38,33 @@ impl BudgetCounter {
     pub(crate) fn name_constraint_comparisons(&mut self, n: usize) -> Result<(), Reason> {
         spend(&mut self.left.name_constraint_comparisons, BudgetKind::NameConstraintComparisons, n)
             .map_err(|e| e.reason().clone())
+    }
+
+    /// Verifies a signature under the algorithm policy, spending one unit of the signature
+    /// budget (the outer `Err`, which ends the search). The policy is applied before the
+    /// cache is consulted, and only successes are cached.
+    pub(crate) fn verify_signature(
+        &mut self,
+        algorithms: &AlgorithmPolicy,
+        data: &SignedData<'_>,
+    ) -> Result<Result<(), Reason>, ValidationError> {
+        spend(&mut self.left.signatures, BudgetKind::Signatures, 1)?;
+        let algorithm = match algorithms.select(data.spki_algorithm, data.public_key, data.signature_algorithm) {
+            Ok(a) => a,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let fingerprint = match self.cache {
+            Some(cache) => match cache.contains(data) {
+                None => return Ok(Ok(())),
+                miss => miss,
+            },
+            None => None,
+        };
+        let verified =
+            algorithm.verify_signature(data.public_key, data.message, data.signature).map_err(|_| Reason::BadSignature);
+        if let (Ok(()), Some(cache), Some(fp)) = (&verified, self.cache, fingerprint) {
+            cache.insert(fp);
+        }
+        Ok(verified)
     }
 }

@@ -26,6 +26,7 @@ mod validity;
 use std::sync::Arc;
 
 use crate::cert::Certificate;
+use crate::crypto::cache::{SignatureCache, SignedData};
 use crate::error::{Need, NeedKind, Reason, ValidationError};
 use crate::policy::Policy;
 use crate::trust::{Anchor, CertificatePool, TrustStore};
@@ -39,6 +40,7 @@ pub(crate) fn build(
     store: &TrustStore,
     pool: &CertificatePool,
     policy: &Policy,
+    cache: Option<&SignatureCache>,
     input: &ValidationInput<'_>,
 ) -> Result<VerifiedPath, ValidationError> {
     // The leaf's own path-independent checks come first: no path can mend them.
@@ -47,7 +49,8 @@ pub(crate) fn build(
             policy.algorithms.check_public_key(input.leaf.public_key_algorithm_id(), input.leaf.public_key())
         })
         .map_err(|r| ValidationError::new(r, Some(0)).with_subject(input.leaf.subject_string()))?;
-    let mut search = Search { store, pool, policy, input, budget: BudgetCounter::new(policy.budget), best: None };
+    let budget = BudgetCounter::new(policy.budget, cache);
+    let mut search = Search { store, pool, policy, input, budget, best: None };
     let mut chain = vec![input.leaf.clone()];
     match search.extend(&mut chain) {
         Ok(Some(path)) => Ok(path),
@@ -61,7 +64,7 @@ struct Search<'a> {
     pool: &'a CertificatePool,
     policy: &'a Policy,
     input: &'a ValidationInput<'a>,
-    budget: BudgetCounter,
+    budget: BudgetCounter<'a>,
     best: Option<ValidationError>,
 }
 
@@ -109,8 +112,9 @@ impl Search<'_> {
                 self.record(e);
                 continue;
             }
-            self.budget.signature()?;
-            if let Err(reason) = self.check_signature(&child, alg, key) {
+            if let Err(reason) =
+                self.budget.verify_signature(&self.policy.algorithms, &SignedData::certificate(alg, key, &child))?
+            {
                 self.record_at(reason, child_index, &child);
                 continue;
             }
@@ -155,10 +159,8 @@ impl Search<'_> {
                 self.record_at(reason, candidate_index, candidate);
                 continue;
             }
-            self.budget.signature()?;
-            if let Err(reason) =
-                self.check_signature(&child, candidate.public_key_algorithm_id(), candidate.public_key())
-            {
+            let signed = SignedData::certificate(candidate.public_key_algorithm_id(), candidate.public_key(), &child);
+            if let Err(reason) = self.budget.verify_signature(&self.policy.algorithms, &signed)? {
                 self.record_at(reason, child_index, &child);
                 continue;
             }
@@ -177,16 +179,6 @@ impl Search<'_> {
                 .with_needs(needs),
         );
         Ok(None)
-    }
-
-    fn check_signature(&self, child: &Certificate, issuer_alg: &[u8], issuer_key: &[u8]) -> Result<(), Reason> {
-        self.policy.algorithms.verify(
-            issuer_alg,
-            issuer_key,
-            child.signature_algorithm_id(),
-            child.tbs_bytes(),
-            child.signature(),
-        )
     }
 }
 

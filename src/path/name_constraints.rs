@@ -58,7 +58,7 @@ pub(crate) fn check_well_formed(nc: &NameConstraints) -> Result<(), Reason> {
 }
 
 /// Checks every name of `cert` against the constraints of `holders`.
-pub(crate) fn check(cert: &Certificate, holders: &[Holder<'_>], budget: &mut BudgetCounter) -> Result<(), Reason> {
+pub(crate) fn check(cert: &Certificate, holders: &[Holder<'_>], budget: &mut BudgetCounter<'_>) -> Result<(), Reason> {
     if holders.is_empty() {
         return Ok(());
     }
@@ -85,7 +85,7 @@ fn violation(name: &GeneralName, holder: &Holder<'_>) -> Reason {
     Reason::NameConstraintViolation { name: display_general_name(name), constraint_index: holder.index }
 }
 
-fn check_name(name: &GeneralName, holder: &Holder<'_>, budget: &mut BudgetCounter) -> Result<(), Reason> {
+fn check_name(name: &GeneralName, holder: &Holder<'_>, budget: &mut BudgetCounter<'_>) -> Result<(), Reason> {
     let nc = holder.constraints;
     let same_form = |s: &&GeneralSubtree| core::mem::discriminant(&s.base) == core::mem::discriminant(name);
     let excluded: Vec<&GeneralSubtree> = nc.excluded_subtrees.iter().flatten().filter(same_form).collect();

@@ -24,7 +24,7 @@ pub(crate) fn validate(
     anchor: &Anchor,
     policy: &Policy,
     input: &ValidationInput<'_>,
-    budget: &mut BudgetCounter,
+    budget: &mut BudgetCounter<'_>,
 ) -> Result<Outcome, ValidationError> {
     let anchor_index = chain.len();
 

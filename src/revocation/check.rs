@@ -18,6 +18,7 @@ use super::{
     CertStatus, Crl, OcspResponse, RevocationData, RevocationMode, RevocationScope, RevocationStatus, StatusSource,
 };
 use crate::cert::Certificate;
+use crate::crypto::cache::SignedData;
 use crate::crypto::rustcrypto::Hash;
 use crate::error::{Need, NeedKind, Reason, ValidationError};
 use crate::path::BudgetCounter;
@@ -66,7 +67,7 @@ pub(crate) fn check_path(
     policy: &Policy,
     data: Option<&RevocationData>,
     time: UnixTime,
-    budget: &mut BudgetCounter,
+    budget: &mut BudgetCounter<'_>,
 ) -> Result<Checked, ValidationError> {
     let mut out = Checked { statuses: Vec::new(), needs: Vec::new() };
     let rp = &policy.revocation;
@@ -132,10 +133,6 @@ pub(crate) fn check_path(
     Ok(out)
 }
 
-fn spend_signature(budget: &mut BudgetCounter) -> Result<(), ValidationError> {
-    budget.signature()
-}
-
 // ---------------------------------------------------------------------------------------------
 // CRLs
 
@@ -193,7 +190,7 @@ fn usable(
     data: &RevocationData,
     policy: &Policy,
     time: UnixTime,
-    budget: &mut BudgetCounter,
+    budget: &mut BudgetCounter<'_>,
 ) -> Result<Result<(), Verdict>, ValidationError> {
     if let Some(why) = crl.unusable_reason() {
         return Ok(Err(Verdict::Invalid(format!("CRL: {why}"))));
@@ -219,14 +216,8 @@ fn usable(
         let Some(d) = delegate else {
             return Ok(Err(Verdict::Invalid("indirect CRL signer certificate not supplied".into())));
         };
-        spend_signature(budget)?;
-        let certified = policy.algorithms.verify(
-            issuer.spki_alg,
-            issuer.key,
-            d.signature_algorithm_id(),
-            d.tbs_bytes(),
-            d.signature(),
-        );
+        let certified =
+            budget.verify_signature(&policy.algorithms, &SignedData::certificate(issuer.spki_alg, issuer.key, d))?;
         if certified.is_err() || crate::path::check_validity(d, time).is_err() {
             return Ok(Err(Verdict::Invalid("indirect CRL signer not validly certified by the issuer".into())));
         }
@@ -237,9 +228,14 @@ fn usable(
             return Ok(Err(Verdict::Invalid("CRL issuer's keyUsage lacks cRLSign (RFC 5280 §6.3.3 (f))".into())));
         }
     }
-    spend_signature(budget)?;
-    if policy.algorithms.verify(alg, key, crl.signature_algorithm_id(), crl.tbs_bytes(), crl.signature_bytes()).is_err()
-    {
+    let signed = SignedData {
+        spki_algorithm: alg,
+        public_key: key,
+        signature_algorithm: crl.signature_algorithm_id(),
+        message: crl.tbs_bytes(),
+        signature: crl.signature_bytes(),
+    };
+    if budget.verify_signature(&policy.algorithms, &signed)?.is_err() {
         return Ok(Err(Verdict::Invalid("CRL signature does not verify with the issuer's key".into())));
     }
     Ok(Ok(()))
@@ -251,7 +247,7 @@ fn crl_verdict(
     data: &RevocationData,
     policy: &Policy,
     time: UnixTime,
-    budget: &mut BudgetCounter,
+    budget: &mut BudgetCounter<'_>,
 ) -> Result<Option<Verdict>, ValidationError> {
     let mut problem = None;
     let mut stale = false;
@@ -313,7 +309,7 @@ fn ocsp_verdicts(
     data: &RevocationData,
     policy: &Policy,
     time: UnixTime,
-    budget: &mut BudgetCounter,
+    budget: &mut BudgetCounter<'_>,
 ) -> Result<Vec<Verdict>, ValidationError> {
     let mut out = Vec::new();
     let serial = magnitude(cert.serial());
@@ -386,20 +382,18 @@ fn verify_response(
     data: &RevocationData,
     policy: &Policy,
     time: UnixTime,
-    budget: &mut BudgetCounter,
+    budget: &mut BudgetCounter<'_>,
 ) -> Result<Result<(), String>, ValidationError> {
-    let sign = |alg: &[u8], key: &[u8]| {
-        policy.algorithms.verify(
-            alg,
-            key,
-            response.signature_algorithm_id(),
-            response.tbs_bytes(),
-            response.signature_bytes(),
-        )
+    let signed = |alg, key| SignedData {
+        spki_algorithm: alg,
+        public_key: key,
+        signature_algorithm: response.signature_algorithm_id(),
+        message: response.tbs_bytes(),
+        signature: response.signature_bytes(),
     };
     if responder_matches(response, issuer.subject, issuer.key) {
-        spend_signature(budget)?;
-        return Ok(sign(issuer.spki_alg, issuer.key).map_err(|r| format!("OCSP response signature: {r}")));
+        let checked = budget.verify_signature(&policy.algorithms, &signed(issuer.spki_alg, issuer.key))?;
+        return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));
     }
     // A delegated responder (RFC 6960 §4.2.2.2): certified directly by the issuer for
     // id-kp-OCSPSigning, valid now. id-pkix-ocsp-nocheck means its own status is not checked,
@@ -418,20 +412,13 @@ fn verify_response(
         if crate::path::check_validity(responder, time).is_err() {
             return Ok(Err("delegated OCSP responder certificate is not valid at the validation time".into()));
         }
-        spend_signature(budget)?;
-        let certified = policy.algorithms.verify(
-            issuer.spki_alg,
-            issuer.key,
-            responder.signature_algorithm_id(),
-            responder.tbs_bytes(),
-            responder.signature(),
-        );
-        if certified.is_err() {
+        let certificate = SignedData::certificate(issuer.spki_alg, issuer.key, responder);
+        if budget.verify_signature(&policy.algorithms, &certificate)?.is_err() {
             return Ok(Err("delegated OCSP responder is not certified by the issuer".into()));
         }
-        spend_signature(budget)?;
-        return Ok(sign(responder.public_key_algorithm_id(), responder.public_key())
-            .map_err(|r| format!("OCSP response signature: {r}")));
+        let response_signed = signed(responder.public_key_algorithm_id(), responder.public_key());
+        let checked = budget.verify_signature(&policy.algorithms, &response_signed)?;
+        return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));
     }
     Ok(Err("OCSP response signed by an unknown responder".into()))
 }

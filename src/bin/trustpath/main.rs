@@ -9,6 +9,7 @@
 
 mod args;
 mod chain;
+mod checks;
 mod input;
 mod json;
 mod render;

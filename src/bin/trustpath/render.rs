@@ -3,8 +3,11 @@
 
 use core::fmt::Write;
 
+use const_oid::ObjectIdentifier;
+use trustpath::policy::{ANY_POLICY, PolicySets};
+use trustpath::revocation::{CertStatus, RevocationMode, RevocationStatus};
 use trustpath::time::format_rfc3339;
-use trustpath::{Anchor, Certificate, NeedKind, Reason, ValidationError};
+use trustpath::{Anchor, Certificate, Need, NeedKind, Reason, ValidationError};
 
 use crate::json::Json;
 
@@ -137,15 +140,24 @@ pub fn hint(error: &ValidationError, leaf: &Certificate, profile: &str) -> Strin
         Reason::Hook(_) => "a policy check rejected the certificate".into(),
         _ => match error.kind() {
             "revoked" => "the certificate has been revoked by its issuer: it must not be trusted".into(),
-            "revocation_unknown" => format!(
-                "the {profile} profile requires the revocation status of this certificate and no CRL or OCSP \
-                 response was available{}",
-                where_to_fetch(error, &[NeedKind::Crl, NeedKind::Ocsp], "; it can be fetched from")
-            ),
-            "revocation_data_invalid" => "the CRL or OCSP response for this certificate cannot be trusted: \
-                                          fetch a fresh one from its issuer"
+            "revocation_unknown" => "revocation checking is hard-fail (--revocation hard, the default of the udap \
+                                     and direct profiles) and no usable CRL or OCSP response covers this \
+                                     certificate: fetch one and pass it with --crl or --ocsp, or accept an \
+                                     unknown status with --revocation soft"
                 .into(),
-            "certificate_policy" => "the path does not satisfy the required certificate policies".into(),
+            "revocation_data_invalid" => "the CRL or OCSP response for this certificate cannot be trusted: \
+                                          fetch a fresh one from its issuer (with --intermediates holding the \
+                                          certificate that signed it, if it is not the issuer itself)"
+                .into(),
+            "certificate_policy" => {
+                let asserted: Vec<String> = leaf.policy_oids().iter().map(policy_name).collect();
+                format!(
+                    "the path is not valid for any acceptable certificate policy: check --initial-policy, \
+                     --require-explicit-policy, --inhibit-policy-mapping and --inhibit-any-policy (the leaf \
+                     asserts {})",
+                    if asserted.is_empty() { "no policy".to_string() } else { asserted.join(", ") }
+                )
+            }
             _ => "see the rule above".into(),
         },
     }
@@ -165,4 +177,173 @@ fn where_to_fetch(error: &ValidationError, kinds: &[NeedKind], lead: &str) -> St
 
 fn secs(s: u64) -> trustpath::UnixTime {
     trustpath::UnixTime::since_unix_epoch(core::time::Duration::from_secs(s))
+}
+
+/// One certificate's revocation status, as reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusRow {
+    /// Index in the path (0 = leaf).
+    pub certificate_index: usize,
+    /// `good`, `revoked` or `unknown`.
+    pub status: &'static str,
+    /// `crl`, `ocsp` or `none`.
+    pub source: &'static str,
+    /// The CRL reason code's name, for a revoked certificate.
+    pub reason: Option<&'static str>,
+}
+
+/// The statuses of a verified path.
+pub fn status_rows(statuses: &[RevocationStatus]) -> Vec<StatusRow> {
+    statuses
+        .iter()
+        .map(|s| {
+            let (status, reason) = match s.status {
+                CertStatus::Good => ("good", None),
+                CertStatus::Revoked { reason } => ("revoked", Some(reason)),
+                CertStatus::Unknown => ("unknown", None),
+            };
+            StatusRow { certificate_index: s.certificate_index, status, source: s.source.as_str(), reason }
+        })
+        .collect()
+}
+
+/// What a rejection says about revocation: the revoked certificate, or the one whose status
+/// was unknown under hard-fail. (The statuses of the other certificates checked before it are
+/// not part of the error.)
+pub fn error_status_rows(error: &ValidationError) -> Vec<StatusRow> {
+    let Some(certificate_index) = error.certificate_index() else { return Vec::new() };
+    match error.reason() {
+        Reason::Revoked { reason, via } => {
+            let source = match *via {
+                "CRL" => "crl",
+                "OCSP" => "ocsp",
+                _ => "none",
+            };
+            vec![StatusRow { certificate_index, status: "revoked", source, reason: Some(reason) }]
+        }
+        Reason::RevocationUnknown => {
+            vec![StatusRow { certificate_index, status: "unknown", source: "none", reason: None }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `[{"certificate_index", "status", "source"}, ...]`.
+pub fn revocation_json(rows: &[StatusRow]) -> Json {
+    Json::Array(
+        rows.iter()
+            .map(|r| {
+                Json::Object(vec![
+                    ("certificate_index", Json::from(r.certificate_index)),
+                    ("status", Json::str(r.status)),
+                    ("source", Json::str(r.source)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The revocation statuses of a verified path, one line per certificate.
+pub fn revocation_text(out: &mut String, rows: &[StatusRow], mode: RevocationMode) {
+    let mode = match mode {
+        RevocationMode::Off => {
+            let _ = writeln!(out, "Revocation: not checked (--revocation off)");
+            return;
+        }
+        RevocationMode::SoftFail => "soft: an unknown status is allowed",
+        RevocationMode::HardFail => "hard: an unknown status rejects",
+    };
+    let _ = writeln!(out, "Revocation ({mode}):");
+    for r in rows {
+        let via = match r.source {
+            "crl" => "according to a CRL",
+            "ocsp" => "according to an OCSP response",
+            _ => "no usable CRL or OCSP response",
+        };
+        match r.reason {
+            Some(reason) => {
+                let _ = writeln!(out, "  [{}] {} ({reason}), {via}", r.certificate_index, r.status);
+            }
+            None => {
+                let _ = writeln!(out, "  [{}] {}, {via}", r.certificate_index, r.status);
+            }
+        }
+    }
+}
+
+/// An OID for people: anyPolicy is named.
+fn policy_name(oid: &ObjectIdentifier) -> String {
+    if *oid == ANY_POLICY { format!("{oid} (anyPolicy)") } else { oid.to_string() }
+}
+
+fn oids_json(oids: &[ObjectIdentifier]) -> Json {
+    Json::Array(oids.iter().map(|o| Json::str(o.to_string())).collect())
+}
+
+/// `{"authorities_constrained": [OID, ...], "user_constrained": [OID, ...]}`, or `null`.
+pub fn policies_json(sets: Option<&PolicySets>) -> Json {
+    sets.map_or(Json::Null, |sets| {
+        Json::Object(vec![
+            ("authorities_constrained", oids_json(&sets.authorities_constrained)),
+            ("user_constrained", oids_json(&sets.user_constrained)),
+        ])
+    })
+}
+
+/// The policy sets a verified path ends with.
+pub fn policies_text(out: &mut String, sets: &PolicySets) {
+    let list = |oids: &[ObjectIdentifier]| {
+        if oids.is_empty() { "(none)".to_string() } else { oids.iter().map(policy_name).collect::<Vec<_>>().join(", ") }
+    };
+    let _ = writeln!(out, "Certificate policies (RFC 5280 6.1.6):");
+    let _ = writeln!(out, "  authorities-constrained: {}", list(&sets.authorities_constrained));
+    let _ = writeln!(out, "  user-constrained:        {}", list(&sets.user_constrained));
+}
+
+/// `[{"certificate_index", "kind", "urls"}, ...]`.
+pub fn needs_json(needs: &[Need]) -> Json {
+    Json::Array(
+        needs
+            .iter()
+            .map(|n| {
+                Json::Object(vec![
+                    ("certificate_index", Json::from(n.certificate_index)),
+                    ("kind", Json::str(n.kind.as_str())),
+                    ("urls", Json::Array(n.urls.iter().map(Json::str).collect())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// What to fetch, headed `heading`: one line per need that names a URL (nothing when there
+/// are no needs).
+pub fn needs_text(out: &mut String, needs: &[Need], heading: &str) {
+    if needs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{heading}");
+    let mut any = false;
+    for need in needs.iter().filter(|n| !n.urls.is_empty()) {
+        any = true;
+        let (what, option) = match need.kind {
+            NeedKind::Crl => ("the CRL", "--crl"),
+            NeedKind::Ocsp => ("an OCSP response", "--ocsp"),
+            NeedKind::Issuer => ("the issuer certificate", "--intermediates"),
+            _ => ("the data", "the matching option"),
+        };
+        let _ = writeln!(
+            out,
+            "  [{}] fetch {what} from {} and pass it with {option}",
+            need.certificate_index,
+            need.urls.join(" or ")
+        );
+    }
+    if !any {
+        let _ = writeln!(
+            out,
+            "  the certificates name no CRL distribution point or OCSP responder: obtain a CRL or OCSP \
+             response from the issuer and pass it with --crl or --ocsp"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 use core::fmt::Write;
 
 use const_oid::ObjectIdentifier;
+use trustpath::revocation::RevocationData;
 use trustpath::time::format_rfc3339;
 use trustpath::trust::DEFAULT_COMMUNITY;
 use trustpath::{
@@ -11,9 +12,13 @@ use trustpath::{
 };
 
 use crate::args::{Arg, Args};
+use crate::checks::{self, CheckOptions};
 use crate::input::{parse_eku, parse_server_name, parse_time, read_bundle, read_leaf};
 use crate::json::Json;
-use crate::render::{anchor_json, certificate_json, certificate_text, error_json, hint};
+use crate::render::{
+    StatusRow, anchor_json, certificate_json, certificate_text, error_json, error_status_rows, hint, needs_json,
+    needs_text, policies_json, policies_text, revocation_json, revocation_text, status_rows,
+};
 use crate::{CliError, Outcome, is_help, print};
 
 const HELP: &str = "\
@@ -41,6 +46,8 @@ Policy:
                           emailProtection, anyExtendedKeyUsage are accepted too)
   --max-depth N           Most intermediate certificates in the path [default: 8]
 
+{checks}
+
 Output:
   --json                  Print one JSON object instead of a report
   -h, --help              Print this help
@@ -52,11 +59,23 @@ JSON output:
    \"path\": [{\"subject\", \"issuer\", \"serial\", \"sha256\"}, ...],
    \"anchor\": {\"subject\", \"community\", \"sha256\"} | null,
    \"community\": string | null,
-   \"error\": {\"kind\", \"message\", \"certificate_index\"} | null}
+   \"error\": {\"kind\", \"message\", \"certificate_index\"} | null,
+   \"revocation\": [{\"certificate_index\", \"status\", \"source\"}, ...],
+   \"policies\": {\"authorities_constrained\": [OID, ...], \"user_constrained\": [OID, ...]}
+                 | null,
+   \"needs\": [{\"certificate_index\", \"kind\", \"urls\": [URL, ...]}, ...]}
   path is leaf first: the verified path without the anchor, or only the leaf when rejected.
   certificate_index counts from the leaf (0); it is null when the failure concerns the whole
   search. serial is the hex of the DER INTEGER's content octets; sha256 is of the DER; the
   anchor's sha256 is null when the anchor has no certificate.
+  revocation: per checked certificate, status good, revoked or unknown and source crl, ocsp
+  or none; empty when revocation is off; when rejected, only the certificate the rejection
+  concerns (revoked, or unknown under --revocation hard).
+  policies: the RFC 5280 6.1.6 policy sets of a valid path (anyPolicy is 2.5.29.32.0); null
+  when rejected.
+  needs: data to fetch and pass again (kind crl, ocsp or issuer) with the URLs the
+  certificate names (possibly none): missing revocation data of a valid path (soft), or what
+  the rejection lacked.
 ";
 
 /// The parsed command line.
@@ -73,6 +92,8 @@ struct Options {
     server_name: Option<ExpectedName>,
     ekus: Vec<ObjectIdentifier>,
     max_depth: Option<usize>,
+    /// Revocation and certificate-policy options (already applied to `policy`).
+    checks: CheckOptions,
     json: bool,
     leaf: String,
 }
@@ -91,6 +112,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
     let (mut anchors, mut communities, mut intermediates, mut ekus) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut time, mut profile, mut server_name, mut max_depth, mut leaf) = (None, None, None, None, None);
     let mut json = false;
+    let mut checks = CheckOptions::default();
     while let Some(arg) = args.next()? {
         let name = match arg {
             _ if is_help(&arg) => return Ok(None),
@@ -139,6 +161,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
                 once(args, &mut max_depth, &name, n)?;
             }
             "json" => json = true,
+            _ if checks.parse_option(&name, args)? => {}
             _ => return Err(args.unexpected(&Arg::Long(name))),
         }
     }
@@ -150,6 +173,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
     if let Some(n) = max_depth {
         policy.max_intermediates = n;
     }
+    checks.apply(&mut policy);
     Ok(Some(Options {
         anchors,
         communities,
@@ -160,6 +184,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
         server_name,
         ekus,
         max_depth,
+        checks,
         json,
         leaf,
     }))
@@ -167,7 +192,9 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
 
 /// Runs `trustpath chain verify` with the arguments after `verify`.
 pub fn run(mut args: Args) -> Result<Outcome, CliError> {
-    let Some(options) = parse(&mut args)? else { return print(HELP).map(|()| Outcome::Success) };
+    let Some(options) = parse(&mut args)? else {
+        return print(&HELP.replace("{checks}\n", checks::HELP)).map(|()| Outcome::Success);
+    };
 
     let mut store = TrustStore::new();
     let community_files = options.communities.iter().map(|(c, f)| (c.as_str(), f.as_str()));
@@ -177,17 +204,26 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
         }
     }
     let mut pool = CertificatePool::new();
+    let mut untrusted = Vec::new();
     for file in &options.intermediates {
         for cert in read_bundle(file)? {
+            untrusted.push(cert.clone());
             pool.add(cert);
         }
     }
     let (leaf, extra) = read_leaf(&options.leaf)?;
+    // Every untrusted certificate offered may have signed a CRL or an OCSP response.
+    untrusted.extend(extra.iter().cloned());
+    let revocation = options.checks.load(&options.policy, untrusted)?;
 
     let time = options.time.unwrap_or_else(UnixTime::now);
-    let result = validate(&options, &store, &pool, &leaf, &extra, time);
+    let result = validate(&options, &store, &pool, &revocation, &leaf, &extra, time);
 
-    let report = if options.json { json_report(&leaf, &result) } else { text_report(&options, &leaf, &result, time) };
+    let report = if options.json {
+        json_report(&leaf, &result)
+    } else {
+        text_report(&options, &revocation, &leaf, &result, time)
+    };
     print(&report)?;
     Ok(match result {
         Verdict::Valid(_) => Outcome::Success,
@@ -210,11 +246,12 @@ fn validate(
     options: &Options,
     store: &TrustStore,
     pool: &CertificatePool,
+    revocation: &RevocationData,
     leaf: &Certificate,
     extra: &[Certificate],
     time: UnixTime,
 ) -> Verdict {
-    let mut input = ValidationInput::new(leaf, time).intermediates(extra);
+    let mut input = ValidationInput::new(leaf, time).intermediates(extra).revocation(revocation);
     if let Some(name) = &options.server_name {
         input = input.expect_name(name.clone());
     }
@@ -252,9 +289,18 @@ fn path_certificates<'a>(leaf: &'a Certificate, result: &'a Verdict) -> Vec<&'a 
 
 fn json_report(leaf: &Certificate, result: &Verdict) -> String {
     let path = Json::Array(path_certificates(leaf, result).into_iter().map(certificate_json).collect());
-    let (anchor, community, error) = match result {
-        Verdict::Valid(p) => (anchor_json(p.anchor()), Json::str(p.community()), Json::Null),
-        Verdict::Rejected(e) => (Json::Null, Json::Null, error_json(e)),
+    let (anchor, community, error, revocation, policies, needs) = match result {
+        Verdict::Valid(p) => (
+            anchor_json(p.anchor()),
+            Json::str(p.community()),
+            Json::Null,
+            status_rows(p.revocation()),
+            policies_json(Some(p.policies())),
+            needs_json(p.needs()),
+        ),
+        Verdict::Rejected(e) => {
+            (Json::Null, Json::Null, error_json(e), error_status_rows(e), policies_json(None), needs_json(e.needs()))
+        }
     };
     let report = Json::Object(vec![
         ("valid", Json::Bool(matches!(result, Verdict::Valid(_)))),
@@ -262,12 +308,15 @@ fn json_report(leaf: &Certificate, result: &Verdict) -> String {
         ("anchor", anchor),
         ("community", community),
         ("error", error),
+        ("revocation", revocation_json(&revocation)),
+        ("policies", policies),
+        ("needs", needs),
     ]);
     format!("{report}\n")
 }
 
 /// What was checked: time, profile and the options that narrow it.
-fn context(options: &Options, time: UnixTime) -> String {
+fn context(options: &Options, revocation: &RevocationData, time: UnixTime) -> String {
     let mut s = format!("at {}, profile {}", format_rfc3339(time), options.profile);
     if let Some(name) = &options.server_name {
         let _ = write!(s, ", server name {name}");
@@ -279,17 +328,24 @@ fn context(options: &Options, time: UnixTime) -> String {
     if let Some(n) = options.max_depth {
         let _ = write!(s, ", at most {n} intermediates");
     }
+    let _ = write!(s, ", {}", options.checks.describe(&options.policy, revocation));
     s
 }
 
-fn text_report(options: &Options, leaf: &Certificate, result: &Verdict, time: UnixTime) -> String {
+fn text_report(
+    options: &Options,
+    revocation: &RevocationData,
+    leaf: &Certificate,
+    result: &Verdict,
+    time: UnixTime,
+) -> String {
     let mut out = String::new();
     let certs = path_certificates(leaf, result);
     match result {
         Verdict::Valid(path) => {
             let anchor = path.anchor();
             let _ = writeln!(out, "VALID: {} is trusted via community '{}'", leaf.subject_string(), path.community());
-            let _ = writeln!(out, "Checked {}.", context(options, time));
+            let _ = writeln!(out, "Checked {}.", context(options, revocation, time));
             let _ = writeln!(out, "Path (leaf first):");
             for (i, cert) in certs.iter().enumerate() {
                 certificate_text(&mut out, &format!("[{i}]"), cert);
@@ -301,6 +357,9 @@ fn text_report(options: &Options, leaf: &Certificate, result: &Verdict, time: Un
                     let _ = writeln!(out, "  {} (a bare key, without certificate)", anchor.subject_string());
                 }
             }
+            revocation_text(&mut out, &status_rows(path.revocation()), options.policy.revocation.mode);
+            policies_text(&mut out, path.policies());
+            needs_text(&mut out, path.needs(), "Missing revocation data (fetch it to raise assurance):");
         }
         Verdict::Rejected(error) => {
             let _ = writeln!(out, "REJECTED: {}", error.reason());
@@ -312,8 +371,13 @@ fn text_report(options: &Options, leaf: &Certificate, result: &Verdict, time: Un
             };
             let _ = writeln!(out, "  certificate: {which}");
             let _ = writeln!(out, "  rule:        {}", error.kind());
+            for StatusRow { certificate_index, status, source, reason } in error_status_rows(error) {
+                let reason = reason.map(|r| format!(" ({r})")).unwrap_or_default();
+                let _ = writeln!(out, "  revocation:  [{certificate_index}] {status}{reason}, source {source}");
+            }
             let _ = writeln!(out, "  hint:        {}", hint(error, leaf, &options.profile));
-            let _ = writeln!(out, "Checked {}.", context(options, time));
+            needs_text(&mut out, error.needs(), "To retry:");
+            let _ = writeln!(out, "Checked {}.", context(options, revocation, time));
             let _ = writeln!(out, "Leaf:");
             certificate_text(&mut out, "[0]", leaf);
         }
