@@ -12,18 +12,16 @@ use crate::args::Args;
 use crate::input::read_file;
 use crate::{CliError, warn};
 
-/// The help section for these options, to be placed in a command's help text.
-pub const HELP: &str = "\
+/// The help section for these options, to be placed in a command's help text; `{revocation}`
+/// stands for the command's notes on `--revocation` (see [`help`]).
+const HELP: &str = "\
 Revocation:
   --crl FILE              Use the CRLs in FILE (PEM 'X509 CRL', several allowed, or DER);
                           repeatable
   --ocsp FILE             Use the OCSP response in FILE (DER); repeatable
   --revocation MODE       off (not checked), soft (unknown status allowed and reported) or
-                          hard (unknown status rejects) [default: the profile's: soft for
-                          rfc5280, tls-server and tls-client, hard for udap and direct]
-                          Every certificate below the anchor is checked. The untrusted
-                          certificates (--intermediates, and those after the leaf in LEAF)
-                          may be CRL signers or delegated OCSP responders.
+                          hard (unknown status rejects)
+{revocation}
 
 Certificate policies (RFC 5280 6.1.1):
   --initial-policy OID    Accept this certificate policy (user-initial-policy-set);
@@ -36,6 +34,13 @@ Certificate policies (RFC 5280 6.1.1):
   --inhibit-any-policy    anyPolicy in certificates is not honoured
                           (initial-any-policy-inhibit)
 ";
+
+/// The help section for these options. `revocation_notes` continues the description of
+/// `--revocation` (its default, which untrusted certificates may sign revocation data): whole
+/// lines, indented to the description column (26 spaces), without the final newline.
+pub fn help(revocation_notes: &str) -> String {
+    HELP.replace("{revocation}", revocation_notes)
+}
 
 /// The revocation and certificate-policy options of one command line.
 #[derive(Debug, Default)]

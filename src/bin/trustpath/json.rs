@@ -18,6 +18,8 @@ pub enum Json {
     Array(Vec<Json>),
     /// An object; keys are written in this order.
     Object(Vec<(&'static str, Json)>),
+    /// Any JSON value as parsed (e.g. JWT claims), written compactly by `serde_json`.
+    Value(serde_json::Value),
 }
 
 impl Json {
@@ -83,6 +85,7 @@ impl Display for Json {
                 }
                 f.write_char('}')
             }
+            Json::Value(value) => write!(f, "{value}"),
         }
     }
 }
@@ -98,5 +101,7 @@ mod tests {
             ("a", Json::str("q\"\\\n\u{1}é")),
         ]);
         assert_eq!(v.to_string(), r#"{"b":[true,null,7],"a":"q\"\\\n\u0001é"}"#);
+        let claims = serde_json::json!({"iss": "a\nb", "n": [1.5, -2, null]});
+        assert_eq!(Json::Value(claims).to_string(), r#"{"iss":"a\nb","n":[1.5,-2,null]}"#);
     }
 }

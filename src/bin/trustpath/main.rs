@@ -12,6 +12,7 @@ mod chain;
 mod checks;
 mod input;
 mod json;
+mod jwt;
 mod render;
 
 use std::io::Write;
@@ -27,6 +28,9 @@ Usage: trustpath COMMAND [OPTIONS]
 
 Commands:
   chain verify    Validate a certificate chain to a trust anchor
+  jwt verify      Verify signed JWTs with x5c: UDAP client assertions, software
+                  statements, signed metadata, or any JWS
+  jwt sign        Sign JSON claims as a compact JWS with x5c
 
 Options:
   -h, --help      Print help (also: trustpath COMMAND --help)
@@ -91,6 +95,7 @@ fn run(args: Vec<String>) -> Result<Outcome, CliError> {
         Arg::Short('V') => print_version(),
         Arg::Long(name) if name == "version" => print_version(),
         Arg::Positional(command) if command == "chain" => chain::run(args.subcommand("trustpath chain")),
+        Arg::Positional(command) if command == "jwt" => jwt::run(args.subcommand("trustpath jwt")),
         Arg::Positional(command) => Err(args.error(format!("unknown command '{command}'"))),
         _ => Err(args.unexpected(&arg)),
     }

@@ -316,16 +316,16 @@ pub fn needs_json(needs: &[Need]) -> Json {
     )
 }
 
-/// What to fetch, headed `heading`: one line per need that names a URL (nothing when there
-/// are no needs).
+/// What to fetch, headed `heading`: one line per need that names a URL, and a line for the
+/// needs that name none (nothing when there are no needs).
 pub fn needs_text(out: &mut String, needs: &[Need], heading: &str) {
     if needs.is_empty() {
         return;
     }
     let _ = writeln!(out, "{heading}");
-    let mut any = false;
+    let mut revocation_located = false;
     for need in needs.iter().filter(|n| !n.urls.is_empty()) {
-        any = true;
+        revocation_located |= need.kind != NeedKind::Issuer;
         let (what, option) = match need.kind {
             NeedKind::Crl => ("the CRL", "--crl"),
             NeedKind::Ocsp => ("an OCSP response", "--ocsp"),
@@ -339,7 +339,15 @@ pub fn needs_text(out: &mut String, needs: &[Need], heading: &str) {
             need.urls.join(" or ")
         );
     }
-    if !any {
+    let unlocated = |issuer: bool| needs.iter().any(|n| n.urls.is_empty() && (n.kind == NeedKind::Issuer) == issuer);
+    if unlocated(true) {
+        let _ = writeln!(
+            out,
+            "  the certificates name no location for the missing issuer (no AIA caIssuers): obtain the \
+             issuer certificate and pass it with --intermediates"
+        );
+    }
+    if unlocated(false) && !revocation_located {
         let _ = writeln!(
             out,
             "  the certificates name no CRL distribution point or OCSP responder: obtain a CRL or OCSP \

@@ -78,6 +78,13 @@ JSON output:
   the rejection lacked.
 ";
 
+/// The `--revocation` notes of the help text (see [`checks::help`]).
+const REVOCATION_NOTES: &str = "                          [default: the profile's: soft for rfc5280, tls-server and
+                          tls-client, hard for udap and direct]
+                          Every certificate below the anchor is checked. The untrusted
+                          certificates (--intermediates, and those after the leaf in LEAF)
+                          may be CRL signers or delegated OCSP responders.";
+
 /// The parsed command line.
 #[derive(Debug)]
 struct Options {
@@ -193,7 +200,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
 /// Runs `trustpath chain verify` with the arguments after `verify`.
 pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     let Some(options) = parse(&mut args)? else {
-        return print(&HELP.replace("{checks}\n", checks::HELP)).map(|()| Outcome::Success);
+        return print(&HELP.replace("{checks}\n", &checks::help(REVOCATION_NOTES))).map(|()| Outcome::Success);
     };
 
     let mut store = TrustStore::new();
