@@ -47,14 +47,21 @@ impl VerifiedMetadata {
 }
 
 /// Options of a signed-metadata check.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MetadataCheck<'a> {
     /// Only trust anchors of this community (the one the client asked for with `?community=`).
     pub community: Option<&'a str>,
     /// CRLs and OCSP responses for the server certificate's path.
     pub revocation: Option<&'a RevocationData>,
-    /// Allowed clock difference, in seconds.
+    /// Allowed clock difference, in seconds (default 60, as for the token and registration
+    /// endpoints).
     pub clock_skew: u64,
+}
+
+impl Default for MetadataCheck<'_> {
+    fn default() -> Self {
+        MetadataCheck { community: None, revocation: None, clock_skew: 60 }
+    }
 }
 
 /// Verifies the `signed_metadata` of a `/.well-known/udap` document (the whole JSON object)
