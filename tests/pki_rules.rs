@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 
 use const_oid::ObjectIdentifier;
 use serde_json::Value;
-use trustpath::policy::{CertificateHook, PathHook, Position};
-use trustpath::revocation::RevocationMode;
+use trustpath::policy::{CertificateHook, PathHook, PolicyInputs, Position};
+use trustpath::revocation::{CertStatus, Crl, OcspResponse, RevocationData, RevocationMode, RevocationPolicy};
 use trustpath::{
-    Anchor, Certificate, CertificatePool, ExpectedName, Policy, TrustStore, ValidationError, ValidationInput,
-    VerifiedPath, Verifier,
+    Anchor, Certificate, CertificatePool, ExpectedName, Need, Policy, Reason, TrustStore, ValidationError,
+    ValidationInput, VerifiedPath, Verifier,
 };
 
 use support::{load, time, try_load};
@@ -27,8 +27,43 @@ fn strings(v: &Value) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
-/// The outcome of one case: `Ok(community)` or `Err((kind, index))`.
-type Outcome = Result<String, (String, Option<usize>)>;
+/// A need as the manifest writes it: (certificate index, kind, URLs).
+type NeedRow = (usize, String, Vec<String>);
+
+/// What an accepted case produced.
+#[derive(Debug)]
+struct Accepted {
+    community: String,
+    /// (certificate index, status, source), as reported.
+    revocation: Vec<(usize, String, String)>,
+    needs: Vec<NeedRow>,
+    /// (authorities-constrained, user-constrained), sorted.
+    policies: (Vec<String>, Vec<String>),
+}
+
+/// What a rejected case produced.
+#[derive(Debug)]
+struct Rejected {
+    kind: String,
+    index: Option<usize>,
+    needs: Vec<NeedRow>,
+    /// The CRL reason of a `revoked` rejection.
+    revoked_reason: Option<String>,
+}
+
+/// The outcome of one case.
+type Outcome = Result<Accepted, Rejected>;
+
+fn need_rows(needs: &[Need]) -> Vec<NeedRow> {
+    let mut rows: Vec<NeedRow> =
+        needs.iter().map(|n| (n.certificate_index, n.kind.as_str().to_string(), n.urls.clone())).collect();
+    rows.sort();
+    rows
+}
+
+fn rejected(kind: &str, index: Option<usize>) -> Rejected {
+    Rejected { kind: kind.to_string(), index, needs: Vec::new(), revoked_reason: None }
+}
 
 fn expected_name(v: &Value) -> Option<ExpectedName> {
     let kind = v.get("kind")?.as_str()?;
@@ -40,6 +75,80 @@ fn expected_name(v: &Value) -> Option<ExpectedName> {
         "URI" => ExpectedName::Uri(value),
         other => panic!("unknown name kind {other}"),
     })
+}
+
+fn oid(s: &str) -> ObjectIdentifier {
+    ObjectIdentifier::new(s).unwrap_or_else(|e| panic!("bad OID {s}: {e}"))
+}
+
+/// The revocation data a case supplies (`crls`, `ocsp`, `revocation_certificates`).
+fn revocation_data(case: &Value) -> RevocationData {
+    let mut data = RevocationData::new();
+    for f in strings(&case["crls"]) {
+        data.add_crl(Crl::from_pem_or_der(&support::read(&f)).unwrap_or_else(|e| panic!("{f}: {e}")));
+    }
+    for f in strings(&case["ocsp"]) {
+        data.add_ocsp(OcspResponse::from_der(support::read(&f)).unwrap_or_else(|e| panic!("{f}: {e}")));
+    }
+    for f in strings(&case["revocation_certificates"]) {
+        data.add_certificate(load(&f));
+    }
+    data
+}
+
+/// The revocation policy of a case: its own `revocation` / `revocation_scope`, else the
+/// manifest's default mode.
+fn revocation_policy(case: &Value, default: &str) -> RevocationPolicy {
+    let mode = match case.get("revocation").and_then(Value::as_str).unwrap_or(default) {
+        "off" => return RevocationPolicy::OFF,
+        "soft" => RevocationMode::SoftFail,
+        "hard" => RevocationMode::HardFail,
+        other => panic!("unsupported revocation setting {other}"),
+    };
+    match case.get("revocation_scope").and_then(Value::as_str).unwrap_or("chain") {
+        "chain" => RevocationPolicy::chain(mode),
+        "leaf" => RevocationPolicy::leaf(mode),
+        other => panic!("unsupported revocation scope {other}"),
+    }
+}
+
+/// The certificate policy inputs of a case (defaults when it sets none).
+fn policy_inputs(case: &Value) -> PolicyInputs {
+    let flag = |name: &str| case.get(name).and_then(Value::as_bool).unwrap_or(false);
+    PolicyInputs {
+        user_initial_policy_set: strings(&case["initial_policies"]).iter().map(|s| oid(s)).collect(),
+        initial_explicit_policy: flag("require_explicit_policy"),
+        initial_policy_mapping_inhibit: flag("inhibit_policy_mapping"),
+        initial_any_policy_inhibit: flag("inhibit_any_policy"),
+    }
+}
+
+fn sorted_strings(oids: &[ObjectIdentifier]) -> Vec<String> {
+    let mut v: Vec<String> = oids.iter().map(ToString::to_string).collect();
+    v.sort();
+    v
+}
+
+fn accepted(path: &VerifiedPath) -> Accepted {
+    let revocation = path
+        .revocation()
+        .iter()
+        .map(|s| {
+            let status = match s.status {
+                CertStatus::Good => "good",
+                CertStatus::Unknown => "unknown",
+                CertStatus::Revoked { .. } => "revoked",
+            };
+            (s.certificate_index, status.to_string(), s.source.as_str().to_string())
+        })
+        .collect();
+    let p = path.policies();
+    Accepted {
+        community: path.community().to_string(),
+        revocation,
+        needs: need_rows(path.needs()),
+        policies: (sorted_strings(&p.authorities_constrained), sorted_strings(&p.user_constrained)),
+    }
 }
 
 fn run_case(case: &Value, revocation: &str) -> Outcome {
@@ -60,7 +169,7 @@ fn run_case(case: &Value, revocation: &str) -> Outcome {
     }
     let leaf = match try_load(case["leaf"].as_str().expect("leaf")) {
         Ok(c) => c,
-        Err(_) => return Err(("malformed".to_string(), Some(0))),
+        Err(_) => return Err(rejected("malformed", Some(0))),
     };
     let profile = case["profile"].as_str().expect("profile");
     let mut policy = Policy::by_name(profile).unwrap_or_else(|| panic!("unknown profile {profile}"));
@@ -70,12 +179,11 @@ fn run_case(case: &Value, revocation: &str) -> Outcome {
     if let Some(oid) = case.get("required_eku").and_then(Value::as_str) {
         policy.eku.required = Some(ObjectIdentifier::new(oid).expect("required_eku OID"));
     }
-    match revocation {
-        "off" => policy.revocation.mode = RevocationMode::Off,
-        other => panic!("unsupported manifest revocation setting {other}"),
-    }
+    policy.revocation = revocation_policy(case, revocation);
+    policy.certificate_policies = policy_inputs(case);
+    let data = revocation_data(case);
     let verifier = Verifier::new(store, policy).with_intermediates(pool);
-    let mut input = ValidationInput::new(&leaf, time(case["time"].as_str().expect("time")));
+    let mut input = ValidationInput::new(&leaf, time(case["time"].as_str().expect("time"))).revocation(&data);
     if let Some(name) = case.get("expected_name").and_then(expected_name) {
         input = input.expect_name(name);
     }
@@ -83,30 +191,104 @@ fn run_case(case: &Value, revocation: &str) -> Outcome {
         input = input.community(c);
     }
     match verifier.verify(&input) {
-        Ok(path) => Ok(path.community().to_string()),
-        Err(e) => Err((e.kind().to_string(), e.certificate_index())),
+        Ok(path) => Ok(accepted(&path)),
+        Err(e) => Err(Rejected {
+            kind: e.kind().to_string(),
+            index: e.certificate_index(),
+            needs: need_rows(e.needs()),
+            revoked_reason: match e.reason() {
+                Reason::Revoked { reason, .. } => Some(reason.to_string()),
+                _ => None,
+            },
+        }),
     }
+}
+
+/// The `expected_needs` of a case, sorted, if it has them.
+fn expected_needs(case: &Value) -> Option<Vec<NeedRow>> {
+    let list = case.get("expected_needs")?.as_array()?;
+    let mut rows: Vec<NeedRow> = list
+        .iter()
+        .map(|n| {
+            let index = n["certificate_index"].as_u64().expect("need index") as usize;
+            (index, n["kind"].as_str().expect("need kind").to_string(), strings(&n["urls"]))
+        })
+        .collect();
+    rows.sort();
+    Some(rows)
+}
+
+/// Compares what an accepted path carries with the case's expectations.
+fn accept_mismatch(case: &Value, a: &Accepted) -> Option<String> {
+    if let Some(want) = case.get("expected_community").and_then(Value::as_str) {
+        if want != a.community {
+            return Some(format!("accepted via community {}, expected {want}", a.community));
+        }
+    }
+    if let Some(list) = case.get("expected_revocation").and_then(Value::as_array) {
+        let want: Vec<(usize, String, String)> = list
+            .iter()
+            .map(|s| {
+                let index = s["certificate_index"].as_u64().expect("status index") as usize;
+                (
+                    index,
+                    s["status"].as_str().expect("status").to_string(),
+                    s["source"].as_str().expect("source").to_string(),
+                )
+            })
+            .collect();
+        let mut got = a.revocation.clone();
+        got.sort();
+        if got != want {
+            return Some(format!("revocation statuses {got:?}, expected {want:?}"));
+        }
+    }
+    if let Some(want) = expected_needs(case) {
+        if want != a.needs {
+            return Some(format!("needs {:?}, expected {want:?}", a.needs));
+        }
+    }
+    if let Some(p) = case.get("expected_policies") {
+        let set = |k: &str| {
+            let mut v = strings(&p[k]);
+            v.sort();
+            v
+        };
+        let want = (set("authorities_constrained"), set("user_constrained"));
+        if want != a.policies {
+            return Some(format!("policies (authorities, user) {:?}, expected {want:?}", a.policies));
+        }
+    }
+    None
 }
 
 /// Compares an outcome with the case's expectation; `None` when it matches.
 fn mismatch(case: &Value, outcome: &Outcome) -> Option<String> {
     let expected = case["expected"].as_str().expect("expected");
     match (expected, outcome) {
-        ("accept", Ok(community)) => match case.get("expected_community").and_then(Value::as_str) {
-            Some(want) if want != community => Some(format!("accepted via community {community}, expected {want}")),
-            _ => None,
-        },
-        ("accept", Err((kind, index))) => Some(format!("rejected: {kind} at {index:?}, expected accept")),
+        ("accept", Ok(a)) => accept_mismatch(case, a),
+        ("accept", Err(r)) => Some(format!("rejected: {} at {:?}, expected accept", r.kind, r.index)),
         ("reject", Ok(_)) => Some(format!("accepted, expected reject ({})", case["reason"])),
-        ("reject", Err((kind, index))) => {
+        ("reject", Err(r)) => {
             let want_kind = case["reason"].as_str().expect("reason");
             let want_index = case.get("certificate_index").and_then(Value::as_u64).map(|i| i as usize);
-            if kind != want_kind {
-                Some(format!("rejected as {kind} at {index:?}, expected {want_kind} at {want_index:?}"))
-            } else if want_index.is_some() && want_index != *index {
-                Some(format!("rejected as {kind} at index {index:?}, expected index {want_index:?}"))
-            } else {
-                None
+            if r.kind != want_kind {
+                return Some(format!(
+                    "rejected as {} at {:?}, expected {want_kind} at {want_index:?}",
+                    r.kind, r.index
+                ));
+            }
+            if want_index.is_some() && want_index != r.index {
+                return Some(format!("rejected as {} at index {:?}, expected index {want_index:?}", r.kind, r.index));
+            }
+            if let Some(want) = case.get("revoked_reason").and_then(Value::as_str) {
+                if r.revoked_reason.as_deref() != Some(want) {
+                    return Some(format!("revoked for {:?}, expected {want}", r.revoked_reason));
+                }
+            }
+            match expected_needs(case) {
+                Some(want) if want != r.needs => Some(format!("error needs {:?}, expected {want:?}", r.needs)),
+                _ => None,
             }
         }
         (other, _) => Some(format!("bad expected value {other}")),
@@ -156,6 +338,10 @@ fn manifest_is_well_formed() {
         "max_depth_exceeded",
         "budget_exceeded",
         "policy_hook",
+        "revoked",
+        "revocation_unknown",
+        "revocation_data_invalid",
+        "certificate_policy",
     ];
     let (mut accepts, mut rejects) = (0, 0);
     for case in cases {
@@ -165,6 +351,9 @@ fn manifest_is_well_formed() {
         let mut files = strings(&case["anchors"]);
         files.extend(strings(&case["intermediates"]));
         files.push(case["leaf"].as_str().expect("leaf").to_string());
+        for k in ["crls", "ocsp", "revocation_certificates"] {
+            files.extend(strings(&case[k]));
+        }
         if let Some(c) = case.get("communities").and_then(Value::as_object) {
             files.extend(c.values().flat_map(strings));
         }
@@ -173,6 +362,8 @@ fn manifest_is_well_formed() {
         }
         assert!(Policy::by_name(case["profile"].as_str().expect("profile")).is_some(), "{id}: profile");
         time(case["time"].as_str().expect("time"));
+        revocation_policy(case, "off");
+        policy_inputs(case);
         match case["expected"].as_str() {
             Some("accept") => accepts += 1,
             Some("reject") => {

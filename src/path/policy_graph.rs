@@ -160,12 +160,20 @@ impl<'a> PolicyState<'a> {
             }
         }
         // (d)(2): anyPolicy, when honoured, carries every expected policy not yet present.
+        // A node's parents are every live node of the previous level that expects its policy
+        // (RFC 9618 §3), not just the first one met.
         if policies.contains(&ANY_POLICY) && any_allowed {
-            for (k, parent) in prev.iter().enumerate().filter(|(_, n)| n.alive) {
+            for parent in prev.iter().filter(|n| n.alive) {
                 for v in &parent.expected {
                     if !level.iter().any(|n| n.policy == *v) {
-                        work += 2;
-                        level.push(Node { policy: *v, expected: vec![*v], parents: vec![k], alive: true });
+                        let parents: Vec<usize> = prev
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, n)| n.alive && n.expected.contains(v))
+                            .map(|(k, _)| k)
+                            .collect();
+                        work += 1 + parents.len();
+                        level.push(Node { policy: *v, expected: vec![*v], parents, alive: true });
                     }
                 }
             }

@@ -10,6 +10,7 @@
 
 use const_oid::ObjectIdentifier;
 use rustls_pki_types::UnixTime;
+use x509_cert::ext::pkix::crl::dp::{ReasonFlags, Reasons};
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 
 use super::crl::{REASON_REMOVE_FROM_CRL, number_cmp, reason_name};
@@ -152,7 +153,7 @@ fn in_scope(crl: &Crl, cert: &Certificate, issuer: &Issuer<'_>) -> bool {
             })
         });
         let indirect = crl.idp.as_ref().is_some_and(|i| i.indirect_crl);
-        if !named || !indirect || !(crl.names_issuer(cert.issuer_der()) || crl.issuer_der() == cert.issuer_der()) {
+        if !named || !indirect {
             return false;
         }
     }
@@ -251,53 +252,71 @@ fn crl_verdict(
 ) -> Result<Option<Verdict>, ValidationError> {
     let mut problem = None;
     let mut stale = false;
-    let mut complete: Option<&Crl> = None;
+    let mut completes: Vec<&Crl> = Vec::new();
     for crl in data.crls.iter().filter(|c| !c.is_delta() && in_scope(c, cert, issuer)) {
         match usable(crl, issuer, data, policy, time, budget)? {
-            Ok(()) => {
-                if complete.is_none_or(|best| crl.this_update > best.this_update) {
-                    complete = Some(crl);
-                }
-            }
+            Ok(()) => completes.push(crl),
             Err(Verdict::Stale) => stale = true,
             Err(v) => problem = Some(v),
         }
     }
-    let Some(complete) = complete else {
+    if completes.is_empty() {
         return Ok(problem.or(stale.then_some(Verdict::Stale)));
-    };
+    }
+    // §6.3.3: each usable complete CRL (with the newest delta that applies to it) either
+    // finds the certificate revoked, or vouches for it for the reasons it covers; the status
+    // is good once the reasons covered add up to all of them.
+    let all_reasons = !ReasonFlags::from(Reasons::Unused);
+    let mut covered = ReasonFlags::default();
+    for complete in completes {
+        let delta = newest_delta(complete, cert, issuer, data, policy, time, budget)?;
+        let serial = cert.serial();
+        let entry = match delta.and_then(|d| d.lookup(serial, cert.issuer_der())) {
+            Some(e) => Some(e),
+            None => complete.lookup(serial, cert.issuer_der()),
+        };
+        match entry {
+            Some(e) if e.reason == Some(REASON_REMOVE_FROM_CRL) => {}
+            Some(e) => {
+                let status = CertStatus::Revoked { reason: reason_name(e.reason.unwrap_or(0)) };
+                return Ok(Some(Verdict::Status(status)));
+            }
+            None => {}
+        }
+        covered |= complete.idp.as_ref().and_then(|i| i.only_some_reasons).unwrap_or(all_reasons);
+    }
+    // A CRL limited to some reasons cannot vouch that the certificate is not revoked for the
+    // others.
+    Ok(covered.contains(all_reasons).then_some(Verdict::Status(CertStatus::Good)))
+}
+
+/// The newest usable delta CRL that applies to `complete` (same issuer, base CRL number not
+/// newer than the complete CRL's, newer than it).
+fn newest_delta<'d>(
+    complete: &Crl,
+    cert: &Certificate,
+    issuer: &Issuer<'_>,
+    data: &'d RevocationData,
+    policy: &Policy,
+    time: UnixTime,
+    budget: &mut BudgetCounter<'_>,
+) -> Result<Option<&'d Crl>, ValidationError> {
     let mut delta: Option<&Crl> = None;
     let base_number = complete.crl_number.as_deref().unwrap_or_default();
     for crl in data.crls.iter().filter(|c| c.is_delta() && in_scope(c, cert, issuer)) {
         let base = crl.delta_base.as_deref().unwrap_or_default();
-        let same_issuer = crl.issuer_der() == complete.issuer_der();
         let number = crl.crl_number.as_deref().unwrap_or_default();
-        let applies = same_issuer && number_cmp(base, base_number).is_le() && number_cmp(number, base_number).is_gt();
-        if !applies {
+        let applies = crl.issuer_der() == complete.issuer_der()
+            && number_cmp(base, base_number).is_le()
+            && number_cmp(number, base_number).is_gt();
+        if !applies || delta.is_some_and(|d| number_cmp(number, d.crl_number.as_deref().unwrap_or_default()).is_le()) {
             continue;
         }
-        match usable(crl, issuer, data, policy, time, budget)? {
-            Ok(()) if delta.is_none_or(|d| number_cmp(number, d.crl_number.as_deref().unwrap_or_default()).is_gt()) => {
-                delta = Some(crl)
-            }
-            Ok(()) | Err(Verdict::Stale) => {}
-            Err(v) => return Ok(Some(v)),
+        if usable(crl, issuer, data, policy, time, budget)?.is_ok() {
+            delta = Some(crl);
         }
     }
-    let serial = cert.serial();
-    let in_delta = delta.and_then(|d| d.lookup(serial, cert.issuer_der()));
-    let entry = match in_delta {
-        Some(e) => Some(e),
-        None => complete.lookup(serial, cert.issuer_der()),
-    };
-    let status = match entry {
-        Some(e) if e.reason == Some(REASON_REMOVE_FROM_CRL) => CertStatus::Good,
-        Some(e) => CertStatus::Revoked { reason: reason_name(e.reason.unwrap_or(0)) },
-        // A CRL limited to some reasons cannot vouch that the certificate is not revoked.
-        None if complete.idp.as_ref().is_some_and(|i| i.only_some_reasons.is_some()) => return Ok(None),
-        None => CertStatus::Good,
-    };
-    Ok(Some(Verdict::Status(status)))
+    Ok(delta)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -312,7 +331,9 @@ fn ocsp_verdicts(
     budget: &mut BudgetCounter<'_>,
 ) -> Result<Vec<Verdict>, ValidationError> {
     let mut out = Vec::new();
-    let serial = magnitude(cert.serial());
+    // DER integers are minimal, so equal serials have equal content octets: compare them
+    // exactly (stripping a leading zero would confuse a positive serial with a negative one).
+    let serial = cert.serial();
     for response in &data.ocsp {
         let matching: Vec<_> = response
             .responses
@@ -355,17 +376,6 @@ fn ocsp_verdicts(
         }
     }
     Ok(out)
-}
-
-fn magnitude(serial: &[u8]) -> &[u8] {
-    let mut s = serial;
-    while let Some((0, rest)) = s.split_first() {
-        if rest.is_empty() {
-            break;
-        }
-        s = rest;
-    }
-    s
 }
 
 fn responder_matches(response: &OcspResponse, subject: &[u8], key: &[u8]) -> bool {

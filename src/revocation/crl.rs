@@ -45,7 +45,7 @@ pub(crate) const REASON_REMOVE_FROM_CRL: u8 = 8;
 /// One revoked certificate.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
-    /// Serial magnitude (INTEGER content without leading zero padding).
+    /// Serial: the INTEGER content octets, exactly as encoded (DER integers are minimal).
     serial: Span,
     /// Index into [`Crl::entry_issuers`] (indirect CRLs); 0 is the CRL issuer itself.
     issuer: u32,
@@ -71,7 +71,7 @@ pub struct Crl {
     pub(crate) authority_key_id: Option<Vec<u8>>,
     /// Issuer names of indirect-CRL entry groups (full Name TLVs); index 0 unused.
     entry_issuers: Vec<Vec<u8>>,
-    /// Entries sorted by serial magnitude.
+    /// Entries sorted by serial octets (length first).
     entries: Vec<Entry>,
     unusable: Option<String>,
 }
@@ -186,7 +186,7 @@ impl Crl {
 
     /// Entries for `serial` whose certificate issuer is `issuer` (full Name TLV). O(log n).
     pub(crate) fn lookup(&self, serial: &[u8], issuer: &[u8]) -> Option<Entry> {
-        let wanted = magnitude(serial);
+        let wanted = serial;
         let start = self.entries.partition_point(|e| serial_cmp(self.bytes(e.serial), wanted).is_lt());
         self.entries
             .get(start..)
@@ -202,11 +202,6 @@ impl Crl {
             0 => self.issuer_der(),
             i => self.entry_issuers.get(i as usize).map(Vec::as_slice).unwrap_or_default(),
         }
-    }
-
-    /// Whether any entry names a certificate issuer other than the CRL issuer.
-    pub(crate) fn names_issuer(&self, issuer: &[u8]) -> bool {
-        self.entry_issuers.iter().any(|i| i == issuer)
     }
 
     /// fullName URIs of the issuingDistributionPoint, if it names one.
@@ -354,11 +349,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
                 entry_problem.get_or_insert("certificateIssuer entry in a CRL not marked indirect".to_string());
             }
             let serial_bytes = der::asn1::IntRef::from_der(serial.full).map_err(e("CRL entry serial"))?;
-            entries.push(Entry {
-                serial: Span::of(base, magnitude(serial_bytes.as_bytes())),
-                issuer: current_issuer,
-                reason,
-            });
+            entries.push(Entry { serial: Span::of(base, serial_bytes.as_bytes()), issuer: current_issuer, reason });
         }
     }
     entries.sort_by(|a, b| serial_cmp(a.serial.get(base), b.serial.get(base)));

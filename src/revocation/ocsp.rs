@@ -311,18 +311,11 @@ fn parse_single(base: &[u8], value: &[u8]) -> Result<SingleResponse, ParseError>
         })?;
     }
     der::Reader::finish(r).map_err(e("SingleResponse"))?;
-    let mut serial_mag = serial_value.as_bytes();
-    while let Some((0, rest)) = serial_mag.split_first() {
-        if rest.is_empty() {
-            break;
-        }
-        serial_mag = rest;
-    }
     Ok(SingleResponse {
         hash,
         name_hash: Span::of(base, name_hash.value),
         key_hash: Span::of(base, key_hash.value),
-        serial: Span::of(base, serial_mag),
+        serial: Span::of(base, serial_value.as_bytes()),
         status,
         this_update,
         next_update,

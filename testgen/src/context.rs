@@ -11,7 +11,7 @@ use trustpath_testgen::time::{rfc3339, validation_time};
 use trustpath_testgen::{CertBuilder, Error, KeyKind, KeyPair, KeyStore, Result, bundle};
 use x509_cert::name::Name;
 
-use crate::manifest::{Case, ExpectedName};
+use crate::manifest::{Case, ExpectedName, ExpectedNeed, ExpectedPolicies, ExpectedStatus};
 
 /// Generator state.
 pub struct Gen {
@@ -104,7 +104,8 @@ impl Gen {
         if self.cases.iter().any(|c| c.id == case.id) {
             return Err(Error::msg(format!("duplicate case id {}", case.id)));
         }
-        for f in case.anchors.iter().chain(&case.intermediates).chain([&case.leaf]) {
+        let revocation_files = case.crls.iter().chain(&case.ocsp).chain(&case.revocation_certificates);
+        for f in case.anchors.iter().chain(&case.intermediates).chain([&case.leaf]).chain(revocation_files) {
             if !self.files.contains_key(f) {
                 return Err(Error::msg(format!("case {}: file {f} was not generated", case.id)));
             }
@@ -136,6 +137,19 @@ pub fn case(id: &str, description: &str) -> CaseBuilder {
         reason: None,
         certificate_index: None,
         expected_community: None,
+        crls: Vec::new(),
+        ocsp: Vec::new(),
+        revocation_certificates: Vec::new(),
+        revocation: None,
+        revocation_scope: None,
+        initial_policies: None,
+        require_explicit_policy: None,
+        inhibit_policy_mapping: None,
+        inhibit_any_policy: None,
+        expected_policies: None,
+        expected_revocation: None,
+        revoked_reason: None,
+        expected_needs: None,
     })
 }
 
@@ -201,6 +215,81 @@ impl CaseBuilder {
         self.0.expected = "reject";
         self.0.reason = Some(reason);
         self.0.certificate_index = index;
+        self
+    }
+
+    /// Revocation checking: `mode` is `off`, `soft` or `hard`; `scope` is `leaf` or `chain`.
+    pub fn revocation(mut self, mode: &'static str, scope: &'static str) -> Self {
+        self.0.revocation = Some(mode);
+        self.0.revocation_scope = Some(scope);
+        self
+    }
+
+    pub fn crls(mut self, files: &[&String]) -> Self {
+        self.0.crls = files.iter().map(|f| f.to_string()).collect();
+        self
+    }
+
+    pub fn ocsp(mut self, files: &[&String]) -> Self {
+        self.0.ocsp = files.iter().map(|f| f.to_string()).collect();
+        self
+    }
+
+    pub fn revocation_certificates(mut self, files: &[&String]) -> Self {
+        self.0.revocation_certificates = files.iter().map(|f| f.to_string()).collect();
+        self
+    }
+
+    /// On accept: the statuses `(index, status, source)` of the checked certificates.
+    pub fn statuses(mut self, statuses: &[(usize, &'static str, &'static str)]) -> Self {
+        self.0.expected_revocation = Some(
+            statuses
+                .iter()
+                .map(|(certificate_index, status, source)| ExpectedStatus {
+                    certificate_index: *certificate_index,
+                    status,
+                    source,
+                })
+                .collect(),
+        );
+        self
+    }
+
+    /// What the result says to fetch: `(index, kind, urls)`.
+    pub fn needs(mut self, needs: &[(usize, &'static str, &[&str])]) -> Self {
+        self.0.expected_needs = Some(
+            needs
+                .iter()
+                .map(|(certificate_index, kind, urls)| ExpectedNeed {
+                    certificate_index: *certificate_index,
+                    kind,
+                    urls: urls.iter().map(|u| u.to_string()).collect(),
+                })
+                .collect(),
+        );
+        self
+    }
+
+    pub fn revoked_reason(mut self, reason: &'static str) -> Self {
+        self.0.revoked_reason = Some(reason);
+        self
+    }
+
+    /// The certificate policy inputs: user-initial-policy-set (OIDs), initial-explicit-policy,
+    /// initial-policy-mapping-inhibit, initial-any-policy-inhibit.
+    pub fn policy_inputs(mut self, initial: &[&str], explicit: bool, inhibit_mapping: bool, inhibit_any: bool) -> Self {
+        self.0.initial_policies = Some(initial.iter().map(|s| s.to_string()).collect());
+        self.0.require_explicit_policy = Some(explicit);
+        self.0.inhibit_policy_mapping = Some(inhibit_mapping);
+        self.0.inhibit_any_policy = Some(inhibit_any);
+        self
+    }
+
+    /// On accept: the authorities- and user-constrained policy sets.
+    pub fn policies(mut self, authorities: &[&str], user: &[&str]) -> Self {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        self.0.expected_policies =
+            Some(ExpectedPolicies { authorities_constrained: own(authorities), user_constrained: own(user) });
         self
     }
 

@@ -44,14 +44,44 @@ removed; `keys/` is never touched except to add missing keys.
   count), and the outcome: `expected` (`accept`/`reject`), `reason` (trustpath's
   `Reason::kind()` string) and `certificate_index` (0 = leaf; absent when the index is not
   well defined), or `expected_community` for accepted paths. Paths are relative to this
-  directory. A leaf that does not parse is expected to be rejected as `malformed`. No case
-  supplies CRLs or OCSP responses: the top-level `\"revocation\": \"off\"` says to run every
-  case with revocation checking off (the presets that hard-fail would otherwise reject them).
+  directory. A leaf that does not parse is expected to be rejected as `malformed`.
+
+  Revocation and certificate policies use optional fields. `crls` (DER CRL files), `ocsp`
+  (DER OCSPResponse files) and `revocation_certificates` (CRL signers, OCSP responders)
+  are the revocation data to supply; `revocation` (`off`, `soft`, `hard`) and
+  `revocation_scope` (`leaf`, or `chain`: every certificate below the anchor, the default)
+  say how to check it. A case without `revocation` uses the top-level `\"revocation\": \"off\"`:
+  those cases test path-validation rules and supply no revocation data (the presets that
+  hard-fail would otherwise reject them). `initial_policies` (the user-initial-policy-set,
+  OIDs; empty means anyPolicy), `require_explicit_policy`, `inhibit_policy_mapping` and
+  `inhibit_any_policy` are the RFC 5280 §6.1.1 policy inputs (default: empty, false).
+  Expectations: `expected_revocation` (on accept: `[{{\"certificate_index\", \"status\":
+  \"good\"|\"unknown\", \"source\": \"crl\"|\"ocsp\"|\"none\"}}]`, one per checked certificate),
+  `expected_needs` (on accept or reject: what the result says to fetch, `[{{\"certificate_index\",
+  \"kind\": \"crl\"|\"ocsp\"|\"issuer\", \"urls\"}}]`, compared as a set), `revoked_reason`
+  (on a `revoked` rejection: the CRL reason name) and `expected_policies` (on accept:
+  `{{\"authorities_constrained\": [OIDs], \"user_constrained\": [OIDs]}}`, compared as sets;
+  `2.5.29.32.0` is anyPolicy).
 - One directory per rule family (`validity/`, `basic-constraints/`, `key-usage/`, `eku/`,
   `name-constraints/`, `critical-extensions/`, `server-name/`, `trust-store/`,
-  `path-building/`, `algorithms/`, `profile/`) and the shared `base/` PKI (P-256 root,
-  intermediate and leaf). Certificates are valid 2025-01-01..2030-01-01 and validated at
-  2026-06-01T00:00:00Z unless the case says otherwise.
+  `path-building/`, `algorithms/`, `profile/`, `crl/`, `ocsp/`, `policies/`) and the shared
+  `base/` PKI (P-256 root, intermediate and leaf). Certificates are valid
+  2025-01-01..2030-01-01 and validated at 2026-06-01T00:00:00Z unless the case says
+  otherwise.
+- `revocation/`: the PKI of the `crl/` and `ocsp/` cases (a root, an intermediate and a leaf
+  naming CRL distribution points, OCSP responders and caIssuers), the intermediate's and the
+  root's current CRLs, and another CA. `crl/large-10000.crl` is a 10,000-entry CRL of the
+  intermediate (`crl/large-listed-leaf.pem` is on it, `crl/large-unlisted-leaf.pem`, whose
+  serial is one more than a listed one, is not). CRLs (`.crl`) and OCSP responses (`.ocsp`)
+  are DER. `policies/explosion/` (DER) is a chain of six CAs that each map 32 policies to
+  the same 32 policies, for the policy-graph budget.
+- `revocation-bad/`: malformed CRLs (`*.crl`: truncated, garbage, empty, wrong outer tag,
+  trailing data, a 2 GiB length, version 3, a revocation date that is not a Time, a reason
+  code that is not ENUMERATED, an extension ID that is not an OID) and OCSP responses
+  (`*.ocsp`: the same structural damage, non-successful statuses with and without response
+  bytes, an unknown response type, an unknown ResponseData version, an unknown certStatus, a
+  CertID hashed with MD5), plus `good.crl` and `good.ocsp` they were made from. Not
+  manifest cases: parsers must reject each with a parse error (`tests/revocation.rs`).
 - `bench/{{rsa2048,p256}}/{{root,intermediate,leaf}}.der`: three-certificate chains for
   `bench.example.com` (serverAuth), and `leaves.pem`: 1,000 more leaves under the same
   intermediate with distinct serials (same key) for warm-cache benchmarks.
@@ -62,8 +92,8 @@ removed; `keys/` is never touched except to add missing keys.
   PKCS#7, garbage, an empty file, PEM without certificates, and a DER header claiming 2 GiB.
 - `keys/`: the private keys (test keys only).
 
-The Rust tests `tests/pki_rules.rs` and `tests/bundles.rs` run all of this through
-trustpath's public API.
+The Rust tests `tests/pki_rules.rs`, `tests/revocation.rs`, `tests/policies.rs` and
+`tests/bundles.rs` run all of this through trustpath's public API.
 "
     )
 }

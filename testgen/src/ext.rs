@@ -12,7 +12,8 @@ use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies,
-    CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages, NameConstraints, SubjectAltName,
+    CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages, NameConstraints, PolicyConstraints, PolicyMapping,
+    PolicyMappings, SubjectAltName,
 };
 
 use crate::Result;
@@ -160,4 +161,36 @@ pub fn authority_info_access(ocsp: &[&str], ca_issuers: &[&str]) -> Result<Ext> 
 /// or used as given when it is already DER.
 pub fn unknown(oid: ObjectIdentifier, critical: bool, value: &[u8]) -> Ext {
     Ext::raw(oid, critical, value.to_vec())
+}
+
+/// cRLDistributionPoints with one distribution point: `url` as fullName and, when given,
+/// `crl_issuer` as its cRLIssuer (an indirect CRL, RFC 5280 §4.2.1.13), non-critical.
+pub fn crl_distribution_point_with_issuer(url: &str, crl_issuer: Option<&x509_cert::name::Name>) -> Result<Ext> {
+    let point = DistributionPoint {
+        distribution_point: Some(DistributionPointName::FullName(vec![GeneralName::UniformResourceIdentifier(
+            Ia5String::new(url)?,
+        )])),
+        reasons: None,
+        crl_issuer: crl_issuer.map(|n| vec![GeneralName::DirectoryName(n.clone())]),
+    };
+    Ext::encoded(oids::ID_CE_CRL_DISTRIBUTION_POINTS, false, &CrlDistributionPoints(vec![point]))
+}
+
+/// policyMappings (issuerDomainPolicy, subjectDomainPolicy) pairs, critical
+/// (RFC 5280 §4.2.1.5 says SHOULD).
+pub fn policy_mappings(pairs: &[(ObjectIdentifier, ObjectIdentifier)]) -> Result<Ext> {
+    let list =
+        pairs.iter().map(|(i, s)| PolicyMapping { issuer_domain_policy: *i, subject_domain_policy: *s }).collect();
+    Ext::encoded(oids::ID_CE_POLICY_MAPPINGS, true, &PolicyMappings(list))
+}
+
+/// policyConstraints, critical (RFC 5280 §4.2.1.11).
+pub fn policy_constraints(require_explicit_policy: Option<u32>, inhibit_policy_mapping: Option<u32>) -> Result<Ext> {
+    let pc = PolicyConstraints { require_explicit_policy, inhibit_policy_mapping };
+    Ext::encoded(oids::ID_CE_POLICY_CONSTRAINTS, true, &pc)
+}
+
+/// inhibitAnyPolicy with SkipCerts `skip`, critical (RFC 5280 §4.2.1.14).
+pub fn inhibit_any_policy(skip: u32) -> Result<Ext> {
+    Ext::encoded(oids::ID_CE_INHIBIT_ANY_POLICY, true, &skip)
 }

@@ -2,7 +2,7 @@
 //!
 //! Reproducible test PKIs for `trustpath`: deterministic keys, a certificate builder that
 //! gives full control over every field (so that malformed and policy-breaking certificates
-//! can be built on purpose), and writers for PEM, DER and PKCS#7 bundles.
+//! can be built on purpose), CRL and OCSP response builders with the same control, and writers for PEM, DER and PKCS#7 bundles.
 //!
 //! Everything is deterministic: keys come from fixed seeds (and are cached as PKCS#8 PEM
 //! files, see [`KeyStore`]), RSA PKCS#1 v1.5, ECDSA (RFC 6979) and Ed25519 signatures are
@@ -30,17 +30,21 @@
 pub mod algs;
 pub mod bundle;
 pub mod cert;
+pub mod crl;
 mod error;
 pub mod ext;
 pub mod keys;
 pub mod name;
+pub mod ocsp;
 mod rng;
 pub mod templates;
 pub mod time;
 
 pub use algs::SigAlg;
 pub use cert::{CertBuilder, Serial};
+pub use crl::{CrlBuilder, CrlEntry};
 pub use error::{Error, Result};
 pub use ext::Ext;
 pub use keys::{KeyKind, KeyPair, KeyStore};
+pub use ocsp::OcspResponseBuilder;
 pub use rng::seeded_rng;

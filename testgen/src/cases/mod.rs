@@ -5,11 +5,16 @@ mod algorithms;
 mod base;
 mod basic_constraints;
 mod critical;
+mod crl;
 mod eku;
 mod key_usage;
 mod name_constraints;
+mod ocsp;
 mod path_building;
+mod policies;
 mod profile;
+mod revocation;
+mod revocation_bad;
 mod server_name;
 mod trust_store;
 mod validity;
@@ -33,5 +38,10 @@ pub fn generate(g: &mut Gen) -> Result<Base> {
     path_building::generate(g, &b)?;
     algorithms::generate(g, &b)?;
     profile::generate(g, &b)?;
+    let rev = revocation::generate(g)?;
+    crl::generate(g, &rev)?;
+    ocsp::generate(g, &rev)?;
+    revocation_bad::generate(g, &rev)?;
+    policies::generate(g)?;
     Ok(b)
 }
