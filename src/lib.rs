@@ -42,6 +42,8 @@ mod path;
 pub mod policy;
 pub mod revocation;
 pub mod time;
+#[cfg(feature = "rustls")]
+pub mod tls;
 pub mod trust;
 pub mod udap;
 mod verifier;
