@@ -55,6 +55,8 @@ pub(crate) struct Parsed {
     pub(crate) spki_algorithm: Span,
     /// Content of the subjectPublicKey BIT STRING.
     pub(crate) public_key: Span,
+    /// The RSA modulus size, for RSA keys.
+    pub(crate) rsa_bits: Option<usize>,
     pub(crate) not_before: u64,
     pub(crate) not_after: u64,
     pub(crate) ext: Extensions,
@@ -182,6 +184,15 @@ impl Certificate {
     /// The subjectPublicKey bits (e.g. an RSAPublicKey or an EC point).
     pub fn public_key(&self) -> &[u8] {
         self.bytes(self.0.public_key)
+    }
+
+    /// The public key with its precomputed size.
+    pub(crate) fn key_ref(&self) -> crate::crypto::KeyRef<'_> {
+        crate::crypto::KeyRef {
+            algorithm: self.public_key_algorithm_id(),
+            key: self.public_key(),
+            rsa_bits: self.0.rsa_bits,
+        }
     }
 
     /// `notBefore`.
@@ -394,6 +405,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         spki: Span::of(base, spki.full),
         spki_algorithm: Span::of(base, spki_algorithm),
         public_key: Span::of(base, public_key),
+        rsa_bits: crate::crypto::KeyRef::new(spki_algorithm, public_key).rsa_bits,
         not_before,
         not_after,
         ext,

@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
+use super::KeyRef;
+
 const SHARDS: usize = 16;
 
 #[derive(Debug, Default)]
@@ -49,8 +51,7 @@ pub struct SignatureCache {
 
 /// What identifies one verification.
 pub(crate) struct SignedData<'a> {
-    pub(crate) spki_algorithm: &'a [u8],
-    pub(crate) public_key: &'a [u8],
+    pub(crate) key: KeyRef<'a>,
     pub(crate) signature_algorithm: &'a [u8],
     pub(crate) message: &'a [u8],
     pub(crate) signature: &'a [u8],
@@ -58,10 +59,9 @@ pub(crate) struct SignedData<'a> {
 
 impl<'a> SignedData<'a> {
     /// The signature on `cert`, checked with the issuer's key.
-    pub(crate) fn certificate(spki_algorithm: &'a [u8], public_key: &'a [u8], cert: &'a crate::Certificate) -> Self {
+    pub(crate) fn certificate(key: KeyRef<'a>, cert: &'a crate::Certificate) -> Self {
         SignedData {
-            spki_algorithm,
-            public_key,
+            key,
             signature_algorithm: cert.signature_algorithm_id(),
             message: cert.tbs_bytes(),
             signature: cert.signature(),
@@ -70,7 +70,7 @@ impl<'a> SignedData<'a> {
 
     fn fingerprint(&self) -> [u8; 32] {
         let mut h = Sha256::new();
-        for part in [self.spki_algorithm, self.public_key, self.signature_algorithm, self.message, self.signature] {
+        for part in [self.key.algorithm, self.key.key, self.signature_algorithm, self.message, self.signature] {
             h.update((part.len() as u64).to_be_bytes());
             h.update(part);
         }

@@ -15,6 +15,24 @@ use rustls_pki_types::SignatureVerificationAlgorithm;
 use crate::der_walk::read_tagged;
 use crate::error::Reason;
 
+/// A public key as validation needs it: the SPKI AlgorithmIdentifier value, the
+/// subjectPublicKey bits, and (for RSA) the modulus size, worked out once when the
+/// certificate or anchor was parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeyRef<'a> {
+    pub(crate) algorithm: &'a [u8],
+    pub(crate) key: &'a [u8],
+    pub(crate) rsa_bits: Option<usize>,
+}
+
+impl<'a> KeyRef<'a> {
+    /// Works out the RSA modulus size (when the key is RSA); for keys not parsed before.
+    pub(crate) fn new(algorithm: &'a [u8], key: &'a [u8]) -> Self {
+        let rsa = algorithm == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref();
+        KeyRef { algorithm, key, rsa_bits: if rsa { rsa_modulus_bits(key) } else { None } }
+    }
+}
+
 /// Which signature algorithms and keys are acceptable.
 #[derive(Debug, Clone)]
 pub struct AlgorithmPolicy {
@@ -61,12 +79,15 @@ impl AlgorithmPolicy {
     /// Checks that a public key (SPKI AlgorithmIdentifier value and subjectPublicKey bits) is of
     /// an allowed type and size.
     pub fn check_public_key(&self, spki_alg: &[u8], public_key: &[u8]) -> Result<(), Reason> {
-        if !self.algorithms.iter().any(|a| a.public_key_alg_id().as_ref() == spki_alg) {
-            return Err(Reason::UnsupportedPublicKey(describe_alg_id(spki_alg)));
+        self.check_key(&KeyRef::new(spki_alg, public_key))
+    }
+
+    pub(crate) fn check_key(&self, key: &KeyRef<'_>) -> Result<(), Reason> {
+        if !self.algorithms.iter().any(|a| a.public_key_alg_id().as_ref() == key.algorithm) {
+            return Err(Reason::UnsupportedPublicKey(describe_alg_id(key.algorithm)));
         }
-        if spki_alg == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref() {
-            let bits = rsa_modulus_bits(public_key)
-                .ok_or_else(|| Reason::UnsupportedPublicKey("malformed RSA public key".into()))?;
+        if key.algorithm == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref() {
+            let bits = key.rsa_bits.ok_or_else(|| Reason::UnsupportedPublicKey("malformed RSA public key".into()))?;
             if bits < self.min_rsa_bits || bits % 8 != 0 || bits > 8192 {
                 return Err(Reason::WeakRsaKey { bits, minimum: self.min_rsa_bits });
             }
@@ -84,21 +105,20 @@ impl AlgorithmPolicy {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), Reason> {
-        let alg = self.select(spki_alg, public_key, signature_alg)?;
+        let alg = self.select(&KeyRef::new(spki_alg, public_key), signature_alg)?;
         alg.verify_signature(public_key, message, signature).map_err(|_| Reason::BadSignature)
     }
 
     /// The allowed algorithm for this key and signature algorithm, after checking the key.
     pub(crate) fn select(
         &self,
-        spki_alg: &[u8],
-        public_key: &[u8],
+        key: &KeyRef<'_>,
         signature_alg: &[u8],
     ) -> Result<&'static dyn SignatureVerificationAlgorithm, Reason> {
-        self.check_public_key(spki_alg, public_key)?;
+        self.check_key(key)?;
         self.algorithms
             .iter()
-            .find(|a| a.public_key_alg_id().as_ref() == spki_alg && a.signature_alg_id().as_ref() == signature_alg)
+            .find(|a| a.public_key_alg_id().as_ref() == key.algorithm && a.signature_alg_id().as_ref() == signature_alg)
             .copied()
             .ok_or_else(|| Reason::UnsupportedSignatureAlgorithm(describe_alg_id(signature_alg)))
     }

@@ -49,7 +49,7 @@ impl<'c> BudgetCounter<'c> {
         data: &SignedData<'_>,
     ) -> Result<Result<(), Reason>, ValidationError> {
         spend(&mut self.left.signatures, BudgetKind::Signatures, 1)?;
-        let algorithm = match algorithms.select(data.spki_algorithm, data.public_key, data.signature_algorithm) {
+        let algorithm = match algorithms.select(&data.key, data.signature_algorithm) {
             Ok(a) => a,
             Err(reason) => return Ok(Err(reason)),
         };
@@ -61,7 +61,7 @@ impl<'c> BudgetCounter<'c> {
             None => None,
         };
         let verified =
-            algorithm.verify_signature(data.public_key, data.message, data.signature).map_err(|_| Reason::BadSignature);
+            algorithm.verify_signature(data.key.key, data.message, data.signature).map_err(|_| Reason::BadSignature);
         if let (Ok(()), Some(cache), Some(fp)) = (&verified, self.cache, fingerprint) {
             cache.insert(fp);
         }

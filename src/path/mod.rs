@@ -45,9 +45,7 @@ pub(crate) fn build(
 ) -> Result<VerifiedPath, ValidationError> {
     // The leaf's own path-independent checks come first: no path can mend them.
     validity::check(input.leaf, input.time)
-        .and_then(|()| {
-            policy.algorithms.check_public_key(input.leaf.public_key_algorithm_id(), input.leaf.public_key())
-        })
+        .and_then(|()| policy.algorithms.check_key(&input.leaf.key_ref()))
         .map_err(|r| ValidationError::new(r, Some(0)).with_subject(input.leaf.subject_string()))?;
     let budget = BudgetCounter::new(policy.budget, cache);
     let mut search = Search { store, pool, policy, input, budget, best: None };
@@ -106,14 +104,14 @@ impl Search<'_> {
         anchors.sort_by_key(|a| key_id_rank(&child, a.subject_key_id()));
         for anchor in anchors {
             self.budget.build_step()?;
-            let (alg, key) = anchor.key();
-            if let Err(reason) = self.policy.algorithms.check_public_key(alg, key) {
+            let key = anchor.key_ref();
+            if let Err(reason) = self.policy.algorithms.check_key(&key) {
                 let e = ValidationError::new(reason, Some(child_index + 1)).with_subject(anchor.subject_string());
                 self.record(e);
                 continue;
             }
             if let Err(reason) =
-                self.budget.verify_signature(&self.policy.algorithms, &SignedData::certificate(alg, key, &child))?
+                self.budget.verify_signature(&self.policy.algorithms, &SignedData::certificate(key, &child))?
             {
                 self.record_at(reason, child_index, &child);
                 continue;
@@ -159,7 +157,7 @@ impl Search<'_> {
                 self.record_at(reason, candidate_index, candidate);
                 continue;
             }
-            let signed = SignedData::certificate(candidate.public_key_algorithm_id(), candidate.public_key(), &child);
+            let signed = SignedData::certificate(candidate.key_ref(), &child);
             if let Err(reason) = self.budget.verify_signature(&self.policy.algorithms, &signed)? {
                 self.record_at(reason, child_index, &child);
                 continue;
@@ -202,7 +200,7 @@ fn too_deep(chain: &[Certificate], candidate: &Certificate, max_intermediates: u
 /// Path-independent checks on a would-be issuer, done before spending a signature on it.
 fn issuer_precheck(candidate: &Certificate, input: &ValidationInput<'_>, policy: &Policy) -> Result<(), Reason> {
     validity::check(candidate, input.time)?;
-    policy.algorithms.check_public_key(candidate.public_key_algorithm_id(), candidate.public_key())?;
+    policy.algorithms.check_key(&candidate.key_ref())?;
     basic_constraints::check_is_ca(candidate)?;
     key_usage::check_issuer(candidate)
 }

@@ -30,8 +30,8 @@ pub(crate) fn validate(
 
     let mut path_length = PathLength::unlimited();
     let mut holders: Vec<Holder<'_>> = Vec::new();
-    let (alg, key) = anchor.key();
-    policy.algorithms.check_public_key(alg, key).map_err(located(anchor_index, None, anchor))?;
+    // Every key on the path (the anchor's, each issuer's, the leaf's) passed the algorithm
+    // policy while the path was built, before any signature was checked with it.
     if let Some(nc) = anchor.name_constraints() {
         name_constraints::check_well_formed(nc).map_err(located(anchor_index, None, anchor))?;
         holders.push(Holder { index: anchor_index, constraints: nc });
@@ -101,7 +101,6 @@ fn check_common(
     input: &ValidationInput<'_>,
 ) -> Result<(), Reason> {
     validity::check(cert, input.time)?;
-    policy.algorithms.check_public_key(cert.public_key_algorithm_id(), cert.public_key())?;
     profile::check(cert, position, policy.profile)?;
     critical_extensions::check(cert, policy)?;
     for hook in &policy.certificate_hooks {

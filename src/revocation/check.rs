@@ -19,6 +19,7 @@ use super::{
     CertStatus, Crl, OcspResponse, RevocationData, RevocationMode, RevocationScope, RevocationStatus, StatusSource,
 };
 use crate::cert::Certificate;
+use crate::crypto::KeyRef;
 use crate::crypto::cache::SignedData;
 use crate::crypto::rustcrypto::Hash;
 use crate::error::{Need, NeedKind, Reason, ValidationError};
@@ -34,8 +35,7 @@ pub(crate) const AD_OCSP: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6
 /// The key and name that issued the certificate being checked.
 struct Issuer<'a> {
     subject: &'a [u8],
-    spki_alg: &'a [u8],
-    key: &'a [u8],
+    key: KeyRef<'a>,
     cert: Option<&'a Certificate>,
 }
 
@@ -83,16 +83,8 @@ pub(crate) fn check_path(
     };
     for (index, cert) in chain.iter().enumerate().take(count) {
         let issuer = match chain.get(index + 1) {
-            Some(c) => Issuer {
-                subject: c.subject_der(),
-                spki_alg: c.public_key_algorithm_id(),
-                key: c.public_key(),
-                cert: Some(c),
-            },
-            None => {
-                let (alg, key) = anchor.key();
-                Issuer { subject: anchor.subject_der(), spki_alg: alg, key, cert: anchor.certificate() }
-            }
+            Some(c) => Issuer { subject: c.subject_der(), key: c.key_ref(), cert: Some(c) },
+            None => Issuer { subject: anchor.subject_der(), key: anchor.key_ref(), cert: anchor.certificate() },
         };
         let fail = |reason: Reason| ValidationError::new(reason, Some(index)).with_subject(cert.subject_string());
         let mut problems: Vec<String> = Vec::new();
@@ -209,20 +201,19 @@ fn usable(
     // The signer: the certificate's issuer for a direct CRL, otherwise a CRL-signing
     // certificate that the same issuer certified (a CA's dedicated CRL signer).
     let delegate;
-    let (alg, key, signer_cert) = if crl.issuer_der() == issuer.subject {
-        (issuer.spki_alg, issuer.key, issuer.cert)
+    let (key, signer_cert) = if crl.issuer_der() == issuer.subject {
+        (issuer.key, issuer.cert)
     } else {
         delegate =
             data.certificates.iter().find(|c| c.subject_der() == crl.issuer_der() && c.issuer_der() == issuer.subject);
         let Some(d) = delegate else {
             return Ok(Err(Verdict::Invalid("indirect CRL signer certificate not supplied".into())));
         };
-        let certified =
-            budget.verify_signature(&policy.algorithms, &SignedData::certificate(issuer.spki_alg, issuer.key, d))?;
+        let certified = budget.verify_signature(&policy.algorithms, &SignedData::certificate(issuer.key, d))?;
         if certified.is_err() || crate::path::check_validity(d, time).is_err() {
             return Ok(Err(Verdict::Invalid("indirect CRL signer not validly certified by the issuer".into())));
         }
-        (d.public_key_algorithm_id(), d.public_key(), Some(d))
+        (d.key_ref(), Some(d))
     };
     if let Some(ku) = signer_cert.and_then(|c| c.inner().ext.key_usage.as_ref()) {
         if !ku.value.crl_sign() {
@@ -230,8 +221,7 @@ fn usable(
         }
     }
     let signed = SignedData {
-        spki_algorithm: alg,
-        public_key: key,
+        key,
         signature_algorithm: crl.signature_algorithm_id(),
         message: crl.tbs_bytes(),
         signature: crl.signature_bytes(),
@@ -341,7 +331,7 @@ fn ocsp_verdicts(
             .filter(|s| {
                 response.span(s.serial) == serial
                     && response.span(s.name_hash) == s.hash.digest(cert.issuer_der()).as_slice()
-                    && response.span(s.key_hash) == s.hash.digest(issuer.key).as_slice()
+                    && response.span(s.key_hash) == s.hash.digest(issuer.key.key).as_slice()
             })
             .collect();
         if matching.is_empty() {
@@ -394,15 +384,14 @@ fn verify_response(
     time: UnixTime,
     budget: &mut BudgetCounter<'_>,
 ) -> Result<Result<(), String>, ValidationError> {
-    let signed = |alg, key| SignedData {
-        spki_algorithm: alg,
-        public_key: key,
+    let signed = |key| SignedData {
+        key,
         signature_algorithm: response.signature_algorithm_id(),
         message: response.tbs_bytes(),
         signature: response.signature_bytes(),
     };
-    if responder_matches(response, issuer.subject, issuer.key) {
-        let checked = budget.verify_signature(&policy.algorithms, &signed(issuer.spki_alg, issuer.key))?;
+    if responder_matches(response, issuer.subject, issuer.key.key) {
+        let checked = budget.verify_signature(&policy.algorithms, &signed(issuer.key))?;
         return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));
     }
     // A delegated responder (RFC 6960 §4.2.2.2): certified directly by the issuer for
@@ -422,11 +411,11 @@ fn verify_response(
         if crate::path::check_validity(responder, time).is_err() {
             return Ok(Err("delegated OCSP responder certificate is not valid at the validation time".into()));
         }
-        let certificate = SignedData::certificate(issuer.spki_alg, issuer.key, responder);
+        let certificate = SignedData::certificate(issuer.key, responder);
         if budget.verify_signature(&policy.algorithms, &certificate)?.is_err() {
             return Ok(Err("delegated OCSP responder is not certified by the issuer".into()));
         }
-        let response_signed = signed(responder.public_key_algorithm_id(), responder.public_key());
+        let response_signed = signed(responder.key_ref());
         let checked = budget.verify_signature(&policy.algorithms, &response_signed)?;
         return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));
     }

@@ -14,7 +14,8 @@ use x509_cert::ext::pkix::NameConstraints;
 use x509_cert::name::Name;
 
 use crate::cert::{BundleEntryError, Certificate, parse_bundle, parse_spki};
-use crate::der_walk::wrap_sequence;
+use crate::crypto::KeyRef;
+use crate::der_walk::{Span, wrap_sequence};
 use crate::error::ParseError;
 
 /// The community anchors belong to when the caller does not name one.
@@ -25,6 +26,8 @@ pub const DEFAULT_COMMUNITY: &str = "default";
 pub struct Anchor {
     subject: Vec<u8>,
     spki: Vec<u8>,
+    /// Where the AlgorithmIdentifier value and the key bits sit in `spki`, and the RSA size.
+    key: (Span, Span, Option<usize>),
     name_constraints: Option<NameConstraints>,
     certificate: Option<Certificate>,
     community: Arc<str>,
@@ -61,9 +64,10 @@ impl Anchor {
         &self.community
     }
 
-    /// (AlgorithmIdentifier value, subjectPublicKey bits) of the anchor's key.
-    pub(crate) fn key(&self) -> (&[u8], &[u8]) {
-        parse_spki_value(&self.spki)
+    /// The anchor's key, parsed when the anchor was added.
+    pub(crate) fn key_ref(&self) -> KeyRef<'_> {
+        let (alg, key, rsa_bits) = self.key;
+        KeyRef { algorithm: alg.get(&self.spki), key: key.get(&self.spki), rsa_bits }
     }
 
     /// The subjectKeyIdentifier of the anchor's certificate, if any.
@@ -140,6 +144,7 @@ impl TrustStore {
         self.insert(Anchor {
             subject: cert.subject_der().to_vec(),
             spki: cert.spki_der().to_vec(),
+            key: Default::default(),
             name_constraints,
             certificate: Some(cert),
             community,
@@ -166,11 +171,13 @@ impl TrustStore {
             None => None,
         };
         let community = self.community(community);
-        self.insert(Anchor { subject, spki, name_constraints, certificate: None, community });
+        self.insert(Anchor { subject, spki, key: Default::default(), name_constraints, certificate: None, community });
         Ok(())
     }
 
-    fn insert(&mut self, anchor: Anchor) {
+    fn insert(&mut self, mut anchor: Anchor) {
+        let (alg, key) = parse_spki_value(&anchor.spki);
+        anchor.key = (Span::of(&anchor.spki, alg), Span::of(&anchor.spki, key), KeyRef::new(alg, key).rsa_bits);
         let duplicate = self
             .anchors_by_subject(&anchor.subject)
             .any(|a| a.spki == anchor.spki && a.community == anchor.community && a.certificate == anchor.certificate);

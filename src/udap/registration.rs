@@ -228,6 +228,13 @@ fn registration_parameters(claims: &Map<String, Value>) -> Result<RegistrationGr
         Some(Value::String(s)) if !s.trim().is_empty() => {}
         _ => return Err(metadata_error("scope", "missing or empty")),
     }
+    // IG §3.1: a logo, whenever given, is an https URL of a PNG, JPG or GIF image.
+    let logo = claims.get("logo_uri");
+    if let Some(logo) = logo {
+        if !logo.as_str().is_some_and(|l| is_https_url(l) && is_image_path(l)) {
+            return Err(metadata_error("logo_uri", "must be an https URL of a PNG, JPG or GIF image"));
+        }
+    }
     let redirect_uris = claims.get("redirect_uris");
     let response_types = claims.get("response_types");
     if !code {
@@ -258,10 +265,8 @@ fn registration_parameters(claims: &Map<String, Value>) -> Result<RegistrationGr
         Some(Value::Array(list)) if list.len() == 1 && list.first().and_then(Value::as_str) == Some("code") => {}
         _ => return Err(metadata_error("response_types", "must be [\"code\"] with authorization_code")),
     }
-    match claims.get("logo_uri").and_then(Value::as_str) {
-        Some(logo) if is_https_url(logo) && is_image_path(logo) => {}
-        Some(_) => return Err(metadata_error("logo_uri", "must be an https URL of a PNG, JPG or GIF image")),
-        None => return Err(metadata_error("logo_uri", "required with authorization_code")),
+    if logo.is_none() {
+        return Err(metadata_error("logo_uri", "required with authorization_code"));
     }
     Ok(RegistrationGrant::AuthorizationCode { refresh_token: refresh, redirect_uris: redirect })
 }
