@@ -4,7 +4,7 @@
 //! original DER, so signatures are always checked over the exact bytes that were signed.
 
 use core::ops::Range;
-use der::{Encode, Header, Reader, SliceReader, Tag};
+use der::{Reader, SliceReader, Tag};
 
 /// A byte range inside a DER buffer that owns it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -40,11 +40,16 @@ pub(crate) struct Tlv<'a> {
 
 /// Reads the next TLV, whatever its tag.
 pub(crate) fn read_any<'a>(r: &mut SliceReader<'a>) -> der::Result<Tlv<'a>> {
-    let header = Header::peek(r)?;
-    let header_len = usize::try_from(header.encoded_len()?)?;
+    // `tlv_bytes` decodes (and checks) the header once; its length is then read off the
+    // bytes: a tag octet and a short-form length octet, or 0x8n followed by n length octets.
     let full = r.tlv_bytes()?;
+    let tag = der::Reader::decode::<Tag>(&mut SliceReader::new(full.get(..1).unwrap_or_default())?)?;
+    let header_len = match full.get(1) {
+        Some(l) if l & 0x80 != 0 => 2 + usize::from(l & 0x7f),
+        _ => 2,
+    };
     let value = full.get(header_len..).unwrap_or_default();
-    Ok(Tlv { tag: header.tag(), full, value })
+    Ok(Tlv { tag, full, value })
 }
 
 /// Reads the next TLV and checks its tag.

@@ -36,6 +36,8 @@
 pub mod cert;
 pub mod crypto;
 mod der_walk;
+#[cfg(feature = "direct")]
+pub mod direct;
 mod error;
 pub mod jws;
 mod path;

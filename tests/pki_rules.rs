@@ -220,10 +220,10 @@ fn expected_needs(case: &Value) -> Option<Vec<NeedRow>> {
 
 /// Compares what an accepted path carries with the case's expectations.
 fn accept_mismatch(case: &Value, a: &Accepted) -> Option<String> {
-    if let Some(want) = case.get("expected_community").and_then(Value::as_str) {
-        if want != a.community {
-            return Some(format!("accepted via community {}, expected {want}", a.community));
-        }
+    if let Some(want) = case.get("expected_community").and_then(Value::as_str)
+        && want != a.community
+    {
+        return Some(format!("accepted via community {}, expected {want}", a.community));
     }
     if let Some(list) = case.get("expected_revocation").and_then(Value::as_array) {
         let want: Vec<(usize, String, String)> = list
@@ -243,10 +243,10 @@ fn accept_mismatch(case: &Value, a: &Accepted) -> Option<String> {
             return Some(format!("revocation statuses {got:?}, expected {want:?}"));
         }
     }
-    if let Some(want) = expected_needs(case) {
-        if want != a.needs {
-            return Some(format!("needs {:?}, expected {want:?}", a.needs));
-        }
+    if let Some(want) = expected_needs(case)
+        && want != a.needs
+    {
+        return Some(format!("needs {:?}, expected {want:?}", a.needs));
     }
     if let Some(p) = case.get("expected_policies") {
         let set = |k: &str| {
@@ -281,10 +281,10 @@ fn mismatch(case: &Value, outcome: &Outcome) -> Option<String> {
             if want_index.is_some() && want_index != r.index {
                 return Some(format!("rejected as {} at index {:?}, expected index {want_index:?}", r.kind, r.index));
             }
-            if let Some(want) = case.get("revoked_reason").and_then(Value::as_str) {
-                if r.revoked_reason.as_deref() != Some(want) {
-                    return Some(format!("revoked for {:?}, expected {want}", r.revoked_reason));
-                }
+            if let Some(want) = case.get("revoked_reason").and_then(Value::as_str)
+                && r.revoked_reason.as_deref() != Some(want)
+            {
+                return Some(format!("revoked for {:?}, expected {want}", r.revoked_reason));
             }
             match expected_needs(case) {
                 Some(want) if want != r.needs => Some(format!("error needs {:?}, expected {want:?}", r.needs)),

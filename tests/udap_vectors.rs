@@ -172,10 +172,10 @@ fn registration_problems(case: &Value, r: &Registration) -> Vec<String> {
         problems.push(format!("grant {:?}, expected {}", r.grant(), expected["grant"]));
     }
     if let RegistrationGrant::AuthorizationCode { refresh_token, redirect_uris } = r.grant() {
-        if let Some(want) = expected["refresh_token"].as_bool() {
-            if *refresh_token != want {
-                problems.push(format!("refresh_token {refresh_token}, expected {want}"));
-            }
+        if let Some(want) = expected["refresh_token"].as_bool()
+            && *refresh_token != want
+        {
+            problems.push(format!("refresh_token {refresh_token}, expected {want}"));
         }
         let want = strings(&expected["redirect_uris"]);
         if redirect_uris.iter().map(String::as_str).ne(want.iter().copied()) {

@@ -95,10 +95,10 @@ fn validate(case: &Value) -> Result<String, String> {
         Some("CLIENT") => Policy::tls_client(),
         _ => Policy::tls_server(),
     };
-    if let Some(ekus) = case["extended_key_usage"].as_array() {
-        if let Some(first) = ekus.first().and_then(Value::as_str) {
-            policy.eku.required = Some(oid_for_eku(first).ok_or(format!("unknown EKU {first}"))?);
-        }
+    if let Some(ekus) = case["extended_key_usage"].as_array()
+        && let Some(first) = ekus.first().and_then(Value::as_str)
+    {
+        policy.eku.required = Some(oid_for_eku(first).ok_or(format!("unknown EKU {first}"))?);
     }
     for ku in case["key_usage"].as_array().into_iter().flatten().filter_map(Value::as_str) {
         policy.leaf_key_usage.push(key_usage(ku).ok_or(format!("unknown key usage {ku}"))?);

@@ -5,6 +5,7 @@
 //! `tbsCertificate` bytes, never over a re-encoding. Cloning is cheap (reference-counted).
 
 mod bundle;
+pub(crate) mod dn;
 pub(crate) mod extensions;
 mod names;
 
@@ -48,7 +49,8 @@ pub(crate) struct Parsed {
     pub(crate) issuer: Span,
     /// Full TLV of the subject Name.
     pub(crate) subject: Span,
-    pub(crate) subject_name: Name,
+    /// The decoded subject, built on first use (`None` if it cannot be decoded).
+    subject_name: std::sync::OnceLock<Option<Name>>,
     /// Full TLV of the SubjectPublicKeyInfo.
     pub(crate) spki: Span,
     /// Value of the SPKI's AlgorithmIdentifier (no SEQUENCE header).
@@ -156,14 +158,21 @@ impl Certificate {
         self.bytes(self.0.subject)
     }
 
-    /// The decoded subject Name.
+    /// The decoded subject Name (empty in the unlikely case that a structurally valid subject
+    /// does not decode; validation uses [`Self::subject_checked`] and fails instead).
     pub fn subject(&self) -> &Name {
-        &self.0.subject_name
+        static EMPTY: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+        self.subject_checked().unwrap_or_else(|| EMPTY.get_or_init(Name::default))
+    }
+
+    /// The decoded subject Name, or `None` if it does not decode.
+    pub(crate) fn subject_checked(&self) -> Option<&Name> {
+        self.0.subject_name.get_or_init(|| Name::from_der(self.subject_der()).ok()).as_ref()
     }
 
     /// Subject as an RFC 4514 string.
     pub fn subject_string(&self) -> String {
-        self.0.subject_name.to_string()
+        self.subject().to_string()
     }
 
     /// Issuer as an RFC 4514 string (or a placeholder if the issuer Name does not decode).
@@ -290,10 +299,10 @@ impl Certificate {
         let mut out = Vec::new();
         if let Some(aia) = &self.0.ext.authority_info_access {
             for ad in &aia.value.0 {
-                if ad.access_method == method {
-                    if let GeneralName::UniformResourceIdentifier(u) = &ad.access_location {
-                        out.push(u.to_string());
-                    }
+                if ad.access_method == method
+                    && let GeneralName::UniformResourceIdentifier(u) = &ad.access_location
+                {
+                    out.push(u.to_string());
                 }
             }
         }
@@ -369,11 +378,11 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     der::asn1::IntRef::from_der(serial.full).map_err(e("serialNumber"))?;
     let tbs_sig_alg = read_tagged(&mut t, Tag::Sequence).map_err(e("signature"))?;
     let issuer = read_tagged(&mut t, Tag::Sequence).map_err(e("issuer"))?;
-    Name::from_der(issuer.full).map_err(e("issuer"))?;
+    dn::walk(issuer.full, |_, _| {}).map_err(e("issuer"))?;
     let validity = read_tagged(&mut t, Tag::Sequence).map_err(e("validity"))?;
     let (not_before, not_after) = parse_validity(validity.value)?;
     let subject = read_tagged(&mut t, Tag::Sequence).map_err(e("subject"))?;
-    let subject_name = Name::from_der(subject.full).map_err(e("subject"))?;
+    dn::walk(subject.full, |_, _| {}).map_err(e("subject"))?;
     let spki = read_tagged(&mut t, Tag::Sequence).map_err(e("subjectPublicKeyInfo"))?;
     let (spki_algorithm, public_key) = parse_spki(spki.value)?;
     for (n, field) in [(1, "issuerUniqueID"), (2, "subjectUniqueID")] {
@@ -401,7 +410,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         serial: Span::of(base, serial.value),
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
-        subject_name,
+        subject_name: std::sync::OnceLock::new(),
         spki: Span::of(base, spki.full),
         spki_algorithm: Span::of(base, spki_algorithm),
         public_key: Span::of(base, public_key),

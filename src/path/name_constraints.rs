@@ -62,7 +62,9 @@ pub(crate) fn check(cert: &Certificate, holders: &[Holder<'_>], budget: &mut Bud
     if holders.is_empty() {
         return Ok(());
     }
-    let subject = cert.subject();
+    let Some(subject) = cert.subject_checked() else {
+        return Err(Reason::Malformed(crate::error::ParseError::invalid("subject", "does not decode")));
+    };
     let emails: Vec<GeneralName> = subject
         .iter()
         .filter(|atv| atv.oid == EMAIL_ADDRESS)
@@ -146,17 +148,17 @@ fn within(name: &GeneralName, base: &GeneralName) -> Option<bool> {
 
 /// Whether some name that `name` denotes lies within `base` (for excluded subtrees).
 fn overlaps(name: &GeneralName, base: &GeneralName) -> Option<bool> {
-    if let (GeneralName::DnsName(n), GeneralName::DnsName(b)) = (name, base) {
-        if let Some(rest) = n.as_str().strip_prefix("*.") {
-            if !is_dns_name(rest, false) {
-                return None;
-            }
-            let b = b.as_str();
-            // `*.rest` matches one label below `rest`: it hits `base` if `base` is `rest` or
-            // above it, or if `base` is exactly one label below it.
-            let one_below = b.split_once('.').is_some_and(|(_, parent)| parent.eq_ignore_ascii_case(rest));
-            return Some(dns_within(rest, b) || one_below);
+    if let (GeneralName::DnsName(n), GeneralName::DnsName(b)) = (name, base)
+        && let Some(rest) = n.as_str().strip_prefix("*.")
+    {
+        if !is_dns_name(rest, false) {
+            return None;
         }
+        let b = b.as_str();
+        // `*.rest` matches one label below `rest`: it hits `base` if `base` is `rest` or
+        // above it, or if `base` is exactly one label below it.
+        let one_below = b.split_once('.').is_some_and(|(_, parent)| parent.eq_ignore_ascii_case(rest));
+        return Some(dns_within(rest, b) || one_below);
     }
     within(name, base)
 }

@@ -100,10 +100,10 @@ impl<'a> PolicyState<'a> {
         if i == n {
             // §6.1.5 (a)–(b).
             self.explicit_policy = self.explicit_policy.saturating_sub(1);
-            if let Some(pc) = &ext.policy_constraints {
-                if pc.value.require_explicit_policy == Some(0) {
-                    self.explicit_policy = 0;
-                }
+            if let Some(pc) = &ext.policy_constraints
+                && pc.value.require_explicit_policy == Some(0)
+            {
+                self.explicit_policy = 0;
             }
             return Ok(());
         }

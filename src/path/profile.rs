@@ -44,10 +44,10 @@ fn rfc5280(cert: &Certificate, position: Position) -> Result<(), Reason> {
             _ => return Err(Reason::Profile("empty subject needs a critical subjectAltName (RFC 5280 §4.2.1.6)")),
         }
     }
-    if let Some(aki) = &ext.authority_key_id {
-        if aki.critical {
-            return Err(Reason::Profile("authorityKeyIdentifier must be non-critical (RFC 5280 §4.2.1.1)"));
-        }
+    if let Some(aki) = &ext.authority_key_id
+        && aki.critical
+    {
+        return Err(Reason::Profile("authorityKeyIdentifier must be non-critical (RFC 5280 §4.2.1.1)"));
     }
     // An anchor is trusted as configured, whoever issued it (Direct bundles anchor at
     // intermediates), so only certificates below it must identify their issuer's key.
@@ -61,10 +61,12 @@ fn rfc5280(cert: &Certificate, position: Position) -> Result<(), Reason> {
         None if is_ca => return Err(Reason::Profile("CA certificate lacks subjectKeyIdentifier (RFC 5280 §4.2.1.2)")),
         _ => {}
     }
-    if let Some(bc) = &ext.basic_constraints {
-        if bc.value.ca && !bc.critical && position != Position::Leaf {
-            return Err(Reason::Profile("basicConstraints must be critical in CA certificates (RFC 5280 §4.2.1.9)"));
-        }
+    if let Some(bc) = &ext.basic_constraints
+        && bc.value.ca
+        && !bc.critical
+        && position != Position::Leaf
+    {
+        return Err(Reason::Profile("basicConstraints must be critical in CA certificates (RFC 5280 §4.2.1.9)"));
     }
     if let Some(ku) = &ext.key_usage {
         if ku.value.key_cert_sign() && !is_ca {
@@ -125,8 +127,7 @@ fn check_serial(serial: &[u8]) -> Result<(), Reason> {
 fn check_common_name(cert: &Certificate) -> Result<(), Reason> {
     let cn_oid = const_oid::db::rfc4519::CN;
     let has_dns_sans = cert.san_dns_names().next().is_some();
-    for atv in cert.subject().iter().filter(|a| a.oid == cn_oid) {
-        let value = String::from_utf8_lossy(atv.value.value());
+    for value in crate::cert::dn::text_values(cert.subject_der(), cn_oid) {
         let consistent = if let Ok(ip) = value.parse::<std::net::IpAddr>() {
             ip.to_string() == value && cert.san_ips().any(|s| s == ip)
         } else if looks_like_legacy_ipv4(&value) {
@@ -178,12 +179,13 @@ fn web_pki(cert: &Certificate, position: Position) -> Result<(), Reason> {
             return Err(Reason::Profile("root authorityKeyIdentifier differs from its subjectKeyIdentifier"));
         }
     }
-    if let Some(san) = &ext.subject_alt_name {
-        if san.critical && cert.subject_der().len() > 2 {
-            return Err(Reason::Profile(
-                "subjectAltName must be non-critical with a non-empty subject (CABF BR 7.1.2.7.12)",
-            ));
-        }
+    if let Some(san) = &ext.subject_alt_name
+        && san.critical
+        && cert.subject_der().len() > 2
+    {
+        return Err(Reason::Profile(
+            "subjectAltName must be non-critical with a non-empty subject (CABF BR 7.1.2.7.12)",
+        ));
     }
     match position {
         Position::Leaf => {

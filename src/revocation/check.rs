@@ -149,13 +149,12 @@ fn in_scope(crl: &Crl, cert: &Certificate, issuer: &Issuer<'_>) -> bool {
             return false;
         }
     }
-    if let Some(idp) = &crl.idp {
-        if idp.only_contains_attribute_certs
+    if let Some(idp) = &crl.idp
+        && (idp.only_contains_attribute_certs
             || (idp.only_contains_user_certs && cert.is_ca())
-            || (idp.only_contains_ca_certs && !cert.is_ca())
-        {
-            return false;
-        }
+            || (idp.only_contains_ca_certs && !cert.is_ca()))
+    {
+        return false;
     }
     // §6.3.3 (b)(2)(i): a partitioned CRL covers only certificates whose distribution point
     // names one of its names.
@@ -215,10 +214,10 @@ fn usable(
         }
         (d.key_ref(), Some(d))
     };
-    if let Some(ku) = signer_cert.and_then(|c| c.inner().ext.key_usage.as_ref()) {
-        if !ku.value.crl_sign() {
-            return Ok(Err(Verdict::Invalid("CRL issuer's keyUsage lacks cRLSign (RFC 5280 §6.3.3 (f))".into())));
-        }
+    if let Some(ku) = signer_cert.and_then(|c| c.inner().ext.key_usage.as_ref())
+        && !ku.value.crl_sign()
+    {
+        return Ok(Err(Verdict::Invalid("CRL issuer's keyUsage lacks cRLSign (RFC 5280 §6.3.3 (f))".into())));
     }
     let signed = SignedData {
         key,

@@ -270,10 +270,10 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     der::Reader::finish(r).map_err(e(what))?;
 
     let mut t = SliceReader::new(tbs.value).map_err(e("tbsCertList"))?;
-    if let Some(v) = read_optional(&mut t, Tag::Integer).map_err(e("CRL version"))? {
-        if v.value != [1] {
-            return Err(ParseError::invalid("CRL version", "only v2 CRLs carry a version"));
-        }
+    if let Some(v) = read_optional(&mut t, Tag::Integer).map_err(e("CRL version"))?
+        && v.value != [1]
+    {
+        return Err(ParseError::invalid("CRL version", "only v2 CRLs carry a version"));
     }
     let tbs_sig_alg = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL signature"))?;
     let issuer = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL issuer"))?;

@@ -207,10 +207,10 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
     der::Reader::finish(r).map_err(e("BasicOCSPResponse"))?;
 
     let mut t = SliceReader::new(tbs.value).map_err(e("ResponseData"))?;
-    if let Some(v) = read_optional(&mut t, ctx(0, true)).map_err(e("ResponseData version"))? {
-        if v.value != [0x02, 0x01, 0x00] {
-            return Err(ParseError::invalid("ResponseData", "unknown version"));
-        }
+    if let Some(v) = read_optional(&mut t, ctx(0, true)).map_err(e("ResponseData version"))?
+        && v.value != [0x02, 0x01, 0x00]
+    {
+        return Err(ParseError::invalid("ResponseData", "unknown version"));
     }
     let responder_tlv = read_any(&mut t).map_err(e("responderID"))?;
     let responder = if responder_tlv.tag == ctx(1, true) {

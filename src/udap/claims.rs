@@ -76,10 +76,10 @@ pub(crate) fn times(
     if iat > now.saturating_add(lifetime.skew) {
         return Err(claim_error(endpoint, "iat", "issued in the future"));
     }
-    if let Some(nbf) = numeric_date(claims, "nbf", endpoint)? {
-        if nbf > now.saturating_add(lifetime.skew) {
-            return Err(claim_error(endpoint, "nbf", "the token is not valid yet"));
-        }
+    if let Some(nbf) = numeric_date(claims, "nbf", endpoint)?
+        && nbf > now.saturating_add(lifetime.skew)
+    {
+        return Err(claim_error(endpoint, "nbf", "the token is not valid yet"));
     }
     Ok(Times { exp })
 }

@@ -168,13 +168,10 @@ impl RegistrationEndpoint {
         let jti = claims::string(&claims, "jti", endpoint)?;
 
         let grant = registration_parameters(&claims)?;
-        if let Some(cache) = replay {
-            if !cache.check_and_record(iss, jti, times.exp.saturating_add(self.clock_skew), now) {
-                return Err(UdapError::new(
-                    endpoint,
-                    UdapErrorKind::Replay { iss: iss.to_string(), jti: jti.to_string() },
-                ));
-            }
+        if let Some(cache) = replay
+            && !cache.check_and_record(iss, jti, times.exp.saturating_add(self.clock_skew), now)
+        {
+            return Err(UdapError::new(endpoint, UdapErrorKind::Replay { iss: iss.to_string(), jti: jti.to_string() }));
         }
         Ok(Registration { claims, path, grant, certifications: Vec::new() })
     }
@@ -230,10 +227,10 @@ fn registration_parameters(claims: &Map<String, Value>) -> Result<RegistrationGr
     }
     // IG §3.1: a logo, whenever given, is an https URL of a PNG, JPG or GIF image.
     let logo = claims.get("logo_uri");
-    if let Some(logo) = logo {
-        if !logo.as_str().is_some_and(|l| is_https_url(l) && is_image_path(l)) {
-            return Err(metadata_error("logo_uri", "must be an https URL of a PNG, JPG or GIF image"));
-        }
+    if let Some(logo) = logo
+        && !logo.as_str().is_some_and(|l| is_https_url(l) && is_image_path(l))
+    {
+        return Err(metadata_error("logo_uri", "must be an https URL of a PNG, JPG or GIF image"));
     }
     let redirect_uris = claims.get("redirect_uris");
     let response_types = claims.get("response_types");

@@ -14,6 +14,7 @@ mod input;
 mod json;
 mod jwt;
 mod render;
+mod smime;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ Commands:
   jwt verify      Verify signed JWTs with x5c: UDAP client assertions, software
                   statements, signed metadata, or any JWS
   jwt sign        Sign JSON claims as a compact JWS with x5c
+  smime verify    Verify a signed S/MIME message from a Direct sender
+  smime sign      Sign a Direct message with attachments (multipart/signed)
 
 Options:
   -h, --help      Print help (also: trustpath COMMAND --help)
@@ -96,6 +99,7 @@ fn run(args: Vec<String>) -> Result<Outcome, CliError> {
         Arg::Long(name) if name == "version" => print_version(),
         Arg::Positional(command) if command == "chain" => chain::run(args.subcommand("trustpath chain")),
         Arg::Positional(command) if command == "jwt" => jwt::run(args.subcommand("trustpath jwt")),
+        Arg::Positional(command) if command == "smime" => smime::run(args.subcommand("trustpath smime")),
         Arg::Positional(command) => Err(args.error(format!("unknown command '{command}'"))),
         _ => Err(args.unexpected(&arg)),
     }

@@ -1,0 +1,90 @@
+//! Distinguished names (RFC 5280 §4.1.2.4) walked in place: structure is validated at parse
+//! time without allocating, and attributes are read straight from the DER. The decoded
+//! `x509_cert` form is built only when it is needed (name constraints, display).
+//!
+//! ```text
+//! Name ::= SEQUENCE OF RelativeDistinguishedName
+//! RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue
+//! AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }
+//! ```
+
+use const_oid::ObjectIdentifier;
+use der::{SliceReader, Tag};
+
+use crate::der_walk::{Tlv, read_any, read_tagged};
+
+/// Calls `f(type, value)` for every attribute of a Name (its full TLV), in order. Fails on any
+/// structural error: not a SEQUENCE OF SET OF SEQUENCE {OID, ANY}, an empty RDN, a SET OF
+/// not in DER order, trailing bytes.
+pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(ObjectIdentifier, Tlv<'a>)) -> der::Result<()> {
+    let mut r = SliceReader::new(name)?;
+    let seq = read_tagged(&mut r, Tag::Sequence)?;
+    der::Reader::finish(r)?;
+    let mut rdns = SliceReader::new(seq.value)?;
+    while !der::Reader::is_finished(&rdns) {
+        let rdn = read_tagged(&mut rdns, Tag::Set)?;
+        if rdn.value.is_empty() {
+            return Err(Tag::Set.value_error().into());
+        }
+        let mut atvs = SliceReader::new(rdn.value)?;
+        let mut previous: Option<&[u8]> = None;
+        while !der::Reader::is_finished(&atvs) {
+            let atv = read_tagged(&mut atvs, Tag::Sequence)?;
+            // DER orders SET OF elements by their encodings (X.690 §11.6).
+            if previous.is_some_and(|p| p > atv.full) {
+                return Err(Tag::Set.value_error().into());
+            }
+            previous = Some(atv.full);
+            let mut parts = SliceReader::new(atv.value)?;
+            let oid: ObjectIdentifier = der::Reader::decode(&mut parts)?;
+            let value = read_any(&mut parts)?;
+            der::Reader::finish(parts)?;
+            f(oid, value);
+        }
+    }
+    Ok(())
+}
+
+/// The values of the attributes of type `oid`, as text when they are a string type.
+pub(crate) fn text_values(name: &[u8], oid: ObjectIdentifier) -> Vec<String> {
+    let mut out = Vec::new();
+    let _ = walk(name, |t, v| {
+        if t == oid {
+            let text = match v.tag {
+                Tag::BmpString => {
+                    let units: Vec<u16> = v
+                        .value
+                        .chunks_exact(2)
+                        .map(|c| <[u8; 2]>::try_from(c).map_or(0xfffd, u16::from_be_bytes))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                }
+                _ => String::from_utf8_lossy(v.value).into_owned(),
+            };
+            out.push(text);
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::Encode;
+
+    #[test]
+    fn walks_what_x509_cert_encodes_and_rejects_broken_names() {
+        let name: x509_cert::name::Name = "CN=example.com,O=Example,C=US".parse().expect("name");
+        let der = name.to_der().expect("der");
+        let mut seen = Vec::new();
+        walk(&der, |oid, v| seen.push((oid, v.value.to_vec()))).expect("valid");
+        assert_eq!(seen.len(), 3);
+        assert_eq!(text_values(&der, const_oid::db::rfc4519::CN), vec!["example.com".to_string()]);
+        // An empty RDN, a truncated name, trailing bytes.
+        assert!(walk(&[0x30, 0x02, 0x31, 0x00], |_, _| {}).is_err());
+        assert!(walk(der.get(..der.len() - 1).expect("slice"), |_, _| {}).is_err());
+        let mut long = der.clone();
+        long.push(0);
+        assert!(walk(&long, |_, _| {}).is_err());
+    }
+}

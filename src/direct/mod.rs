@@ -1,0 +1,165 @@
+//! Direct secure messaging (the Direct Project's Applicability Statement for Secure Health
+//! Transport, ANSI/DS 2019-01-100-2021 v1.3): certificates bound to Direct addresses, S/MIME
+//! signatures and FHIR attachments. Feature `direct`.
+//!
+//! A Direct receiver trusts a message when the signer's certificate (1) carries a valid CMS
+//! signature over the message, (2) chains to an anchor of the applicable trust bundle under the
+//! Direct policy (RSA ≥ 2048, SHA-256 or better, digitalSignature, revocation hard-fail), and
+//! (3) is bound to the sender's Direct address — its rfc822Name is the address
+//! ([`Binding::Address`]) or its dNSName is the address's domain ([`Binding::Domain`]).
+//!
+//! - [`SmimeVerifier`] verifies RFC 8551 messages (`multipart/signed` with a detached
+//!   signature, or `application/pkcs7-mime; smime-type=signed-data`), DER or BER, and returns a
+//!   [`VerifiedMessage`] with the signer, its path, the binding and the message's parts
+//!   ([`Attachment`]), FHIR payloads recognised ([`FhirPayload`]).
+//! - [`SmimeSigner`] and [`MessageBuilder`] build signed messages (`multipart/signed`,
+//!   SHA-256, RSA PKCS#1 v1.5 by default) carrying FHIR Bundles.
+//! - [`binding`](binding()) and [`check_binding`] apply the address rules to a certificate;
+//!   [`policy`](policy()) gives the Direct policy narrowed to signing or encryption.
+//!
+//! The `cms` crate decodes and encodes the CMS structures; every check (digests, signed
+//! attributes, signatures, paths) is trustpath's own. Encryption (EnvelopedData) is not
+//! handled: decrypt first, then verify the signed content.
+//!
+//! ```no_run
+//! use trustpath::direct::{DirectAddress, SmimeInput, SmimeVerifier};
+//! use trustpath::{TrustStore, UnixTime};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let (bundle, message): (&[u8], &[u8]) = (b"", b"");
+//! let verifier = SmimeVerifier::new(TrustStore::from_bundle(bundle)?);
+//! let sender: DirectAddress = "alice@direct.example.org".parse()?;
+//! let input = SmimeInput::new(UnixTime::now()).sender(sender);
+//! let verified = verifier.verify_message(message, &input)?;
+//! for part in verified.attachments() {
+//!     println!("{} {:?}", part.content_type(), part.fhir().and_then(|f| f.resource_type()));
+//! }
+//! # Ok(()) }
+//! ```
+
+mod attachments;
+mod ber;
+mod binding;
+mod cms_verify;
+mod error;
+mod policy;
+mod sign;
+mod smime;
+
+use core::fmt;
+use core::str::FromStr;
+
+pub use attachments::{Attachment, FhirFormat, FhirPayload, detect_fhir, guess_content_type, parse_parts};
+pub use binding::{Binding, BindingPolicy, binding, certificate_addresses, check_binding};
+pub use cms_verify::{DigestAlgorithm, VerifiedSignature};
+pub use error::DirectError;
+pub use policy::{LeafPolicyRequirement, Purpose, narrow_policy, oids, policy};
+pub use sign::{MessageBuilder, SmimeSigner};
+pub use smime::{SignedForm, SmimeInput, SmimeVerifier, VerifiedMessage};
+
+/// Limits on the work and memory one message may cost. Exceeding one is a
+/// [`DirectError::TooLarge`] or [`DirectError::LimitExceeded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest message (or CMS signature, or detached content) accepted, in bytes.
+    pub max_message_len: usize,
+    /// Deepest nesting of multiparts and wrapped (`message/rfc822`) messages.
+    pub max_mime_depth: usize,
+    /// Most MIME parts in a message (multiparts included).
+    pub max_mime_parts: usize,
+    /// Most certificates in a SignedData.
+    pub max_certificates: usize,
+    /// Most SignerInfos in a SignedData.
+    pub max_signers: usize,
+    /// Deepest nesting of BER/DER constructed values in the CMS.
+    pub max_der_depth: usize,
+}
+
+impl Default for Limits {
+    /// 64 MiB messages, MIME depth 16 and 1,000 parts, 64 certificates, 16 signers, DER depth
+    /// 48: far above what Direct messages need.
+    fn default() -> Self {
+        Limits {
+            max_message_len: 64 << 20,
+            max_mime_depth: 16,
+            max_mime_parts: 1000,
+            max_certificates: 64,
+            max_signers: 16,
+            max_der_depth: 48,
+        }
+    }
+}
+
+/// A Direct address (`local@domain`, an RFC 5322 addr-spec). Parsing only checks the shape:
+/// a non-empty local part and domain, no whitespace or control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DirectAddress {
+    address: String,
+    at: usize,
+}
+
+impl DirectAddress {
+    /// Parses `local@domain`; surrounding whitespace and angle brackets (`<a@b>`) are removed.
+    pub fn parse(s: &str) -> Result<Self, DirectError> {
+        let trimmed = s.trim();
+        let trimmed = trimmed.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(trimmed);
+        let invalid = || DirectError::InvalidAddress(s.to_string());
+        let at = trimmed.rfind('@').ok_or_else(invalid)?;
+        let (local, domain) = (trimmed.get(..at).unwrap_or_default(), trimmed.get(at + 1..).unwrap_or_default());
+        let bad_char = |c: char| c.is_whitespace() || c.is_control();
+        if local.is_empty() || domain.is_empty() || trimmed.chars().any(bad_char) || domain.contains(['@', '[', ']']) {
+            return Err(invalid());
+        }
+        if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+            return Err(invalid());
+        }
+        Ok(DirectAddress { address: trimmed.to_string(), at })
+    }
+
+    /// The whole address.
+    pub fn as_str(&self) -> &str {
+        &self.address
+    }
+
+    /// The part before the last `@`.
+    pub fn local_part(&self) -> &str {
+        self.address.get(..self.at).unwrap_or_default()
+    }
+
+    /// The domain (the Direct "Health Internet Domain"), after the last `@`.
+    pub fn domain(&self) -> &str {
+        self.address.get(self.at + 1..).unwrap_or_default()
+    }
+}
+
+impl FromStr for DirectAddress {
+    type Err = DirectError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DirectAddress::parse(s)
+    }
+}
+
+impl fmt::Display for DirectAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.address)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        let a = DirectAddress::parse(" <Alice@Direct.Example.org> ").unwrap();
+        assert_eq!(
+            (a.local_part(), a.domain(), a.as_str()),
+            ("Alice", "Direct.Example.org", "Alice@Direct.Example.org")
+        );
+        let q: DirectAddress = "\"a@b\"@example.org".parse().unwrap();
+        assert_eq!(q.domain(), "example.org");
+        for bad in ["", "alice", "@example.org", "alice@", "a b@example.org", "a@exa mple.org", "a@.org", "a@x..org"] {
+            assert!(DirectAddress::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! S/MIME messages (RFC 8551 §3.5): finding the signature and the exact signed bytes in a MIME
+//! message, verifying them, and returning the signed content's parts.
+//!
+//! - `multipart/signed; protocol="application/pkcs7-signature"` (RFC 1847): the signed content
+//!   is the first body part exactly as transmitted — from its first header byte to the CRLF
+//!   before the next boundary delimiter, which belongs to the delimiter (RFC 2046 §5.1.1) —
+//!   and the second part holds a detached SignedData. The content is hashed as it is; if that
+//!   fails and it has bare LF line ends (a message stored with Unix line ends), it is hashed
+//!   again in canonical CRLF form (RFC 8551 §3.1.1).
+//! - `application/pkcs7-mime; smime-type=signed-data` (also `x-pkcs7-mime`, and
+//!   `application/octet-stream` named `*.p7m`): the SignedData encapsulates the content.
+//!
+//! The sender whose address the signer must be bound to is the one given, else the From
+//! address of the signed content when it is a wrapped message (`message/rfc822`, as AS v1.3
+//! requires), else the message's From address (Sender when From lists several).
+
+use std::sync::Arc;
+
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+use rustls_pki_types::UnixTime;
+
+use super::attachments::{Attachment, parse_parts};
+use super::binding::{Binding, BindingPolicy};
+use super::cms_verify::{self, Context, Sender, VerifiedSignature};
+use super::policy::{Purpose, narrow_policy, policy};
+use super::{DirectAddress, DirectError, Limits};
+use crate::cert::Certificate;
+use crate::crypto::cache::SignatureCache;
+use crate::revocation::RevocationData;
+use crate::trust::{CertificatePool, TrustStore};
+use crate::{Policy, VerifiedPath, Verifier};
+
+/// How the message carried its signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedForm {
+    /// `multipart/signed` with a detached `application/pkcs7-signature` part.
+    MultipartSigned,
+    /// `application/pkcs7-mime; smime-type=signed-data`: content encapsulated in the CMS.
+    SignedData,
+    /// A CMS signature and its content given separately.
+    Detached,
+}
+
+impl SignedForm {
+    /// `"multipart/signed"`, `"pkcs7-mime"` or `"detached"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignedForm::MultipartSigned => "multipart/signed",
+            SignedForm::SignedData => "pkcs7-mime",
+            SignedForm::Detached => "detached",
+        }
+    }
+}
+
+/// Per-message inputs: the validation time, the expected sender, and revocation data.
+#[derive(Debug, Clone)]
+pub struct SmimeInput<'a> {
+    time: UnixTime,
+    sender: Option<DirectAddress>,
+    revocation: Option<&'a RevocationData>,
+}
+
+impl<'a> SmimeInput<'a> {
+    /// Verify at `time`; the sender is taken from the message.
+    pub fn new(time: UnixTime) -> Self {
+        SmimeInput { time, sender: None, revocation: None }
+    }
+
+    /// The Direct address the signer must be bound to (e.g. the SMTP `MAIL FROM`), instead of
+    /// the message's From header.
+    pub fn sender(mut self, sender: DirectAddress) -> Self {
+        self.sender = Some(sender);
+        self
+    }
+
+    /// CRLs and OCSP responses for the signer's path (the Direct policy is hard-fail: without
+    /// them, validation fails with `revocation_unknown`).
+    pub fn revocation(mut self, revocation: &'a RevocationData) -> Self {
+        self.revocation = Some(revocation);
+        self
+    }
+}
+
+/// A message whose signature, signer path and sender binding passed.
+#[derive(Debug, Clone)]
+pub struct VerifiedMessage {
+    signature: VerifiedSignature,
+    form: SignedForm,
+    signed_content: Vec<u8>,
+    micalg: Option<String>,
+    parts: Vec<Attachment>,
+}
+
+impl VerifiedMessage {
+    /// The verified SignerInfo.
+    pub fn signature(&self) -> &VerifiedSignature {
+        &self.signature
+    }
+
+    /// The signer's certificate.
+    pub fn signer(&self) -> &Certificate {
+        self.signature.certificate()
+    }
+
+    /// The signer certificate's validated path.
+    pub fn path(&self) -> &VerifiedPath {
+        self.signature.path()
+    }
+
+    /// How the signer is bound to the sender (`None` when no sender was known and the binding
+    /// was not checked: only for detached signatures without a sender).
+    pub fn binding(&self) -> Option<Binding> {
+        self.signature.binding()
+    }
+
+    /// The sender the binding was checked against.
+    pub fn sender(&self) -> Option<&DirectAddress> {
+        self.signature.sender()
+    }
+
+    /// How the signature was carried.
+    pub fn form(&self) -> SignedForm {
+        self.form
+    }
+
+    /// The signed MIME entity, exactly as it was hashed.
+    pub fn signed_content(&self) -> &[u8] {
+        &self.signed_content
+    }
+
+    /// The `micalg` parameter of a `multipart/signed` message, as given (not checked: the
+    /// SignerInfo's digest algorithm is what counts).
+    pub fn micalg(&self) -> Option<&str> {
+        self.micalg.as_deref()
+    }
+
+    /// Every leaf part of the signed content, in order (text bodies included).
+    pub fn parts(&self) -> &[Attachment] {
+        &self.parts
+    }
+
+    /// The parts that are attachments ([`Attachment::is_attachment`]), FHIR payloads included.
+    pub fn attachments(&self) -> impl Iterator<Item = &Attachment> {
+        self.parts.iter().filter(|p| p.is_attachment())
+    }
+}
+
+/// Verifies signed S/MIME messages from Direct senders: trust store, Direct signing policy,
+/// binding rules and limits. Build one and share it (`Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct SmimeVerifier {
+    verifier: Verifier,
+    binding: BindingPolicy,
+    limits: Limits,
+    allow_sha1: bool,
+    certificates: Arc<Vec<Certificate>>,
+}
+
+impl SmimeVerifier {
+    /// Trusts the anchors of `store` (e.g. a DirectTrust bundle; anchors may be intermediate
+    /// CAs) under the Direct signing policy ([`policy`]`(Purpose::Signing)`).
+    pub fn new(store: TrustStore) -> Self {
+        SmimeVerifier::with_policy(store, policy(Purpose::Signing))
+    }
+
+    /// Uses `policy` (e.g. [`Policy::direct`] with required certificate policies or hooks),
+    /// narrowed to signing ([`narrow_policy`]): the leaf needs digitalSignature whatever
+    /// `policy` says.
+    pub fn with_policy(store: TrustStore, policy: Policy) -> Self {
+        SmimeVerifier {
+            verifier: Verifier::new(store, narrow_policy(policy, Purpose::Signing)),
+            binding: BindingPolicy::default(),
+            limits: Limits::default(),
+            allow_sha1: false,
+            certificates: Arc::new(Vec::new()),
+        }
+    }
+
+    /// Intermediates offered to every path (e.g. fetched from AIA caIssuers).
+    pub fn with_intermediates(mut self, pool: CertificatePool) -> Self {
+        self.verifier = self.verifier.with_intermediates(pool);
+        self
+    }
+
+    /// Certificates that may be the signer's when a message does not carry it (e.g. found by
+    /// DNS CERT or LDAP discovery); also offered as intermediates.
+    pub fn with_certificates(mut self, certificates: Vec<Certificate>) -> Self {
+        self.certificates = Arc::new(certificates);
+        self
+    }
+
+    /// Caches certificate signature checks (see [`Verifier::with_signature_cache`]).
+    pub fn with_signature_cache(mut self, cache: Arc<SignatureCache>) -> Self {
+        self.verifier = self.verifier.with_signature_cache(cache);
+        self
+    }
+
+    /// How certificates must bind the sender (default: [`BindingPolicy::default`]).
+    pub fn with_binding_policy(mut self, binding: BindingPolicy) -> Self {
+        self.binding = binding;
+        self
+    }
+
+    /// Size and structure limits (default: [`Limits::default`]).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Legacy switch: accept SHA-1 message digests and SHA-1 CMS signatures (AS v1.2 and
+    /// earlier peers). Off by default; certificates signed with SHA-1 stay refused unless the
+    /// policy's algorithms allow them.
+    pub fn allow_sha1(mut self, allow: bool) -> Self {
+        self.allow_sha1 = allow;
+        self
+    }
+
+    /// The path verifier (trust store, policy, intermediates).
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn context<'a>(&'a self, input: &'a SmimeInput<'_>, sender: Sender<'a>) -> Context<'a> {
+        Context {
+            verifier: &self.verifier,
+            binding_policy: &self.binding,
+            limits: &self.limits,
+            allow_sha1: self.allow_sha1,
+            known_certificates: &self.certificates,
+            time: input.time,
+            sender,
+            revocation: input.revocation,
+        }
+    }
+
+    /// Verifies a CMS SignedData (DER, BER or PEM) over its encapsulated content, or over
+    /// `detached_content` (hashed exactly as given). The binding is checked when `input` names
+    /// a sender.
+    pub fn verify_signed_data(
+        &self,
+        cms: &[u8],
+        detached_content: Option<&[u8]>,
+        input: &SmimeInput<'_>,
+    ) -> Result<VerifiedSignature, DirectError> {
+        let sender = match &input.sender {
+            Some(s) => Sender::Given(s),
+            None => Sender::Unchecked,
+        };
+        cms_verify::verify(cms, detached_content, &self.context(input, sender))
+    }
+
+    /// Verifies a detached CMS signature over `content`, hashed as given or, failing that, in
+    /// canonical CRLF form. When `content` is a MIME entity its parts are returned and its From
+    /// address is the sender unless `input` names one; otherwise it is one part, and without a
+    /// sender in `input` the binding is not checked.
+    pub fn verify_detached(
+        &self,
+        cms: &[u8],
+        content: &[u8],
+        input: &SmimeInput<'_>,
+    ) -> Result<VerifiedMessage, DirectError> {
+        let parsed = looks_like_mime(content).then(|| MessageParser::default().parse(content)).flatten();
+        let resolved = match (&input.sender, &parsed) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(message)) => match wrapped_sender(content)? {
+                Some(s) => Some(s),
+                None => sender_of(message)?,
+            },
+            (None, None) => None,
+        };
+        let sender = resolved.as_ref().map_or(Sender::Unchecked, Sender::Given);
+        let (signature, signed) = self.verify_canonical(cms, content, &self.context(input, sender))?;
+        let parts = if parsed.is_some() {
+            parse_parts(&signed, &self.limits)?
+        } else {
+            vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.clone())]
+        };
+        Ok(VerifiedMessage { signature, form: SignedForm::Detached, signed_content: signed, micalg: None, parts })
+    }
+
+    /// Verifies `content` as given, then in canonical CRLF form if its digest did not match
+    /// and it has bare LF line ends.
+    fn verify_canonical(
+        &self,
+        cms: &[u8],
+        content: &[u8],
+        ctx: &Context<'_>,
+    ) -> Result<(VerifiedSignature, Vec<u8>), DirectError> {
+        match cms_verify::verify(cms, Some(content), ctx) {
+            Ok(signature) => Ok((signature, content.to_vec())),
+            Err(DirectError::DigestMismatch) => match canonical_crlf(content) {
+                Some(canonical) => {
+                    let signature = cms_verify::verify(cms, Some(&canonical), ctx)?;
+                    Ok((signature, canonical))
+                }
+                None => Err(DirectError::DigestMismatch),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Verifies a signed S/MIME message (see the module documentation): signature, signer
+    /// path under the Direct policy, binding to the sender; returns the signed content's
+    /// parts.
+    pub fn verify_message(&self, message: &[u8], input: &SmimeInput<'_>) -> Result<VerifiedMessage, DirectError> {
+        if message.len() > self.limits.max_message_len {
+            return Err(DirectError::TooLarge {
+                what: "message",
+                size: message.len(),
+                limit: self.limits.max_message_len,
+            });
+        }
+        let parsed =
+            MessageParser::default().parse(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
+        let root = parsed.parts.first().ok_or_else(|| DirectError::Mime("no MIME part".into()))?;
+        let content_type = full_type(root);
+        let outer_sender = || sender_of(&parsed);
+        match content_type.as_str() {
+            "multipart/signed" => {
+                let protocol = root.content_type().and_then(|c| c.attribute("protocol")).map(str::to_ascii_lowercase);
+                if let Some(p) = &protocol
+                    && !is_signature_type(p)
+                {
+                    return Err(DirectError::NotSigned(format!(
+                        "multipart/signed with protocol {p:?} is not S/MIME (application/pkcs7-signature)"
+                    )));
+                }
+                let micalg = root.content_type().and_then(|c| c.attribute("micalg")).map(str::to_string);
+                let PartType::Multipart(children) = &root.body else {
+                    return Err(DirectError::Mime("multipart/signed without a valid boundary".into()));
+                };
+                let [content_id, signature_id] = children.as_slice() else {
+                    return Err(DirectError::Mime(format!(
+                        "multipart/signed must have exactly two parts, not {}",
+                        children.len()
+                    )));
+                };
+                let part = |id: &u32| {
+                    parsed
+                        .parts
+                        .get(usize::try_from(*id).unwrap_or(usize::MAX))
+                        .ok_or_else(|| DirectError::Mime("a multipart/signed part is missing".into()))
+                };
+                let (content_part, signature_part) = (part(content_id)?, part(signature_id)?);
+                let signature_type = full_type(signature_part);
+                if !is_signature_type(&signature_type) {
+                    return Err(DirectError::NotSigned(format!(
+                        "the second part of multipart/signed is {signature_type}, not application/pkcs7-signature"
+                    )));
+                }
+                let start = usize::try_from(content_part.offset_header).unwrap_or(usize::MAX);
+                let end = usize::try_from(content_part.offset_end).unwrap_or(usize::MAX);
+                let signed = message
+                    .get(start..end)
+                    .ok_or_else(|| DirectError::Mime("the signed part's bounds are outside the message".into()))?;
+                let sender = match &input.sender {
+                    Some(s) => Some(s.clone()),
+                    None => match wrapped_sender(signed)? {
+                        Some(s) => Some(s),
+                        None => outer_sender()?,
+                    },
+                }
+                .ok_or_else(|| {
+                    DirectError::MissingSender("the message has no From header: give the expected sender".into())
+                })?;
+                let ctx = self.context(input, Sender::Given(&sender));
+                let (signature, signed) = self.verify_canonical(signature_part.contents(), signed, &ctx)?;
+                let parts = parse_parts(&signed, &self.limits)?;
+                Ok(VerifiedMessage {
+                    signature,
+                    form: SignedForm::MultipartSigned,
+                    signed_content: signed,
+                    micalg,
+                    parts,
+                })
+            }
+            "application/pkcs7-mime" | "application/x-pkcs7-mime" | "application/octet-stream" => {
+                if content_type == "application/octet-stream"
+                    && !root.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".p7m"))
+                {
+                    return Err(DirectError::NotSigned("content type application/octet-stream".into()));
+                }
+                let smime_type =
+                    root.content_type().and_then(|c| c.attribute("smime-type")).map(str::to_ascii_lowercase);
+                match smime_type.as_deref() {
+                    None | Some("signed-data") => {}
+                    Some("enveloped-data" | "authenveloped-data") => {
+                        return Err(DirectError::Unsupported(
+                            "encrypted S/MIME (enveloped-data): decrypt the message first, then verify its content"
+                                .into(),
+                        ));
+                    }
+                    Some("certs-only") => {
+                        return Err(DirectError::NotSigned("a certs-only message carries no signature".into()));
+                    }
+                    Some(other) => return Err(DirectError::Unsupported(format!("smime-type {other}"))),
+                }
+                let outer = outer_sender()?;
+                let resolve = move |content: &[u8]| -> Result<Option<DirectAddress>, DirectError> {
+                    Ok(wrapped_sender(content)?.or_else(|| outer.clone()))
+                };
+                let sender = match &input.sender {
+                    Some(s) => Sender::Given(s),
+                    None => Sender::FromContent(&resolve),
+                };
+                let signature = cms_verify::verify(root.contents(), None, &self.context(input, sender))?;
+                let signed = signature.encapsulated_content().unwrap_or_default().to_vec();
+                let parts = parse_parts(&signed, &self.limits)?;
+                Ok(VerifiedMessage {
+                    signature,
+                    form: SignedForm::SignedData,
+                    signed_content: signed,
+                    micalg: None,
+                    parts,
+                })
+            }
+            other => Err(DirectError::NotSigned(format!("content type {other}"))),
+        }
+    }
+}
+
+/// `type/subtype` of a part, lowercase (`text/plain` when absent).
+fn full_type(part: &mail_parser::MessagePart<'_>) -> String {
+    match part.content_type() {
+        Some(ct) => match &ct.c_subtype {
+            Some(sub) => format!("{}/{}", ct.c_type, sub).to_ascii_lowercase(),
+            None => ct.c_type.to_ascii_lowercase(),
+        },
+        None => "text/plain".to_string(),
+    }
+}
+
+fn is_signature_type(t: &str) -> bool {
+    matches!(t, "application/pkcs7-signature" | "application/x-pkcs7-signature")
+}
+
+/// Whether `content` starts with a header field (`Name: value`).
+fn looks_like_mime(content: &[u8]) -> bool {
+    let line = content.split(|b| *b == b'\n').next().unwrap_or_default();
+    match line.iter().position(|b| *b == b':') {
+        Some(colon) => colon > 0 && line.iter().take(colon).all(|b| b.is_ascii_alphanumeric() || *b == b'-'),
+        None => false,
+    }
+}
+
+/// The sender of a message's headers: its single From address, or its Sender when From lists
+/// several.
+fn sender_of(message: &Message<'_>) -> Result<Option<DirectAddress>, DirectError> {
+    let from: Vec<&str> = message.from().map(|a| a.iter().filter_map(|a| a.address()).collect()).unwrap_or_default();
+    match from.as_slice() {
+        [] => Ok(None),
+        [one] => DirectAddress::parse(one).map(Some),
+        _ => match message.sender().and_then(|s| s.first()).and_then(|a| a.address()) {
+            Some(sender) => DirectAddress::parse(sender).map(Some),
+            None => Err(DirectError::MissingSender(
+                "From lists several addresses and there is no Sender header: give the expected sender".into(),
+            )),
+        },
+    }
+}
+
+/// The From address of a wrapped message (`message/rfc822` signed content), if the content is
+/// one.
+fn wrapped_sender(entity: &[u8]) -> Result<Option<DirectAddress>, DirectError> {
+    let Some(parsed) = MessageParser::default().parse(entity) else { return Ok(None) };
+    match parsed.parts.first().map(|root| &root.body) {
+        Some(PartType::Message(inner)) => sender_of(inner),
+        _ => Ok(None),
+    }
+}
+
+/// `bytes` with every bare LF turned into CRLF, or `None` when there is none.
+fn canonical_crlf(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut previous = 0u8;
+    let bare = bytes.iter().any(|b| {
+        let bare = *b == b'\n' && previous != b'\r';
+        previous = *b;
+        bare
+    });
+    if !bare {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    let mut previous = 0u8;
+    for b in bytes {
+        if *b == b'\n' && previous != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(*b);
+        previous = *b;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonicalises_bare_lf_only() {
+        assert_eq!(canonical_crlf(b"a\r\nb"), None);
+        assert_eq!(canonical_crlf(b"a\nb\r\n").as_deref(), Some(&b"a\r\nb\r\n"[..]));
+        assert!(looks_like_mime(b"Content-Type: text/plain\r\n\r\nx"));
+        assert!(!looks_like_mime(b"{\"resourceType\": \"Bundle\"}"));
+    }
+}
