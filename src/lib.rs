@@ -50,6 +50,11 @@ pub mod trust;
 pub mod udap;
 mod verifier;
 
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use cert::Certificate;
 pub use error::{BudgetKind, Error, Need, NeedKind, ParseError, Reason, ValidationError};
 pub use policy::{Budget, Policy};
