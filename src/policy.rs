@@ -145,9 +145,11 @@ impl Policy {
     }
 
     /// TLS client certificates (mutual TLS): clientAuth when the leaf has an EKU extension,
-    /// EKU in CA certificates constrains, no CA certificate as a client.
+    /// EKU in CA certificates constrains, digitalSignature when the leaf has keyUsage (the
+    /// client signs the handshake), no CA certificate as a client.
     pub fn tls_client() -> Self {
         Policy {
+            leaf_key_usage: vec![KeyUsages::DigitalSignature],
             eku: EkuPolicy {
                 required: Some(EKU_CLIENT_AUTH),
                 required_in_leaf: false,
@@ -172,12 +174,19 @@ impl Policy {
     }
 
     /// Direct messaging certificates (Applicability Statement for Secure Health Transport):
-    /// the leaf signs (digitalSignature) or encrypts (keyEncipherment) S/MIME, RSA ≥ 2048,
+    /// the leaf signs (digitalSignature) or encrypts (keyEncipherment) S/MIME, allows
+    /// emailProtection when it has an EKU extension (RFC 8550 §4.4.4), RSA ≥ 2048,
     /// SHA-256 or better, revocation hard-fail over the whole chain below the anchor. The
     /// `direct` module narrows the key usage per purpose.
     pub fn direct() -> Self {
         Policy {
             leaf_key_usage: vec![KeyUsages::DigitalSignature, KeyUsages::KeyEncipherment],
+            eku: EkuPolicy {
+                required: Some(EKU_EMAIL_PROTECTION),
+                required_in_leaf: false,
+                any_satisfies: true,
+                constrain_by_issuers: false,
+            },
             allow_ca_as_leaf: false,
             revocation: RevocationPolicy::chain(RevocationMode::HardFail),
             ..Policy::rfc5280()

@@ -256,6 +256,11 @@ impl CertificatePool {
         indices.iter().filter_map(|i| self.certificates.get(*i))
     }
 
+    /// Every certificate, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = &Certificate> {
+        self.certificates.iter()
+    }
+
     /// Number of certificates.
     pub fn len(&self) -> usize {
         self.certificates.len()
