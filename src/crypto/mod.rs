@@ -7,6 +7,7 @@
 //! explicit curve parameters and the like without a separate list.
 
 pub mod cache;
+pub(crate) mod private_key;
 pub mod rustcrypto;
 
 use der::{SliceReader, Tag};

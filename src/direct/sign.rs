@@ -16,8 +16,6 @@ use cms::signed_data::{
 };
 use der::asn1::{OctetString, SetOfVec, UtcTime};
 use der::{Any, Decode, Encode};
-use pkcs8::DecodePrivateKey;
-use rsa::traits::PublicKeyParts;
 use rustls_pki_types::{UnixTime, alg_id};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use signature::hazmat::PrehashSigner;
@@ -26,7 +24,6 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
-use zeroize::Zeroizing;
 
 use super::cms_verify::{
     DigestAlgorithm, ECDSA_SHA256, ECDSA_SHA384, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA,
@@ -35,13 +32,8 @@ use super::cms_verify::{
 use super::{DirectAddress, DirectError, detect_fhir};
 use crate::cert::{Certificate, hex_string};
 use crate::crypto::AlgorithmPolicy;
+use crate::crypto::private_key::PrivateKey;
 use crate::der_walk::wrap_sequence;
-
-enum PrivateKey {
-    Rsa(Box<rsa::PrivateKey>),
-    P256(p256::ecdsa::SigningKey),
-    P384(p384::ecdsa::SigningKey),
-}
 
 fn key_error(message: impl Into<String>) -> DirectError {
     DirectError::Key(message.into())
@@ -49,49 +41,6 @@ fn key_error(message: impl Into<String>) -> DirectError {
 
 fn failed(e: impl core::fmt::Display) -> DirectError {
     DirectError::Signing(e.to_string())
-}
-
-impl PrivateKey {
-    /// An unencrypted PKCS#8 `PrivateKeyInfo`, or a PKCS#1 `RSAPrivateKey`, DER.
-    fn from_der(der: &[u8], pkcs1: bool) -> Result<Self, DirectError> {
-        if pkcs1 {
-            use rsa::pkcs1::DecodeRsaPrivateKey;
-            return rsa::PrivateKey::from_pkcs1_der(der)
-                .map(|k| PrivateKey::Rsa(Box::new(k)))
-                .map_err(|e| key_error(format!("RSA key: {e}")));
-        }
-        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| key_error(format!("not PKCS#8: {e}")))?;
-        let (oid, parameters) = info.algorithm.oids().map_err(|e| key_error(format!("bad algorithm: {e}")))?;
-        const EC: pkcs8::ObjectIdentifier = const_oid::db::rfc5912::ID_EC_PUBLIC_KEY;
-        match (oid, parameters) {
-            (RSA_ENCRYPTION, _) => rsa::PrivateKey::from_pkcs8_der(der)
-                .map(|k| PrivateKey::Rsa(Box::new(k)))
-                .map_err(|e| key_error(format!("RSA key: {e}"))),
-            (EC, Some(const_oid::db::rfc5912::SECP_256_R_1)) => p256::ecdsa::SigningKey::from_pkcs8_der(der)
-                .map(PrivateKey::P256)
-                .map_err(|e| key_error(format!("P-256 key: {e}"))),
-            (EC, Some(const_oid::db::rfc5912::SECP_384_R_1)) => p384::ecdsa::SigningKey::from_pkcs8_der(der)
-                .map(PrivateKey::P384)
-                .map_err(|e| key_error(format!("P-384 key: {e}"))),
-            (EC, _) => Err(key_error("EC key on an unsupported curve (P-256 and P-384 are supported)")),
-            (other, _) => Err(key_error(format!("unsupported key algorithm {other}"))),
-        }
-    }
-
-    /// Whether the certificate carries this key's public key.
-    fn matches(&self, certificate: &Certificate) -> bool {
-        match self {
-            PrivateKey::Rsa(key) => {
-                use rsa::pkcs1::DecodeRsaPublicKey;
-                rsa::PublicKey::from_pkcs1_der(certificate.public_key())
-                    .is_ok_and(|p| p.n_bytes() == key.n_bytes() && p.e_bytes() == key.e_bytes())
-            }
-            PrivateKey::P256(key) => p256::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
-                .is_ok_and(|p| &p == key.verifying_key()),
-            PrivateKey::P384(key) => p384::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
-                .is_ok_and(|p| &p == key.verifying_key()),
-        }
-    }
 }
 
 /// Signs content as CMS SignedData and S/MIME messages with a private key and its certificate
@@ -122,23 +71,7 @@ impl SmimeSigner {
     /// does not match the first certificate, is of an unsupported type, or is an RSA key under
     /// 2048 bits.
     pub fn from_private_key(private_key: &[u8], chain: Vec<Certificate>) -> Result<Self, DirectError> {
-        let trimmed = private_key.trim_ascii_start();
-        let key = if trimmed.starts_with(b"-----BEGIN") {
-            let (label, der) =
-                pem_rfc7468::decode_vec(trimmed.trim_ascii_end()).map_err(|e| key_error(format!("bad PEM: {e}")))?;
-            let der = Zeroizing::new(der);
-            match label {
-                "PRIVATE KEY" => PrivateKey::from_der(&der, false)?,
-                "RSA PRIVATE KEY" => PrivateKey::from_der(&der, true)?,
-                other => {
-                    return Err(key_error(format!(
-                        "PEM label {other:?}: expected an unencrypted \"PRIVATE KEY\" or \"RSA PRIVATE KEY\""
-                    )));
-                }
-            }
-        } else {
-            PrivateKey::from_der(private_key, false).or_else(|_| PrivateKey::from_der(private_key, true))?
-        };
+        let key = PrivateKey::from_pem_or_der(private_key).map_err(key_error)?;
         let leaf = chain.first().ok_or_else(|| key_error("the certificate chain is empty"))?;
         if !key.matches(leaf) {
             return Err(key_error("the private key does not match the first certificate of the chain"));

@@ -2,58 +2,30 @@
 //! certificate chain, signer first.
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
-use der::Decode;
-use pkcs8::DecodePrivateKey;
-use rsa::traits::PublicKeyParts;
 use serde_json::{Map, Value};
 use sha2::{Sha256, Sha384, Sha512};
 use signature::{RandomizedSigner, SignatureEncoding};
-use zeroize::Zeroizing;
 
 use super::alg::{self, AlgorithmSet, JwsAlgorithm, KeyType};
 use super::compact::Limits;
 use super::error::JwsError;
 use crate::cert::Certificate;
+use crate::crypto::private_key::PrivateKey;
 
-enum PrivateKey {
-    Rsa(Box<rsa::PrivateKey>),
-    P256(p256::ecdsa::SigningKey),
-    P384(p384::ecdsa::SigningKey),
+/// The JWS view of a signing key: its type and default algorithm.
+fn key_type(key: &PrivateKey) -> KeyType {
+    match key {
+        PrivateKey::Rsa(_) => KeyType::Rsa,
+        PrivateKey::P256(_) => KeyType::P256,
+        PrivateKey::P384(_) => KeyType::P384,
+    }
 }
 
-impl PrivateKey {
-    fn key_type(&self) -> KeyType {
-        match self {
-            PrivateKey::Rsa(_) => KeyType::Rsa,
-            PrivateKey::P256(_) => KeyType::P256,
-            PrivateKey::P384(_) => KeyType::P384,
-        }
-    }
-
-    fn default_algorithm(&self) -> JwsAlgorithm {
-        match self {
-            PrivateKey::Rsa(_) => JwsAlgorithm::Rs256,
-            PrivateKey::P256(_) => JwsAlgorithm::Es256,
-            PrivateKey::P384(_) => JwsAlgorithm::Es384,
-        }
-    }
-
-    /// Whether the certificate carries this key's public key.
-    fn matches(&self, certificate: &Certificate) -> bool {
-        if KeyType::of_spki_alg(certificate.public_key_algorithm_id()) != Some(self.key_type()) {
-            return false;
-        }
-        match self {
-            PrivateKey::Rsa(key) => {
-                use rsa::pkcs1::DecodeRsaPublicKey;
-                rsa::PublicKey::from_pkcs1_der(certificate.public_key())
-                    .is_ok_and(|p| p.n_bytes() == key.n_bytes() && p.e_bytes() == key.e_bytes())
-            }
-            PrivateKey::P256(key) => p256::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
-                .is_ok_and(|p| &p == key.verifying_key()),
-            PrivateKey::P384(key) => p384::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
-                .is_ok_and(|p| &p == key.verifying_key()),
-        }
+fn default_algorithm(key: &PrivateKey) -> JwsAlgorithm {
+    match key {
+        PrivateKey::Rsa(_) => JwsAlgorithm::Rs256,
+        PrivateKey::P256(_) => JwsAlgorithm::Es256,
+        PrivateKey::P384(_) => JwsAlgorithm::Es384,
     }
 }
 
@@ -87,51 +59,19 @@ fn invalid_key(message: impl Into<String>) -> JwsError {
     JwsError::InvalidPrivateKey(message.into())
 }
 
-/// Decodes an unencrypted PKCS#8 `PrivateKeyInfo` (DER).
-fn decode_pkcs8_der(der: &[u8]) -> Result<PrivateKey, JwsError> {
-    let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| invalid_key(format!("not PKCS#8: {e}")))?;
-    let (oid, parameters) = info.algorithm.oids().map_err(|e| invalid_key(format!("bad algorithm: {e}")))?;
-    const RSA: pkcs8::ObjectIdentifier = const_oid::db::rfc5912::RSA_ENCRYPTION;
-    const EC: pkcs8::ObjectIdentifier = const_oid::db::rfc5912::ID_EC_PUBLIC_KEY;
-    match (oid, parameters) {
-        (RSA, _) => rsa::PrivateKey::from_pkcs8_der(der)
-            .map(|k| PrivateKey::Rsa(Box::new(k)))
-            .map_err(|e| invalid_key(format!("RSA key: {e}"))),
-        (EC, Some(const_oid::db::rfc5912::SECP_256_R_1)) => p256::ecdsa::SigningKey::from_pkcs8_der(der)
-            .map(PrivateKey::P256)
-            .map_err(|e| invalid_key(format!("P-256 key: {e}"))),
-        (EC, Some(const_oid::db::rfc5912::SECP_384_R_1)) => p384::ecdsa::SigningKey::from_pkcs8_der(der)
-            .map(PrivateKey::P384)
-            .map_err(|e| invalid_key(format!("P-384 key: {e}"))),
-        (EC, _) => Err(invalid_key("EC key on an unsupported curve (P-256 and P-384 are supported)")),
-        (other, _) => Err(invalid_key(format!("unsupported key algorithm {other}"))),
-    }
-}
-
 impl Signer {
-    /// A signer from a PKCS#8 private key (PEM `PRIVATE KEY` or DER; unencrypted) and its
+    /// A signer from an unencrypted PKCS#8 private key (PEM `PRIVATE KEY` or DER; PKCS#1 RSA
+    /// keys, PEM `RSA PRIVATE KEY`, are accepted too) and its
     /// certificate chain, signer's certificate first, which becomes `x5c`. Fails if the key
     /// does not match the first certificate, is of an unsupported type, or is an RSA key
     /// under 2048 bits, or if the chain exceeds the default [`Limits`] of `x5c`.
     pub fn from_pkcs8(private_key: &[u8], chain: Vec<Certificate>) -> Result<Signer, JwsError> {
-        let trimmed = private_key.trim_ascii_start();
-        let key = if trimmed.starts_with(b"-----BEGIN") {
-            let (label, der) = pem_rfc7468::decode_vec(trimmed).map_err(|e| invalid_key(format!("bad PEM: {e}")))?;
-            let der = Zeroizing::new(der);
-            if label != "PRIVATE KEY" {
-                return Err(invalid_key(format!(
-                    "PEM label {label:?}: expected an unencrypted PKCS#8 \"PRIVATE KEY\""
-                )));
-            }
-            decode_pkcs8_der(&der)?
-        } else {
-            decode_pkcs8_der(private_key)?
-        };
+        let key = PrivateKey::from_pem_or_der(private_key).map_err(invalid_key)?;
         let leaf = chain.first().ok_or(JwsError::EmptyChain)?;
         if !key.matches(leaf) {
             return Err(JwsError::KeyCertificateMismatch);
         }
-        let algorithm = key.default_algorithm();
+        let algorithm = default_algorithm(&key);
         // The same key checks a verifier applies (type, RSA size).
         alg::check_key(algorithm, &AlgorithmSet::all(), leaf.public_key_algorithm_id(), leaf.public_key())?;
         let limits = Limits::default();
@@ -149,7 +89,7 @@ impl Signer {
     /// signer implements (not ES512 or EdDSA).
     pub fn with_algorithm(mut self, algorithm: JwsAlgorithm) -> Result<Signer, JwsError> {
         let signable = !matches!(algorithm, JwsAlgorithm::Es512 | JwsAlgorithm::EdDsa);
-        if !signable || algorithm.key_type() != self.key.key_type() {
+        if !signable || algorithm.key_type() != key_type(&self.key) {
             return Err(JwsError::AlgorithmNotAllowed(algorithm.name().to_owned()));
         }
         self.algorithm = algorithm;
