@@ -16,10 +16,10 @@
 
 use std::sync::Arc;
 
-use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+use mail_parser::{Message, MimeHeaders, PartType};
 use rustls_pki_types::UnixTime;
 
-use super::attachments::{Attachment, parse_parts};
+use super::attachments::{Attachment, parse_mime, parse_parts};
 use super::binding::{Binding, BindingPolicy};
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
 use super::policy::{Purpose, narrow_policy, policy};
@@ -264,7 +264,7 @@ impl SmimeVerifier {
         content: &[u8],
         input: &SmimeInput<'_>,
     ) -> Result<VerifiedMessage, DirectError> {
-        let parsed = looks_like_mime(content).then(|| MessageParser::default().parse(content)).flatten();
+        let parsed = looks_like_mime(content).then(|| parse_mime(content)).flatten();
         let resolved = match (&input.sender, &parsed) {
             (Some(s), _) => Some(s.clone()),
             (None, Some(message)) => match wrapped_sender(content)? {
@@ -315,8 +315,7 @@ impl SmimeVerifier {
                 limit: self.limits.max_message_len,
             });
         }
-        let parsed =
-            MessageParser::default().parse(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
+        let parsed = parse_mime(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
         let root = parsed.parts.first().ok_or_else(|| DirectError::Mime("no MIME part".into()))?;
         let content_type = full_type(root);
         let outer_sender = || sender_of(&parsed);
@@ -467,7 +466,7 @@ fn sender_of(message: &Message<'_>) -> Result<Option<DirectAddress>, DirectError
 /// The From address of a wrapped message (`message/rfc822` signed content), if the content is
 /// one.
 fn wrapped_sender(entity: &[u8]) -> Result<Option<DirectAddress>, DirectError> {
-    let Some(parsed) = MessageParser::default().parse(entity) else { return Ok(None) };
+    let Some(parsed) = parse_mime(entity) else { return Ok(None) };
     match parsed.parts.first().map(|root| &root.body) {
         Some(PartType::Message(inner)) => sender_of(inner),
         _ => Ok(None),

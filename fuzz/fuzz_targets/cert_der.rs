@@ -1,0 +1,70 @@
+//! `Certificate::from_der` on arbitrary bytes. When the bytes parse, every accessor runs, and
+//! the certificate is validated as its own anchor (with signature checks stubbed out, see
+//! `common`) so that fuzzed extensions reach the RFC 5280 validation steps as well.
+//!
+//! Invariants: a parsed certificate keeps exactly the input DER, and its TBS, signature and
+//! name fields are sub-slices of it.
+
+#![no_main]
+
+#[allow(dead_code)] // each target uses part of it
+mod common;
+
+use std::hint::black_box;
+
+use const_oid::db::rfc5280::{ID_AD_CA_ISSUERS, ID_AD_OCSP};
+use libfuzzer_sys::fuzz_target;
+use trustpath::cert::display_general_name;
+use trustpath::{Certificate, ExpectedName, Policy, TrustStore, ValidationInput, Verifier};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(cert) = Certificate::from_der(data.to_vec()) else { return };
+    assert_eq!(cert.der().as_ref(), data, "a certificate keeps its input DER");
+    let der = cert.der().as_ref();
+    for part in [cert.tbs_bytes(), cert.signature(), cert.issuer_der(), cert.subject_der(), cert.spki_der()] {
+        assert!(contains(der, part), "fields are spans of the DER");
+    }
+
+    black_box((cert.subject_string(), cert.issuer_string(), cert.serial_hex(), format!("{cert:?}")));
+    black_box((cert.version(), cert.serial(), cert.signature_algorithm_id(), cert.public_key_algorithm_id()));
+    black_box((cert.public_key(), cert.not_before(), cert.not_after(), cert.sha256(), cert.subject()));
+    black_box((cert.subject_key_id(), cert.authority_key_id(), cert.is_ca(), cert.is_self_issued()));
+    for name in cert.subject_alt_names() {
+        black_box(display_general_name(name));
+    }
+    black_box(cert.san_uris().chain(cert.san_dns_names()).chain(cert.san_emails()).collect::<Vec<_>>());
+    black_box(cert.san_ips().collect::<Vec<_>>());
+    black_box((cert.crl_distribution_urls(), cert.aia_urls(ID_AD_OCSP), cert.aia_urls(ID_AD_CA_ISSUERS)));
+    black_box((cert.policy_oids(), cert.unknown_extensions()));
+    let reparsed = Certificate::from_der(cert.der().clone()).expect("a parsed certificate parses again");
+    assert!(reparsed == cert);
+
+    // The certificate as its own anchor, under a policy chosen by the data, at its notBefore,
+    // expecting its first SAN DNS name (if any).
+    let mut store = TrustStore::new();
+    store.add_certificate("fuzz", cert.clone());
+    let presets = ["rfc5280", "tls-server", "tls-client", "udap", "direct"];
+    let preset = presets[usize::from(data.last().copied().unwrap_or(0)) % presets.len()];
+    let mut policy = Policy::by_name(preset).expect("preset exists");
+    policy.algorithms = common::accept_all_algorithms();
+    let verifier = Verifier::new(store, policy);
+    let mut input = ValidationInput::new(&cert, cert.not_before());
+    if let Some(dns) = cert.san_dns_names().next() {
+        input = input.expect_name(ExpectedName::Dns(dns.to_string()));
+    }
+    match verifier.verify(&input) {
+        Ok(path) => {
+            assert!(path.leaf() == &cert);
+            black_box((path.anchor().subject_string(), path.community()));
+        }
+        Err(e) => {
+            black_box((e.to_string(), e.kind()));
+        }
+    }
+});
+
+/// Whether `part` lies within `whole` (same memory, not just equal bytes).
+fn contains(whole: &[u8], part: &[u8]) -> bool {
+    let (w, p) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    p >= w && p + part.len() <= w + whole.len()
+}
