@@ -11,6 +11,12 @@
 //! - `chain/ALG/trustpath-cold`: parse the leaf DER + `Verifier::verify` (tls-server policy,
 //!   DNS name), RustCrypto algorithms.
 //! - `chain/ALG/trustpath-ring-cold`: the same with the *ring* algorithms plugged in.
+//! - `chain/ALG/trustpath-warm`: as `trustpath-cold` with a signature cache that holds the
+//!   intermediate's signature but not the leaf's: leaves never validated before, drawn in turn
+//!   from the 1,000 of `leaves.pem`, the cache reset (outside the timed part) before each pass
+//!   over them.
+//! - `chain/ALG/trustpath-hot`: the chain's own leaf again and again, every signature cached.
+//! - `chain/ALG/trustpath-ring-warm`: `trustpath-warm` with the *ring* algorithms.
 //! - `chain/ALG/webpki-ring`: rustls-webpki: `EndEntityCert::try_from` + `verify_for_usage`
 //!   (serverAuth) + `verify_is_valid_for_subject_name`.
 //!
@@ -20,7 +26,10 @@
 //!
 //! ALG is `rsa2048` or `p256`. Revocation is off everywhere (no CRLs/OCSP are supplied).
 //! Each group has its own function below; per-variant functions take the group and a
-//! [`support::Chain`]. Every variant is run once and checked before it is timed.
+//! [`support::Chain`]. Every variant is run once and checked before it is timed; the warm and
+//! hot variants also check the cache's hit and miss counts of every timed pass.
+//!
+//! `udap/*` and `scale/*` are in `benches/udap.rs` and `benches/scale.rs`.
 //!
 //! Quick run: `cargo bench --bench chain -- --quick` (or `--warm-up-time 1 --measurement-time 2`).
 //! On a busy machine, `TRUSTPATH_BENCH_CLOCK=cpu` measures the benchmark thread's CPU time
@@ -36,7 +45,7 @@ use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm};
 use trustpath::Certificate;
 use trustpath::crypto::AlgorithmPolicy;
 
-use support::{ACCEPT_ALL, Chain, RING_ALGORITHMS};
+use support::{ACCEPT_ALL, Chain, Clock, RING_ALGORITHMS};
 
 /// `parse/ALG`.
 fn parse<M: Measurement>(c: &mut Criterion<M>) {
@@ -45,20 +54,24 @@ fn parse<M: Measurement>(c: &mut Criterion<M>) {
         let der = chain.leaf_der;
         Certificate::from_der(der).expect("leaf parses");
         group.bench_function(BenchmarkId::from_parameter(chain.alg.name), |b| {
-            b.iter(|| Certificate::from_der(black_box(der)))
+            b.iter(|| support::measured(|| Certificate::from_der(black_box(der))))
         });
     }
     group.finish();
 }
 
 /// `chain/ALG/*`.
-fn chain<M: Measurement>(c: &mut Criterion<M>) {
+fn chain<M: Clock>(c: &mut Criterion<M>) {
     let mut group = c.benchmark_group("chain");
     for chain in Chain::all() {
+        let leaves = chain.extra_leaves();
         raw_signatures(&mut group, &chain);
         raw_signatures_ring(&mut group, &chain);
         trustpath_cold(&mut group, &chain);
+        trustpath_warm(&mut group, &chain, &leaves);
+        trustpath_hot(&mut group, &chain);
         trustpath_ring_cold(&mut group, &chain);
+        trustpath_ring_warm(&mut group, &chain, &leaves);
         webpki_ring(&mut group, &chain);
     }
     group.finish();
@@ -79,8 +92,10 @@ fn bench_signatures<M: Measurement>(
     }
     group.bench_function(id(chain, variant), |b| {
         b.iter(|| {
-            let [leaf, intermediate] = black_box(&sigs);
-            (leaf.verify(), intermediate.verify())
+            support::measured(|| {
+                let [leaf, intermediate] = black_box(&sigs);
+                (leaf.verify(), intermediate.verify())
+            })
         })
     });
 }
@@ -108,7 +123,7 @@ fn bench_trustpath<M: Measurement>(
     assert_eq!(path.certificates().len(), 2, "leaf + intermediate below the anchor");
     let (leaf_der, time) = (chain.leaf_der, chain.time);
     group.bench_function(id(chain, variant), |b| {
-        b.iter(|| support::trustpath_cold(&verifier, black_box(leaf_der), black_box(time)))
+        b.iter(|| support::measured(|| support::trustpath_cold(&verifier, black_box(leaf_der), black_box(time))))
     });
 }
 
@@ -120,6 +135,47 @@ fn trustpath_cold<M: Measurement>(group: &mut BenchmarkGroup<'_, M>, chain: &Cha
 /// `chain/ALG/trustpath-ring-cold`: trustpath with rustls-webpki's *ring* algorithms.
 fn trustpath_ring_cold<M: Measurement>(group: &mut BenchmarkGroup<'_, M>, chain: &Chain) {
     bench_trustpath(group, chain, "trustpath-ring-cold", AlgorithmPolicy::new(RING_ALGORITHMS));
+}
+
+/// Times validations of leaves never seen before under a cached intermediate (see
+/// [`support::bench_warm`]).
+fn bench_trustpath_warm<M: Clock>(
+    group: &mut BenchmarkGroup<'_, M>,
+    chain: &Chain,
+    leaves: &[&'static [u8]],
+    variant: &str,
+    algorithms: AlgorithmPolicy,
+) {
+    let name = format!("{}/{variant}", chain.alg.name);
+    support::bench_warm(group, id(chain, variant), &name, chain, leaves, || {
+        chain.trustpath_verifier_cached(algorithms)
+    });
+}
+
+/// `chain/ALG/trustpath-warm`: RustCrypto algorithms, intermediate cached, leaf not.
+fn trustpath_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, chain: &Chain, leaves: &[&'static [u8]]) {
+    bench_trustpath_warm(group, chain, leaves, "trustpath-warm", AlgorithmPolicy::default());
+}
+
+/// `chain/ALG/trustpath-ring-warm`: *ring* algorithms, intermediate cached, leaf not.
+fn trustpath_ring_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, chain: &Chain, leaves: &[&'static [u8]]) {
+    bench_trustpath_warm(group, chain, leaves, "trustpath-ring-warm", AlgorithmPolicy::new(RING_ALGORITHMS));
+}
+
+/// `chain/ALG/trustpath-hot`: the chain's own leaf again, both signatures cached (asserted:
+/// the timed validations never miss).
+fn trustpath_hot<M: Clock>(group: &mut BenchmarkGroup<'_, M>, chain: &Chain) {
+    let verifier = chain.trustpath_verifier_cached(AlgorithmPolicy::default());
+    support::reset_to_warm(&verifier, chain);
+    let cache = verifier.signature_cache().expect("cache");
+    let misses = cache.stats().misses;
+    let (leaf_der, time) = (chain.leaf_der, chain.time);
+    group.bench_function(id(chain, "trustpath-hot"), |b| {
+        b.iter(|| support::measured(|| support::trustpath_cold(&verifier, black_box(leaf_der), black_box(time))))
+    });
+    let stats = cache.stats();
+    assert_eq!(stats.misses, misses, "{}: trustpath-hot missed the cache", chain.alg.name);
+    assert!(stats.hits >= 2, "{}: trustpath-hot never hit the cache", chain.alg.name);
 }
 
 /// `chain/ALG/webpki-ring`: rustls-webpki with its *ring* algorithms.
@@ -141,7 +197,11 @@ fn bench_webpki<M: Measurement>(
         .unwrap_or_else(|e| panic!("{}: {variant} rejects the chain: {e}", chain.alg.name));
     let time = chain.time;
     group.bench_function(id(chain, variant), |b| {
-        b.iter(|| support::webpki_verify(algorithms, &anchors, &intermediates, black_box(&leaf), black_box(time)))
+        b.iter(|| {
+            support::measured(|| {
+                support::webpki_verify(algorithms, &anchors, &intermediates, black_box(&leaf), black_box(time))
+            })
+        })
     });
 }
 
@@ -156,21 +216,16 @@ fn overhead<M: Measurement>(c: &mut Criterion<M>) {
 }
 
 /// Every group, in report order.
-fn all<M: Measurement>(c: &mut Criterion<M>) {
-    parse(c);
-    chain(c);
-    overhead(c);
+struct All;
+
+impl support::Benches for All {
+    fn run<M: Clock>(c: &mut Criterion<M>) {
+        parse(c);
+        chain(c);
+        overhead(c);
+    }
 }
 
 fn main() {
-    #[cfg(target_os = "linux")]
-    if support::cpu_time::requested() {
-        let mut c = Criterion::default().with_measurement(support::cpu_time::ThreadCpuTime).configure_from_args();
-        all(&mut c);
-        c.final_summary();
-        return;
-    }
-    let mut c = Criterion::default().configure_from_args();
-    all(&mut c);
-    c.final_summary();
+    support::main::<All>();
 }

@@ -1,18 +1,186 @@
 //! Shared setup for the benchmarks: the generated benchmark chains under
-//! `test-vectors/pki/bench/`, the algorithm sets, and ready-to-use verifiers for trustpath and
-//! rustls-webpki. Everything here runs outside the timed parts.
+//! `test-vectors/pki/bench/`, the algorithm sets, ready-to-use verifiers for trustpath and
+//! rustls-webpki, the clock choice and the pass-based timing of warm-cache benchmarks.
+//! Everything here runs outside the timed parts, except the routines handed to [`measured`].
 
 #![allow(dead_code)] // not every benchmark uses every helper
 
 #[cfg(target_os = "linux")]
 pub mod cpu_time;
 
+use std::cell::OnceCell;
+use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use criterion::measurement::{Measurement, WallTime};
+use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion};
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
+use trustpath::crypto::cache::{CacheStats, SignatureCache};
 use trustpath::crypto::{AlgorithmPolicy, rustcrypto};
-use trustpath::revocation::RevocationPolicy;
+use trustpath::revocation::{RevocationData, RevocationPolicy};
 use trustpath::{Certificate, CertificatePool, ExpectedName, Policy, TrustStore, ValidationInput, Verifier};
+
+/// A criterion measurement the benchmarks can instantiate themselves (for `iter_custom`).
+pub trait Clock: Measurement + 'static {
+    /// The measurement.
+    fn clock() -> Self;
+}
+
+impl Clock for WallTime {
+    fn clock() -> Self {
+        WallTime
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Clock for cpu_time::ThreadCpuTime {
+    fn clock() -> Self {
+        cpu_time::ThreadCpuTime
+    }
+}
+
+/// The benchmark groups of one bench target.
+pub trait Benches {
+    /// Registers (and, unless filtered out, runs) every group, in report order.
+    fn run<M: Clock>(c: &mut Criterion<M>);
+}
+
+/// A bench target's `main`: wall-clock time, or the thread's CPU time with
+/// `TRUSTPATH_BENCH_CLOCK=cpu` (Linux; see `cpu_time.rs`).
+pub fn main<B: Benches>() {
+    #[cfg(target_os = "linux")]
+    if cpu_time::requested() {
+        let mut c = Criterion::default().with_measurement(cpu_time::ThreadCpuTime).configure_from_args();
+        B::run(&mut c);
+        c.final_summary();
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    B::run(&mut c);
+    c.final_summary();
+}
+
+/// Whether criterion runs in test mode (`cargo test --bench NAME`, or `-- --test`): each
+/// benchmark once, as a test. Used to keep expensive setup small there.
+pub fn test_mode() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    flag("--test") || !flag("--bench")
+}
+
+/// How many of `total` prepared inputs to check before timing: all of them when
+/// benchmarking, a few in [`test_mode`] (an unoptimized build, where signatures are slow).
+pub fn checked_count(total: usize) -> usize {
+    if test_mode() { total.min(3) } else { total }
+}
+
+/// Runs one timed routine call. Never inlined, so that instruction counts can be limited to
+/// the timed part: `valgrind --tool=callgrind --toggle-collect='*measured*' …` (see
+/// BENCHMARKS.md).
+#[inline(never)]
+pub fn measured<R>(routine: impl FnOnce() -> R) -> R {
+    routine()
+}
+
+/// Times `iters` calls of `routine`, each on the next element of `items`, in passes of at most
+/// `items.len()` calls, so that no element is used twice in a pass. Before each pass, outside
+/// the timed part, `reset` prepares the pass's state (e.g. a signature cache holding only the
+/// intermediate's signature, or a fresh replay cache); after it, also untimed, `check` gets the
+/// state and the number of calls made (to assert what the pass did).
+pub fn iter_passes<M: Clock, T, S, R>(
+    b: &mut Bencher<'_, M>,
+    items: &[T],
+    mut reset: impl FnMut() -> S,
+    mut routine: impl FnMut(&S, &T) -> R,
+    mut check: impl FnMut(&S, usize),
+) {
+    assert!(!items.is_empty(), "iter_passes needs items");
+    b.iter_custom(|iters| {
+        let clock = M::clock();
+        let mut total = clock.zero();
+        let mut left = iters;
+        while left > 0 {
+            let n = usize::try_from(left).unwrap_or(usize::MAX).min(items.len());
+            let pass = items.get(..n).unwrap_or_default();
+            let state = reset();
+            let start = clock.start();
+            for item in pass {
+                black_box(measured(|| routine(&state, black_box(item))));
+            }
+            total = clock.add(&total, &clock.end(start));
+            check(&state, n);
+            left -= n as u64;
+        }
+        total
+    });
+}
+
+/// The signature cache size of the warm and hot benchmarks: room for a whole pass of leaves
+/// (1,000) plus the chain's own signatures, so nothing is evicted during a pass.
+pub const CACHE_CAPACITY: usize = 4096;
+
+/// A verifier's cache emptied and then holding exactly the signatures of `chain`'s own
+/// validation (leaf ← intermediate and intermediate ← root), so that for any leaf of
+/// `leaves.pem` it holds the intermediate's signature but not the leaf's. Returns the cache
+/// counters after that validation.
+pub fn reset_to_warm(verifier: &Verifier, chain: &Chain) -> CacheStats {
+    let cache = verifier.signature_cache().expect("verifier with a signature cache");
+    cache.clear();
+    let before = cache.stats();
+    trustpath_cold(verifier, chain.leaf_der, chain.time).expect("the chain validates");
+    let after = cache.stats();
+    assert_eq!(after.misses - before.misses, 2, "both signatures were missing from the emptied cache");
+    assert_eq!(after.entries, 2, "the cache holds the chain's two signatures");
+    after
+}
+
+/// Times warm validations of `leaves` (each never validated since the cache was last reset)
+/// with the verifier `make` builds (`name` is the ID, for messages): every pass over the leaves starts from a cache holding
+/// only the chain's own two signatures ([`reset_to_warm`]), so each timed validation misses
+/// the cache once (its leaf) and hits it once (the intermediate); both counts are asserted
+/// after every pass ([`assert_warm`]). The verifier is built, and the leaves checked, only
+/// when the benchmark is not filtered out.
+pub fn bench_warm<M: Clock>(
+    group: &mut BenchmarkGroup<'_, M>,
+    id: BenchmarkId,
+    name: &str,
+    chain: &Chain,
+    leaves: &[&'static [u8]],
+    make: impl FnOnce() -> Verifier,
+) {
+    let lazy = OnceCell::new();
+    let mut make = Some(make);
+    group.bench_function(id, |b| {
+        let verifier = lazy.get_or_init(|| {
+            let verifier = make.take().expect("built once")();
+            // Every leaf validates (a few in test mode, where the signatures are slow).
+            let checked = leaves.get(..checked_count(leaves.len())).unwrap_or_default();
+            let before = reset_to_warm(&verifier, chain);
+            for leaf in checked {
+                trustpath_cold(&verifier, leaf, chain.time).unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+            assert_warm(&verifier, &before, checked.len());
+            verifier
+        });
+        iter_passes(
+            b,
+            leaves,
+            || reset_to_warm(verifier, chain),
+            |_, leaf| trustpath_cold(verifier, leaf, black_box(chain.time)),
+            |before, n| assert_warm(verifier, before, n),
+        )
+    });
+}
+
+/// Asserts that `n` validations since `before` each missed the cache once (the new leaf's
+/// signature) and hit it once (the intermediate's).
+pub fn assert_warm(verifier: &Verifier, before: &CacheStats, n: usize) {
+    let now = verifier.signature_cache().expect("verifier with a signature cache").stats();
+    let n = n as u64;
+    assert_eq!((now.misses - before.misses, now.hits - before.hits), (n, n), "warm: one miss and one hit each");
+    assert_eq!(now.evictions, before.evictions, "warm: nothing evicted during a pass");
+}
 
 /// The server name every benchmark leaf carries (a dNSName SAN).
 pub const DNS_NAME: &str = "bench.example.com";
@@ -149,6 +317,11 @@ impl Chain {
         Verifier::new(store, self.tls_server_policy(algorithms)).with_intermediates(pool)
     }
 
+    /// [`Self::trustpath_verifier`] with a fresh signature cache of [`CACHE_CAPACITY`] entries.
+    pub fn trustpath_verifier_cached(&self, algorithms: AlgorithmPolicy) -> Verifier {
+        self.trustpath_verifier(algorithms).with_signature_cache(Arc::new(SignatureCache::new(CACHE_CAPACITY)))
+    }
+
     /// The root as a rustls-webpki trust anchor.
     pub fn webpki_anchors(&self) -> Vec<TrustAnchor<'static>> {
         let root = CertificateDer::from(self.root_der);
@@ -200,6 +373,18 @@ pub fn trustpath_cold(
 ) -> Result<trustpath::VerifiedPath, trustpath::Error> {
     let leaf = Certificate::from_der(leaf_der)?;
     let input = ValidationInput::new(&leaf, time).expect_name(ExpectedName::Dns(DNS_NAME.to_owned()));
+    Ok(verifier.verify(&input)?)
+}
+
+/// [`trustpath_cold`] with revocation data (CRLs) in the input.
+pub fn trustpath_revocation(
+    verifier: &Verifier,
+    leaf_der: &'static [u8],
+    time: UnixTime,
+    data: &RevocationData,
+) -> Result<trustpath::VerifiedPath, trustpath::Error> {
+    let leaf = Certificate::from_der(leaf_der)?;
+    let input = ValidationInput::new(&leaf, time).expect_name(ExpectedName::Dns(DNS_NAME.to_owned())).revocation(data);
     Ok(verifier.verify(&input)?)
 }
 

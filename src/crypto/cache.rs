@@ -1,8 +1,11 @@
 //! A cache of verified signatures, shared across validations and threads.
 //!
 //! It remembers one pure fact: "this signature over these bytes verified under this key with
-//! this algorithm". The key of an entry is SHA-256 over all four (length-prefixed), so a hit
-//! can only stand for the exact verification that succeeded. Failures are never stored. Time,
+//! this algorithm". The key of an entry is SHA-256 over the key, the algorithm, SHA-256 of the
+//! signed bytes and the signature (length-prefixed), so a hit can only stand for the exact
+//! verification that succeeded. Hashing the signed bytes separately lets a large object that
+//! is checked again and again (a CRL of a million entries) remember that digest instead of
+//! rehashing megabytes on every validation. Failures are never stored. Time,
 //! revocation, name constraints and every other rule are evaluated on each validation as
 //! usual, and the algorithm policy is applied before the cache is consulted, so a cache can
 //! never turn a rejection into an acceptance; it only saves the arithmetic.
@@ -11,8 +14,8 @@
 //! shards with their own locks; when a shard is full its oldest entry is evicted.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -55,6 +58,8 @@ pub(crate) struct SignedData<'a> {
     pub(crate) signature_algorithm: &'a [u8],
     pub(crate) message: &'a [u8],
     pub(crate) signature: &'a [u8],
+    /// Where the owner of `message` keeps its SHA-256, if it does (computed on first use).
+    pub(crate) message_digest: Option<&'a OnceLock<[u8; 32]>>,
 }
 
 impl<'a> SignedData<'a> {
@@ -65,12 +70,18 @@ impl<'a> SignedData<'a> {
             signature_algorithm: cert.signature_algorithm_id(),
             message: cert.tbs_bytes(),
             signature: cert.signature(),
+            message_digest: None,
         }
     }
 
     fn fingerprint(&self) -> [u8; 32] {
+        let digest = || -> [u8; 32] { Sha256::digest(self.message).into() };
+        let message = match self.message_digest {
+            Some(memo) => *memo.get_or_init(digest),
+            None => digest(),
+        };
         let mut h = Sha256::new();
-        for part in [self.key.algorithm, self.key.key, self.signature_algorithm, self.message, self.signature] {
+        for part in [self.key.algorithm, self.key.key, self.signature_algorithm, &message[..], self.signature] {
             h.update((part.len() as u64).to_be_bytes());
             h.update(part);
         }

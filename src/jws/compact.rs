@@ -1,7 +1,7 @@
 //! The compact serialization (RFC 7515 §7.1): three unpadded base64url segments separated by
 //! dots, parsed into a [`Jws`] with the cheap checks first.
 
-use base64ct::{Base64UrlUnpadded, Encoding};
+use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::alg::{self, AlgorithmSet, JwsAlgorithm};
@@ -53,9 +53,10 @@ pub struct Jws {
 }
 
 fn decode_segment(segment: &str, which: Segment) -> Result<Vec<u8>, JwsError> {
-    // base64ct rejects padding, characters outside the URL-safe alphabet (including
-    // whitespace) and non-zero trailing bits.
-    Base64UrlUnpadded::decode_vec(segment).map_err(|_| JwsError::Base64(which))
+    // Strict: padding, characters outside the URL-safe alphabet (including whitespace) and
+    // non-zero trailing bits are rejected. Tokens are public, so the `base64` crate's fast
+    // decoder is used rather than base64ct's constant-time one (3-4x slower on a 5 KB x5c).
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(segment).map_err(|_| JwsError::Base64(which))
 }
 
 impl Jws {
@@ -185,8 +186,21 @@ pub(crate) fn parse_claims(payload: &[u8], limits: &Limits) -> Result<Map<String
 mod tests {
     use super::*;
 
+    use base64ct::{Base64UrlUnpadded, Encoding};
+
     fn b64(s: &[u8]) -> String {
         Base64UrlUnpadded::encode_string(s)
+    }
+
+    #[test]
+    fn segments_are_strict_unpadded_base64url() {
+        assert_eq!(decode_segment("QQ", Segment::Payload).unwrap(), b"A");
+        assert_eq!(decode_segment("-_8", Segment::Payload).unwrap(), [0xfb, 0xff]);
+        assert_eq!(decode_segment("", Segment::Payload).unwrap(), b"");
+        // Padding, the standard alphabet, whitespace, non-zero trailing bits, a lone character.
+        for bad in ["QQ==", "QQ=", "+/8", "Q Q", "QQ\n", "QR", "Q"] {
+            assert_eq!(decode_segment(bad, Segment::Header), Err(JwsError::Base64(Segment::Header)), "{bad:?}");
+        }
     }
 
     fn token(header: &str, payload: &[u8], sig: &[u8]) -> String {

@@ -2,7 +2,8 @@
 //! certificates, the signer's first. Bounded in count and size. Only `x5c[0]` is the signer;
 //! the others are untrusted path-building candidates, never anchors.
 
-use base64ct::{Base64, Base64UrlUnpadded, Encoding};
+use base64::Engine;
+use base64ct::{Base64UrlUnpadded, Encoding};
 use sha2::{Digest, Sha256};
 
 use super::Limits;
@@ -30,7 +31,9 @@ pub(crate) fn decode(header: &Header, limits: &Limits) -> Result<Vec<Certificate
     }
     let mut certificates = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
-        let der = Base64::decode_vec(entry)
+        // Canonical padding required, non-zero trailing bits rejected.
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(entry)
             .map_err(|_| malformed(index, "not standard padded base64 (x5c is not base64url)"))?;
         let cert = Certificate::from_der(der).map_err(|e| malformed(index, e.to_string()))?;
         certificates.push(cert);
@@ -56,4 +59,20 @@ fn check_thumbprints(header: &Header, signer: &Certificate) -> Result<(), JwsErr
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x5c_entries_are_strict_padded_standard_base64() {
+        let decode = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).ok();
+        assert_eq!(decode("QQ==").as_deref(), Some(&b"A"[..]));
+        assert_eq!(decode("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
+        // Missing padding, base64url characters, non-zero trailing bits, whitespace.
+        for bad in ["QQ", "-_8=", "QR==", "QQ= =", " QQ=="] {
+            assert_eq!(decode(bad), None, "{bad:?}");
+        }
+    }
 }
