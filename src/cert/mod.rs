@@ -51,6 +51,9 @@ pub(crate) struct Parsed {
     pub(crate) subject: Span,
     /// The decoded subject, built on first use (`None` if it cannot be decoded).
     subject_name: std::sync::OnceLock<Option<Name>>,
+    /// SHA-256 of the TBS bytes for the signature cache's key, computed on first use: a pooled
+    /// intermediate or an anchor is hashed once, not on every validation.
+    pub(crate) tbs_digest: std::sync::OnceLock<[u8; 32]>,
     /// Full TLV of the SubjectPublicKeyInfo.
     pub(crate) spki: Span,
     /// Value of the SPKI's AlgorithmIdentifier (no SEQUENCE header).
@@ -114,6 +117,11 @@ impl Certificate {
     /// The `tbsCertificate` bytes exactly as signed.
     pub fn tbs_bytes(&self) -> &[u8] {
         self.bytes(self.0.tbs)
+    }
+
+    /// Where the TBS digest is remembered (see [`crate::crypto::cache`]).
+    pub(crate) fn tbs_digest_memo(&self) -> &std::sync::OnceLock<[u8; 32]> {
+        &self.0.tbs_digest
     }
 
     /// The signature value.
@@ -411,6 +419,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
         subject_name: std::sync::OnceLock::new(),
+        tbs_digest: std::sync::OnceLock::new(),
         spki: Span::of(base, spki.full),
         spki_algorithm: Span::of(base, spki_algorithm),
         public_key: Span::of(base, public_key),

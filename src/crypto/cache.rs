@@ -70,7 +70,7 @@ impl<'a> SignedData<'a> {
             signature_algorithm: cert.signature_algorithm_id(),
             message: cert.tbs_bytes(),
             signature: cert.signature(),
-            message_digest: None,
+            message_digest: Some(cert.tbs_digest_memo()),
         }
     }
 
