@@ -15,7 +15,6 @@ mod common;
 
 use std::hint::black_box;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use trustpath::direct::{SmimeInput, SmimeVerifier};
@@ -43,11 +42,7 @@ fn fixture() -> &'static Fixture {
         revocation.add_crl(
             Crl::from_pem_or_der(include_bytes!("../../test-vectors/direct/crl/int.crl")).expect("fixture CRL parses"),
         );
-        Fixture {
-            verifier: SmimeVerifier::new(store),
-            revocation,
-            time: UnixTime::since_unix_epoch(Duration::from_secs(1_780_272_000)),
-        }
+        Fixture { verifier: SmimeVerifier::new(store), revocation, time: common::vectors_time() }
     })
 }
 

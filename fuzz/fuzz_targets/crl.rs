@@ -13,17 +13,10 @@ mod common;
 
 use std::hint::black_box;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use trustpath::revocation::{Crl, RevocationData, RevocationMode, RevocationPolicy};
-use trustpath::{Certificate, CertificatePool, Policy, TrustStore, UnixTime, ValidationInput, Verifier};
-
-macro_rules! pki {
-    ($file:literal) => {
-        common::fixture_certificate(include_bytes!(concat!("../../test-vectors/pki/", $file)))
-    };
-}
+use trustpath::revocation::{Crl, RevocationData};
+use trustpath::{Certificate, ValidationInput, Verifier};
 
 struct Fixture {
     /// Leaf-scope and chain-scope verifiers.
@@ -38,31 +31,20 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let verifier = |scope: fn(RevocationMode) -> RevocationPolicy| {
-            let mut store = TrustStore::new();
-            store.add_certificate("default", pki!("revocation/root.pem"));
-            let mut pool = CertificatePool::new();
-            pool.add(pki!("revocation/intermediate.pem"));
-            let mut policy = Policy::rfc5280();
-            policy.algorithms = common::memoized(&policy.algorithms);
-            policy.revocation = scope(RevocationMode::HardFail);
-            Verifier::new(store, policy).with_intermediates(pool)
-        };
         let known_signed = common::seeds("crl")
             .iter()
             .filter_map(|seed| Crl::from_pem_or_der(seed).ok())
             .filter_map(|crl| common::signed_part(crl.der()).map(<[u8]>::to_vec))
             .collect();
         Fixture {
-            verifiers: [verifier(RevocationPolicy::leaf), verifier(RevocationPolicy::chain)],
+            verifiers: common::revocation_verifiers(),
             leaves: vec![
-                pki!("revocation/leaf.pem"),
-                pki!("crl/indirect-leaf-unlisted.pem"),
-                pki!("crl/large-unlisted-leaf.pem"),
+                common::pki_certificate("revocation/leaf.pem"),
+                common::pki_certificate("crl/indirect-leaf-unlisted.pem"),
+                common::pki_certificate("crl/large-unlisted-leaf.pem"),
             ],
-            root_crl: Crl::from_der(include_bytes!("../../test-vectors/pki/revocation/root-good.crl").to_vec())
-                .expect("fixture CRL parses"),
-            indirect_signer: pki!("crl/indirect-signer.pem"),
+            root_crl: Crl::from_der(common::pki_file("revocation/root-good.crl")).expect("fixture CRL parses"),
+            indirect_signer: common::pki_certificate("crl/indirect-signer.pem"),
             known_signed,
         }
     })
@@ -74,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     black_box((crl.is_delta(), crl.this_update(), crl.next_update(), crl.unusable_reason()));
 
     let fixture = fixture();
-    let time = UnixTime::since_unix_epoch(Duration::from_secs(1_780_272_000));
+    let time = common::vectors_time();
     for (scope, verifier) in fixture.verifiers.iter().enumerate() {
         let mut revocation = RevocationData::new();
         revocation.add_crl(crl.clone()).add_certificate(fixture.indirect_signer.clone());

@@ -14,17 +14,10 @@ mod common;
 
 use std::hint::black_box;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use trustpath::revocation::{OcspResponse, RevocationData, RevocationMode, RevocationPolicy};
-use trustpath::{Certificate, CertificatePool, Policy, TrustStore, UnixTime, ValidationInput, Verifier};
-
-macro_rules! pki {
-    ($file:literal) => {
-        common::fixture_certificate(include_bytes!(concat!("../../test-vectors/pki/", $file)))
-    };
-}
+use trustpath::revocation::{OcspResponse, RevocationData};
+use trustpath::{Certificate, ValidationInput, Verifier};
 
 struct Fixture {
     /// Leaf-scope and chain-scope verifiers.
@@ -37,24 +30,14 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let verifier = |scope: fn(RevocationMode) -> RevocationPolicy| {
-            let mut store = TrustStore::new();
-            store.add_certificate("default", pki!("revocation/root.pem"));
-            let mut pool = CertificatePool::new();
-            pool.add(pki!("revocation/intermediate.pem"));
-            let mut policy = Policy::rfc5280();
-            policy.algorithms = common::memoized(&policy.algorithms);
-            policy.revocation = scope(RevocationMode::HardFail);
-            Verifier::new(store, policy).with_intermediates(pool)
-        };
         let known_signed = common::seeds("ocsp_response")
             .iter()
             .filter_map(|seed| common::signed_part(seed).map(<[u8]>::to_vec))
             .collect();
         Fixture {
-            verifiers: [verifier(RevocationPolicy::leaf), verifier(RevocationPolicy::chain)],
-            leaf: pki!("revocation/leaf.pem"),
-            responder: pki!("ocsp/responder.pem"),
+            verifiers: common::revocation_verifiers(),
+            leaf: common::pki_certificate("revocation/leaf.pem"),
+            responder: common::pki_certificate("ocsp/responder.pem"),
             known_signed,
         }
     })
@@ -65,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     black_box((response.der(), response.produced_at(), response.len(), response.is_empty()));
 
     let fixture = fixture();
-    let time = UnixTime::since_unix_epoch(Duration::from_secs(1_780_272_000));
+    let time = common::vectors_time();
     let mut revocation = RevocationData::new();
     revocation.add_ocsp(response.clone()).add_certificate(fixture.responder.clone());
     for verifier in &fixture.verifiers {

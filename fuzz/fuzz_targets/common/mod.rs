@@ -143,6 +143,41 @@ pub fn fixture_certificate(pem: &[u8]) -> trustpath::Certificate {
     trustpath::Certificate::from_pem(pem).expect("fixture certificate parses")
 }
 
+/// 2026-06-01T00:00:00Z, the validation time of the revocation, UDAP and Direct vectors.
+pub fn vectors_time() -> trustpath::UnixTime {
+    trustpath::UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_780_272_000))
+}
+
+/// A file of the generated PKIs, `test-vectors/pki/<name>`.
+pub fn pki_file(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/pki").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A certificate of the generated PKIs (PEM), `test-vectors/pki/<name>`.
+pub fn pki_certificate(name: &str) -> trustpath::Certificate {
+    fixture_certificate(&pki_file(name))
+}
+
+/// Verifiers over `test-vectors/pki/revocation` (root anchor, intermediate pooled, RFC 5280
+/// policy with memoized signature checks) that hard-fail without a usable revocation status:
+/// for the leaf only, and for every certificate below the anchor.
+pub fn revocation_verifiers() -> [trustpath::Verifier; 2] {
+    use trustpath::revocation::{RevocationMode, RevocationPolicy};
+    use trustpath::{CertificatePool, Policy, TrustStore, Verifier};
+    let verifier = |scope: fn(RevocationMode) -> RevocationPolicy| {
+        let mut store = TrustStore::new();
+        store.add_certificate("default", pki_certificate("revocation/root.pem"));
+        let mut pool = CertificatePool::new();
+        pool.add(pki_certificate("revocation/intermediate.pem"));
+        let mut policy = Policy::rfc5280();
+        policy.algorithms = memoized(&policy.algorithms);
+        policy.revocation = scope(RevocationMode::HardFail);
+        Verifier::new(store, policy).with_intermediates(pool)
+    };
+    [verifier(RevocationPolicy::leaf), verifier(RevocationPolicy::chain)]
+}
+
 /// One DER TLV at the start of `bytes` (definite lengths only): (tag, whole TLV, content).
 pub fn tlv(bytes: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (&tag, rest) = bytes.split_first()?;
@@ -199,7 +234,7 @@ pub struct Udap {
 
 pub fn udap() -> &'static Udap {
     use trustpath::revocation::{Crl, RevocationData};
-    use trustpath::{CertificatePool, Policy, TrustStore, UnixTime, Verifier};
+    use trustpath::{CertificatePool, Policy, TrustStore, Verifier};
     macro_rules! file {
         ($file:literal) => {
             include_bytes!(concat!("../../../test-vectors/udap/pki/", $file))
@@ -224,11 +259,7 @@ pub fn udap() -> &'static Udap {
         }
         let mut policy = Policy::udap();
         policy.algorithms = memoized(&policy.algorithms);
-        Udap {
-            verifier: Verifier::new(store, policy).with_intermediates(pool),
-            revocation,
-            time: UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_780_272_000)),
-        }
+        Udap { verifier: Verifier::new(store, policy).with_intermediates(pool), revocation, time: vectors_time() }
     })
 }
 
