@@ -51,9 +51,11 @@ pub(crate) struct Parsed {
     pub(crate) subject: Span,
     /// The decoded subject, built on first use (`None` if it cannot be decoded).
     subject_name: std::sync::OnceLock<Option<Name>>,
-    /// SHA-256 of the TBS bytes for the signature cache's key, computed on first use: a pooled
-    /// intermediate or an anchor is hashed once, not on every validation.
-    pub(crate) tbs_digest: std::sync::OnceLock<[u8; 32]>,
+    /// Digests for the signature cache's key, computed on first use: a pooled intermediate or
+    /// an anchor is hashed once, not on every validation.
+    signed_memo: crate::crypto::cache::SignedMemo,
+    /// The public key's digest for the signature cache, as the issuer of other objects.
+    key_digest: std::sync::OnceLock<[u8; 32]>,
     /// Full TLV of the SubjectPublicKeyInfo.
     pub(crate) spki: Span,
     /// Value of the SPKI's AlgorithmIdentifier (no SEQUENCE header).
@@ -119,9 +121,9 @@ impl Certificate {
         self.bytes(self.0.tbs)
     }
 
-    /// Where the TBS digest is remembered (see [`crate::crypto::cache`]).
-    pub(crate) fn tbs_digest_memo(&self) -> &std::sync::OnceLock<[u8; 32]> {
-        &self.0.tbs_digest
+    /// Where the digests of the signed part are remembered (see [`crate::crypto::cache`]).
+    pub(crate) fn signed_memo(&self) -> &crate::crypto::cache::SignedMemo {
+        &self.0.signed_memo
     }
 
     /// The signature value.
@@ -209,6 +211,7 @@ impl Certificate {
             algorithm: self.public_key_algorithm_id(),
             key: self.public_key(),
             rsa_bits: self.0.rsa_bits,
+            digest: Some(&self.0.key_digest),
         }
     }
 
@@ -419,7 +422,8 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
         subject_name: std::sync::OnceLock::new(),
-        tbs_digest: std::sync::OnceLock::new(),
+        signed_memo: Default::default(),
+        key_digest: std::sync::OnceLock::new(),
         spki: Span::of(base, spki.full),
         spki_algorithm: Span::of(base, spki_algorithm),
         public_key: Span::of(base, public_key),

@@ -1,14 +1,17 @@
 //! A cache of verified signatures, shared across validations and threads.
 //!
 //! It remembers one pure fact: "this signature over these bytes verified under this key with
-//! this algorithm". The key of an entry is SHA-256 over the key, the algorithm, SHA-256 of the
-//! signed bytes and the signature (length-prefixed), so a hit can only stand for the exact
-//! verification that succeeded. Hashing the signed bytes separately lets a large object that
-//! is checked again and again (a CRL of a million entries) remember that digest instead of
-//! rehashing megabytes on every validation. Failures are never stored. Time,
-//! revocation, name constraints and every other rule are evaluated on each validation as
-//! usual, and the algorithm policy is applied before the cache is consulted, so a cache can
-//! never turn a rejection into an acceptance; it only saves the arithmetic.
+//! this algorithm". The key of an entry is a two-level SHA-256 hash: SHA-256 over the key's
+//! digest and the signed object's digest, where the key digest covers the SPKI algorithm and
+//! key bits, and the object digest covers the signature algorithm, SHA-256 of the signed
+//! bytes and the signature (each variable part length-prefixed). A hit can therefore only
+//! stand for the exact verification that succeeded. The levels exist so that objects checked
+//! again and again remember their digests: an anchor or pooled intermediate hashes its key
+//! once, and a certificate or CRL (a million entries are 40 MB) hashes its signed bytes once,
+//! leaving each lookup two SHA-256 blocks. Failures are never stored. Time, revocation, name
+//! constraints and every other rule are evaluated on each validation as usual, and the
+//! algorithm policy is applied before the cache is consulted, so a cache can never turn a
+//! rejection into an acceptance; it only saves the arithmetic.
 //!
 //! Memory is bounded: at most `capacity` entries of 32 bytes (plus map overhead), spread over
 //! shards with their own locks; when a shard is full its oldest entry is evicted.
@@ -52,14 +55,36 @@ pub struct SignatureCache {
     evictions: AtomicU64,
 }
 
+/// What a signed object (certificate, CRL) remembers for the cache, computed on first use.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SignedMemo {
+    /// SHA-256 of the signed bytes (also what a SHA-256 signature algorithm signs).
+    tbs: OnceLock<[u8; 32]>,
+    /// SHA-256 over the signature algorithm, `tbs` and the signature.
+    object: OnceLock<[u8; 32]>,
+}
+
 /// What identifies one verification.
 pub(crate) struct SignedData<'a> {
     pub(crate) key: KeyRef<'a>,
     pub(crate) signature_algorithm: &'a [u8],
     pub(crate) message: &'a [u8],
     pub(crate) signature: &'a [u8],
-    /// Where the owner of `message` keeps its SHA-256, if it does (computed on first use).
-    pub(crate) message_digest: Option<&'a OnceLock<[u8; 32]>>,
+    /// Where the owner of `message` keeps its digests, if it does.
+    pub(crate) memo: Option<&'a SignedMemo>,
+}
+
+fn length_prefixed(h: &mut Sha256, part: &[u8]) {
+    h.update((part.len() as u64).to_be_bytes());
+    h.update(part);
+}
+
+/// SHA-256 over a public key: its SPKI algorithm and key bits.
+pub(crate) fn key_digest(algorithm: &[u8], key: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    length_prefixed(&mut h, algorithm);
+    length_prefixed(&mut h, key);
+    h.finalize().into()
 }
 
 impl<'a> SignedData<'a> {
@@ -70,21 +95,36 @@ impl<'a> SignedData<'a> {
             signature_algorithm: cert.signature_algorithm_id(),
             message: cert.tbs_bytes(),
             signature: cert.signature(),
-            message_digest: Some(cert.tbs_digest_memo()),
+            memo: Some(cert.signed_memo()),
         }
     }
 
+    /// SHA-256 of the signed bytes, if the owner already remembers it (no hashing here).
+    pub(crate) fn remembered_sha256(&self) -> Option<&'a [u8; 32]> {
+        self.memo.and_then(|m| m.tbs.get())
+    }
+
+    fn object_digest(&self, tbs: &[u8; 32]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        length_prefixed(&mut h, self.signature_algorithm);
+        h.update(tbs);
+        length_prefixed(&mut h, self.signature);
+        h.finalize().into()
+    }
+
     fn fingerprint(&self) -> [u8; 32] {
-        let digest = || -> [u8; 32] { Sha256::digest(self.message).into() };
-        let message = match self.message_digest {
-            Some(memo) => *memo.get_or_init(digest),
-            None => digest(),
+        let tbs = || -> [u8; 32] { Sha256::digest(self.message).into() };
+        let object = match self.memo {
+            Some(memo) => *memo.object.get_or_init(|| self.object_digest(memo.tbs.get_or_init(tbs))),
+            None => self.object_digest(&tbs()),
+        };
+        let key = match self.key.digest {
+            Some(memo) => *memo.get_or_init(|| key_digest(self.key.algorithm, self.key.key)),
+            None => key_digest(self.key.algorithm, self.key.key),
         };
         let mut h = Sha256::new();
-        for part in [self.key.algorithm, self.key.key, self.signature_algorithm, &message[..], self.signature] {
-            h.update((part.len() as u64).to_be_bytes());
-            h.update(part);
-        }
+        h.update(key);
+        h.update(object);
         h.finalize().into()
     }
 }

@@ -18,19 +18,21 @@ use crate::error::Reason;
 
 /// A public key as validation needs it: the SPKI AlgorithmIdentifier value, the
 /// subjectPublicKey bits, and (for RSA) the modulus size, worked out once when the
-/// certificate or anchor was parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// certificate or anchor was parsed, and where its owner remembers the key's digest for the
+/// signature cache (see [`cache`]).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct KeyRef<'a> {
     pub(crate) algorithm: &'a [u8],
     pub(crate) key: &'a [u8],
     pub(crate) rsa_bits: Option<usize>,
+    pub(crate) digest: Option<&'a std::sync::OnceLock<[u8; 32]>>,
 }
 
 impl<'a> KeyRef<'a> {
     /// Works out the RSA modulus size (when the key is RSA); for keys not parsed before.
     pub(crate) fn new(algorithm: &'a [u8], key: &'a [u8]) -> Self {
         let rsa = algorithm == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref();
-        KeyRef { algorithm, key, rsa_bits: if rsa { rsa_modulus_bits(key) } else { None } }
+        KeyRef { algorithm, key, rsa_bits: if rsa { rsa_modulus_bits(key) } else { None }, digest: None }
     }
 }
 

@@ -174,7 +174,16 @@ pub(crate) fn verify_ecdsa(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), InvalidSignature> {
-    let prehash = hash.digest(message);
+    verify_ecdsa_prehash(curve, encoding, public_key, &hash.digest(message), signature)
+}
+
+fn verify_ecdsa_prehash(
+    curve: Curve,
+    encoding: EcdsaEncoding,
+    public_key: &[u8],
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), InvalidSignature> {
     macro_rules! verify_on {
         ($c:ident) => {{
             let key = $c::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
@@ -183,13 +192,40 @@ pub(crate) fn verify_ecdsa(
                 EcdsaEncoding::Fixed => $c::ecdsa::Signature::from_slice(signature),
             }
             .map_err(|_| InvalidSignature)?;
-            key.verify_prehash(&prehash, &sig).map_err(|_| InvalidSignature)
+            key.verify_prehash(prehash, &sig).map_err(|_| InvalidSignature)
         }};
     }
     match curve {
         Curve::P256 => verify_on!(p256),
         Curve::P384 => verify_on!(p384),
         Curve::P521 => verify_on!(p521),
+    }
+}
+
+/// Verifies a signature given the SHA-256 digest of the signed bytes instead of the bytes,
+/// when `algorithm` is one of this module's SHA-256 algorithms over PKCS#1 v1.5 or ECDSA;
+/// `None` for every other algorithm (including other providers' equivalents), which must be
+/// given the message. Callers that already hashed the message (the signature cache's key
+/// includes that digest) thus hash it once, not twice.
+pub(crate) fn verify_sha256_prehashed(
+    algorithm: &dyn SignatureVerificationAlgorithm,
+    public_key: &[u8],
+    digest: &[u8; 32],
+    signature: &[u8],
+) -> Option<Result<(), InvalidSignature>> {
+    let is = |ours: &'static dyn SignatureVerificationAlgorithm| std::ptr::addr_eq(algorithm, ours);
+    let ecdsa = |curve| verify_ecdsa_prehash(curve, EcdsaEncoding::Der, public_key, digest, signature);
+    if is(&RSA_PKCS1_SHA256) {
+        Some(rsa_key(public_key).and_then(|key| {
+            let sig = rsa::pkcs1v15::Signature::try_from(signature).map_err(|_| InvalidSignature)?;
+            rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key).verify_prehash(digest, &sig).map_err(|_| InvalidSignature)
+        }))
+    } else if is(&ECDSA_P256_SHA256) {
+        Some(ecdsa(Curve::P256))
+    } else if is(&ECDSA_P384_SHA256) {
+        Some(ecdsa(Curve::P384))
+    } else {
+        None
     }
 }
 
@@ -276,3 +312,57 @@ pub static DEFAULT_ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
 /// The SHA-1 algorithms, for legacy communities that still need them.
 pub static SHA1_ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] =
     &[&RSA_PKCS1_SHA1, &ECDSA_P256_SHA1, &ECDSA_P384_SHA1];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Certificate;
+
+    fn cert(path: &str) -> Certificate {
+        let path = format!("{}/test-vectors/pki/bench/{path}", env!("CARGO_MANIFEST_DIR"));
+        Certificate::from_der(std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).expect(&path)
+    }
+
+    #[test]
+    fn prehashed_verification_agrees_with_hashing_the_message() {
+        let cases: [(&str, &'static dyn SignatureVerificationAlgorithm); 2] =
+            [("rsa2048", &RSA_PKCS1_SHA256), ("p256", &ECDSA_P256_SHA256)];
+        for (alg, ours) in cases {
+            let (leaf, issuer) = (cert(&format!("{alg}/leaf.der")), cert(&format!("{alg}/intermediate.der")));
+            let key = issuer.public_key();
+            let digest: [u8; 32] = Sha256::digest(leaf.tbs_bytes()).into();
+            assert!(ours.verify_signature(key, leaf.tbs_bytes(), leaf.signature()).is_ok());
+            assert!(matches!(verify_sha256_prehashed(ours, key, &digest, leaf.signature()), Some(Ok(()))), "{alg}");
+
+            let mut other = digest;
+            other[31] ^= 1;
+            assert!(matches!(verify_sha256_prehashed(ours, key, &other, leaf.signature()), Some(Err(_))), "{alg}");
+            let wrong_key = leaf.public_key();
+            let result = verify_sha256_prehashed(ours, wrong_key, &digest, leaf.signature());
+            assert!(matches!(result, Some(Err(_))), "{alg}");
+        }
+    }
+
+    #[test]
+    fn prehashing_is_only_offered_for_this_modules_sha256_algorithms() {
+        #[derive(Debug)]
+        struct Foreign;
+        impl SignatureVerificationAlgorithm for Foreign {
+            fn verify_signature(&self, _: &[u8], _: &[u8], _: &[u8]) -> Result<(), InvalidSignature> {
+                Err(InvalidSignature)
+            }
+            fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+                alg_id::RSA_ENCRYPTION
+            }
+            fn signature_alg_id(&self) -> AlgorithmIdentifier {
+                alg_id::RSA_PKCS1_SHA256
+            }
+        }
+        static FOREIGN: Foreign = Foreign;
+        let others: [&'static dyn SignatureVerificationAlgorithm; 5] =
+            [&FOREIGN, &RSA_PKCS1_SHA384, &RSA_PSS_SHA256, &ECDSA_P256_SHA384, &ED25519];
+        for alg in others {
+            assert!(verify_sha256_prehashed(alg, b"key", &[0; 32], b"sig").is_none(), "{alg:?}");
+        }
+    }
+}

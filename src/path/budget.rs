@@ -1,8 +1,8 @@
 //! The work of one validation: counted against the policy's [`Budget`], with signature checks
 //! answered from the verifier's [`SignatureCache`] when it has one.
 
-use crate::crypto::AlgorithmPolicy;
 use crate::crypto::cache::{SignatureCache, SignedData};
+use crate::crypto::{AlgorithmPolicy, rustcrypto};
 use crate::error::{BudgetKind, Reason, ValidationError};
 use crate::policy::Budget;
 
@@ -60,8 +60,14 @@ impl<'c> BudgetCounter<'c> {
             },
             None => None,
         };
-        let verified =
-            algorithm.verify_signature(data.key.key, data.message, data.signature).map_err(|_| Reason::BadSignature);
+        let prehashed = data
+            .remembered_sha256()
+            .and_then(|digest| rustcrypto::verify_sha256_prehashed(algorithm, data.key.key, digest, data.signature));
+        let verified = match prehashed {
+            Some(result) => result,
+            None => algorithm.verify_signature(data.key.key, data.message, data.signature),
+        }
+        .map_err(|_| Reason::BadSignature);
         if let (Ok(()), Some(cache), Some(fp)) = (&verified, self.cache, fingerprint) {
             cache.insert(fp);
         }

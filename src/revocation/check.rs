@@ -224,7 +224,7 @@ fn usable(
         signature_algorithm: crl.signature_algorithm_id(),
         message: crl.tbs_bytes(),
         signature: crl.signature_bytes(),
-        message_digest: Some(&crl.tbs_digest),
+        memo: Some(&crl.signed_memo),
     };
     if budget.verify_signature(&policy.algorithms, &signed)?.is_err() {
         return Ok(Err(Verdict::Invalid("CRL signature does not verify with the issuer's key".into())));
@@ -389,7 +389,7 @@ fn verify_response(
         signature_algorithm: response.signature_algorithm_id(),
         message: response.tbs_bytes(),
         signature: response.signature_bytes(),
-        message_digest: None,
+        memo: None,
     };
     if responder_matches(response, issuer.subject, issuer.key.key) {
         let checked = budget.verify_signature(&policy.algorithms, &signed(issuer.key))?;

@@ -74,9 +74,9 @@ pub struct Crl {
     /// Entries sorted by serial octets (length first).
     entries: Vec<Entry>,
     unusable: Option<String>,
-    /// SHA-256 of the TBS bytes, for the signature cache's key: hashed once per CRL, not once
+    /// Digests for the signature cache's key: the TBS bytes are hashed once per CRL, not once
     /// per validation (40 MB for a million entries).
-    pub(crate) tbs_digest: std::sync::OnceLock<[u8; 32]>,
+    pub(crate) signed_memo: crate::crypto::cache::SignedMemo,
 }
 
 fn time_value(tlv: &crate::der_walk::Tlv<'_>, what: &'static str) -> Result<u64, ParseError> {
@@ -382,7 +382,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
         entry_issuers,
         entries,
         unusable,
-        tbs_digest: std::sync::OnceLock::new(),
+        signed_memo: Default::default(),
         der,
     })
 }

@@ -28,6 +28,8 @@ pub struct Anchor {
     spki: Vec<u8>,
     /// Where the AlgorithmIdentifier value and the key bits sit in `spki`, and the RSA size.
     key: (Span, Span, Option<usize>),
+    /// The key's digest for the signature cache, computed on first use.
+    key_digest: std::sync::OnceLock<[u8; 32]>,
     name_constraints: Option<NameConstraints>,
     certificate: Option<Certificate>,
     community: Arc<str>,
@@ -67,7 +69,7 @@ impl Anchor {
     /// The anchor's key, parsed when the anchor was added.
     pub(crate) fn key_ref(&self) -> KeyRef<'_> {
         let (alg, key, rsa_bits) = self.key;
-        KeyRef { algorithm: alg.get(&self.spki), key: key.get(&self.spki), rsa_bits }
+        KeyRef { algorithm: alg.get(&self.spki), key: key.get(&self.spki), rsa_bits, digest: Some(&self.key_digest) }
     }
 
     /// The subjectKeyIdentifier of the anchor's certificate, if any.
@@ -145,6 +147,7 @@ impl TrustStore {
             subject: cert.subject_der().to_vec(),
             spki: cert.spki_der().to_vec(),
             key: Default::default(),
+            key_digest: Default::default(),
             name_constraints,
             certificate: Some(cert),
             community,
@@ -171,7 +174,15 @@ impl TrustStore {
             None => None,
         };
         let community = self.community(community);
-        self.insert(Anchor { subject, spki, key: Default::default(), name_constraints, certificate: None, community });
+        self.insert(Anchor {
+            subject,
+            spki,
+            key: Default::default(),
+            key_digest: Default::default(),
+            name_constraints,
+            certificate: None,
+            community,
+        });
         Ok(())
     }
 
