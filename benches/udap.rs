@@ -9,7 +9,9 @@
 //!   assertion (client_credentials with `hl7-b2b`, RS256, `x5c` = client certificate +
 //!   intermediate) from a returning client: `Policy::udap()` unchanged (hard-fail revocation
 //!   over the chain, with the six CRLs of the manifest), the verifier's signature cache already
-//!   holding the client's chain and the CRL signatures, so only the JWS signature is computed.
+//!   holding the client's chain and the CRL signatures, so only the JWS signature is computed,
+//!   and its JWS header cache holding the client's parsed header and `x5c` (unchanged from
+//!   token to token), so only the payload and signature segments are decoded.
 //!
 //! The tokens are signed beforehand with distinct `jti`s and used in turn; each pass over them
 //! gets a fresh replay cache (outside the timed part), so every timed verification is accepted
@@ -27,7 +29,7 @@ use rustls_pki_types::{SignatureVerificationAlgorithm, UnixTime};
 use serde_json::Value;
 use trustpath::crypto::cache::SignatureCache;
 use trustpath::crypto::rustcrypto;
-use trustpath::jws::{Jws, Limits, Signer};
+use trustpath::jws::{HeaderCache, Jws, Limits, Signer};
 use trustpath::revocation::{Crl, RevocationData};
 use trustpath::udap::build::{B2bExtension, client_assertion_claims};
 use trustpath::udap::{AssertionRequest, GrantType, MemoryReplayCache, RegisteredClient, TokenEndpoint};
@@ -87,7 +89,10 @@ impl Setup {
             revocation.add_crl(Crl::from_pem_or_der(&read(file)).unwrap_or_else(|e| panic!("{file}: {e}")));
         }
         let cache = Arc::new(SignatureCache::new(support::CACHE_CAPACITY));
-        let verifier = Verifier::new(store, Policy::udap()).with_intermediates(pool).with_signature_cache(cache);
+        let verifier = Verifier::new(store, Policy::udap())
+            .with_intermediates(pool)
+            .with_signature_cache(cache)
+            .with_jws_header_cache(Arc::new(HeaderCache::new(support::CACHE_CAPACITY)));
         let mut endpoint = TokenEndpoint::new(str_of(&m, "token_endpoint"));
         endpoint.clock_skew = m["clock_skew_seconds"].as_u64().expect("clock_skew_seconds");
         let time = trustpath::time::parse_rfc3339(str_of(&m, "validation_time")).expect("validation_time");
@@ -161,7 +166,9 @@ fn rs256_raw_verify<M: Clock>(group: &mut BenchmarkGroup<'_, M>, token: &str) {
 /// `udap/client-assertion-warm`.
 fn client_assertion_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, setup: &Setup, tokens: &[String]) {
     let cache = setup.verifier.signature_cache().expect("cache");
-    // A first verification (untimed) caches the client's chain and the CRL signatures.
+    let headers = setup.verifier.jws_header_cache().expect("header cache");
+    // A first verification (untimed) caches the client's chain, the CRL signatures and the
+    // client's header.
     let first = MemoryReplayCache::new(tokens.len());
     let verified =
         setup.endpoint.verify_assertion(&setup.verifier, &setup.request(&tokens[0]), &first).expect("accepted");
@@ -175,16 +182,18 @@ fn client_assertion_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, setup: &Se
         setup.endpoint.verify_assertion(&setup.verifier, &setup.request(token), &replay).expect("accepted");
     }
     assert_eq!(cache.stats().misses, warm.misses, "returning client: everything but the JWS is cached");
+    assert_eq!(headers.stats().misses, 1, "returning client: its header is parsed once");
 
     group.bench_function("client-assertion-warm", |b| {
         support::iter_passes(
             b,
             tokens,
-            || (MemoryReplayCache::new(2 * tokens.len()), cache.stats()),
-            |(replay, _), token| setup.endpoint.verify_assertion(&setup.verifier, &setup.request(token), replay),
-            |(replay, stats), n| {
+            || (MemoryReplayCache::new(2 * tokens.len()), cache.stats(), headers.stats()),
+            |(replay, ..), token| setup.endpoint.verify_assertion(&setup.verifier, &setup.request(token), replay),
+            |(replay, stats, header_stats), n| {
                 assert_eq!(replay.len(), n, "every token of the pass was accepted");
                 assert_eq!(cache.stats().misses, stats.misses, "no certificate or CRL signature computed");
+                assert_eq!(headers.stats().misses, header_stats.misses, "no header parsed again");
             },
         )
     });

@@ -10,6 +10,7 @@ use rustls_pki_types::UnixTime;
 use crate::cert::Certificate;
 use crate::crypto::cache::SignatureCache;
 use crate::error::{Need, ValidationError};
+use crate::jws::HeaderCache;
 use crate::path;
 use crate::policy::{Policy, PolicySets};
 use crate::revocation::{RevocationData, RevocationStatus};
@@ -145,12 +146,19 @@ pub struct Verifier {
     pool: Arc<CertificatePool>,
     policy: Policy,
     cache: Option<Arc<SignatureCache>>,
+    jws_headers: Option<Arc<HeaderCache>>,
 }
 
 impl Verifier {
     /// A verifier trusting `store` under `policy`.
     pub fn new(store: TrustStore, policy: Policy) -> Self {
-        Verifier { store: Arc::new(store), pool: Arc::new(CertificatePool::new()), policy, cache: None }
+        Verifier {
+            store: Arc::new(store),
+            pool: Arc::new(CertificatePool::new()),
+            policy,
+            cache: None,
+            jws_headers: None,
+        }
     }
 
     /// Adds a pool of intermediates (parsed and indexed once) offered to every validation.
@@ -170,6 +178,20 @@ impl Verifier {
     /// The signature cache, if any.
     pub fn signature_cache(&self) -> Option<&SignatureCache> {
         self.cache.as_deref()
+    }
+
+    /// Remembers the parsed protected headers of the JWS this verifier checks (UDAP client
+    /// assertions, software statements), with their `x5c` certificates, in `cache`: a
+    /// returning client whose header is unchanged skips decoding and parsing its `x5c`. Only
+    /// parsing is saved; the signature, path and claims are checked on every token.
+    pub fn with_jws_header_cache(mut self, cache: Arc<HeaderCache>) -> Self {
+        self.jws_headers = Some(cache);
+        self
+    }
+
+    /// The JWS header cache, if any.
+    pub fn jws_header_cache(&self) -> Option<&HeaderCache> {
+        self.jws_headers.as_deref()
     }
 
     /// The trust store.

@@ -1,12 +1,15 @@
 //! The compact serialization (RFC 7515 §7.1): three unpadded base64url segments separated by
 //! dots, parsed into a [`Jws`] with the cheap checks first.
 
+use std::sync::Arc;
+
 use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::alg::{self, AlgorithmSet, JwsAlgorithm};
 use super::error::{JwsError, Segment};
 use super::header::Header;
+use super::header_cache::HeaderCache;
 use super::json::{StrictJsonError, parse_object};
 use super::x5c;
 use crate::cert::Certificate;
@@ -43,7 +46,7 @@ impl Default for Limits {
 /// `verify_*` methods succeeded.
 #[derive(Debug, Clone)]
 pub struct Jws {
-    header: Header,
+    header: Arc<Header>,
     algorithm: JwsAlgorithm,
     signing_input: String,
     payload: Vec<u8>,
@@ -65,12 +68,18 @@ impl Jws {
     /// certificates (bounded), payload and signature bytes. Verification checks `alg` against
     /// the allow-list of the use.
     pub fn parse(token: &str, limits: Limits) -> Result<Jws, JwsError> {
-        Jws::parse_inner(token, limits, None)
+        Jws::parse_inner(token, limits, None, None)
     }
 
     /// As [`Jws::parse`], but rejects an `alg` outside `allowed` right after the header, before
-    /// the `x5c` certificates are decoded.
-    pub(crate) fn parse_inner(token: &str, limits: Limits, allowed: Option<&AlgorithmSet>) -> Result<Jws, JwsError> {
+    /// the `x5c` certificates are decoded, and takes the header and `x5c` from `headers` when
+    /// it parsed the same header segment before (storing them there otherwise).
+    pub(crate) fn parse_inner(
+        token: &str,
+        limits: Limits,
+        allowed: Option<&AlgorithmSet>,
+        headers: Option<&HeaderCache>,
+    ) -> Result<Jws, JwsError> {
         if token.len() > limits.max_token_len {
             return Err(JwsError::TokenTooLarge { size: token.len(), limit: limits.max_token_len });
         }
@@ -84,7 +93,11 @@ impl Jws {
         if h.is_empty() {
             return Err(JwsError::Malformed("empty header segment"));
         }
-        let header = Header::parse(&decode_segment(h, Segment::Header)?, limits.max_header_entries)?;
+        let cached = headers.and_then(|c| c.get(h, &limits));
+        let header = match &cached {
+            Some(entry) => entry.header.clone(),
+            None => Arc::new(Header::parse(&decode_segment(h, Segment::Header)?, limits.max_header_entries)?),
+        };
         let algorithm = match allowed {
             Some(allowed) => alg::allowed_algorithm(header.alg(), allowed)?,
             None => JwsAlgorithm::from_name(header.alg())
@@ -95,7 +108,16 @@ impl Jws {
         }
         let signature = decode_segment(s, Segment::Signature)?;
         let payload = decode_segment(p, Segment::Payload)?;
-        let x5c = x5c::decode(&header, &limits)?;
+        let x5c = match cached {
+            Some(entry) => entry.x5c.clone(),
+            None => {
+                let x5c = x5c::decode(&header, &limits)?;
+                if let Some(cache) = headers {
+                    cache.insert(h, &limits, header.clone(), x5c.clone());
+                }
+                x5c
+            }
+        };
         let signing_input = token.get(..h.len() + 1 + p.len()).unwrap_or_default().to_owned();
         Ok(Jws { header, algorithm, signing_input, payload, signature, x5c, limits })
     }
@@ -141,7 +163,7 @@ impl Jws {
         &self.limits
     }
 
-    pub(crate) fn into_header_and_payload(self) -> (Header, Vec<u8>) {
+    pub(crate) fn into_header_and_payload(self) -> (Arc<Header>, Vec<u8>) {
         (self.header, self.payload)
     }
 
@@ -252,12 +274,12 @@ mod tests {
     #[test]
     fn alg_checked_before_x5c_when_allowed_given() {
         let t = token(r#"{"alg":"HS256","x5c":["not base64!"]}"#, b"{}", &[1; 32]);
-        let e = Jws::parse_inner(&t, Limits::default(), Some(&AlgorithmSet::all())).unwrap_err();
+        let e = Jws::parse_inner(&t, Limits::default(), Some(&AlgorithmSet::all()), None).unwrap_err();
         assert_eq!(e, JwsError::AlgorithmNotAllowed("HS256".into()));
         assert_eq!(Jws::parse(&t, Limits::default()).unwrap_err(), e);
         let t = token(r#"{"alg":"ES256","x5c":["not base64!"]}"#, b"{}", &[1; 64]);
         let only_rs = AlgorithmSet::new(&[JwsAlgorithm::Rs256]);
-        let e = Jws::parse_inner(&t, Limits::default(), Some(&only_rs)).unwrap_err();
+        let e = Jws::parse_inner(&t, Limits::default(), Some(&only_rs), None).unwrap_err();
         assert_eq!(e, JwsError::AlgorithmNotAllowed("ES256".into()));
         assert_eq!(Jws::parse(&t, Limits::default()).unwrap_err().kind(), "x5c_malformed");
         let none = format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(b"{}"));

@@ -6,6 +6,8 @@
 //! the signature, the certificate path of `x5c[0]` (the rest of `x5c` only as untrusted
 //! intermediates), and finally the payload as a JSON object.
 
+use std::sync::Arc;
+
 use rustls_pki_types::UnixTime;
 use serde_json::{Map, Value};
 
@@ -21,7 +23,7 @@ use crate::verifier::{ExpectedName, ValidationInput, VerifiedPath, Verifier};
 /// trust anchor, and whose payload is a JSON object.
 #[derive(Debug, Clone)]
 pub struct VerifiedJws {
-    header: Header,
+    header: Arc<Header>,
     algorithm: JwsAlgorithm,
     payload: Vec<u8>,
     claims: Map<String, Value>,
@@ -152,5 +154,6 @@ pub fn verify_x5c_with_limits(
     time: UnixTime,
     options: &X5cOptions<'_>,
 ) -> Result<VerifiedJws, JwsError> {
-    Jws::parse_inner(token, limits, Some(allowed))?.verify_x5c(allowed, verifier, time, options)
+    Jws::parse_inner(token, limits, Some(allowed), verifier.jws_header_cache())?
+        .verify_x5c(allowed, verifier, time, options)
 }
