@@ -1,10 +1,10 @@
-//! Zero-copy walking of DER TLVs on top of the `der` crate's reader.
+//! Zero-copy walking of DER TLVs, with the `der` crate deciding every unusual encoding.
 //!
 //! Certificates are parsed without copying: each field is remembered as a [`Span`] into the
 //! original DER, so signatures are always checked over the exact bytes that were signed.
 
 use core::ops::Range;
-use der::{Reader, SliceReader, Tag};
+use der::{Decode, Reader, SliceReader, Tag, TagNumber};
 
 /// A byte range inside a DER buffer that owns it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -38,33 +38,156 @@ pub(crate) struct Tlv<'a> {
     pub(crate) value: &'a [u8],
 }
 
-/// Reads the next TLV, whatever its tag.
-pub(crate) fn read_any<'a>(r: &mut SliceReader<'a>) -> der::Result<Tlv<'a>> {
-    // `tlv_bytes` decodes (and checks) the header once; its length is then read off the
-    // bytes: a tag octet and a short-form length octet, or 0x8n followed by n length octets.
-    let full = r.tlv_bytes()?;
-    let tag = der::Reader::decode::<Tag>(&mut SliceReader::new(full.get(..1).unwrap_or_default())?)?;
-    let header_len = match full.get(1) {
-        Some(l) if l & 0x80 != 0 => 2 + usize::from(l & 0x7f),
-        _ => 2,
+/// A cursor over consecutive DER TLVs, the `der` crate's rules with a fast path.
+///
+/// Certificates are read TLV by TLV, and the `der` crate's general reader (header decoding
+/// through its `Reader` trait, then the tag decoded a second time) was most of the cost of
+/// parsing one. The common encodings (a one-octet tag, a definite length of at most three
+/// octets in minimal form, inside the input) are read here directly; anything else (long-form
+/// tags, longer or non-minimal lengths, truncation, unknown universal tags) goes through the
+/// `der` crate, which accepts or rejects it with its own error, so both paths agree on every
+/// input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Walker<'a> {
+    rest: &'a [u8],
+}
+
+/// The tag of a one-octet identifier, as `der` decodes it; `None` where `der` must decide.
+fn short_tag(octet: u8) -> Option<Tag> {
+    let tag = match octet {
+        0x01 => Tag::Boolean,
+        0x02 => Tag::Integer,
+        0x03 => Tag::BitString,
+        0x04 => Tag::OctetString,
+        0x05 => Tag::Null,
+        0x06 => Tag::ObjectIdentifier,
+        0x0A => Tag::Enumerated,
+        0x0C => Tag::Utf8String,
+        0x12 => Tag::NumericString,
+        0x13 => Tag::PrintableString,
+        0x14 => Tag::TeletexString,
+        0x16 => Tag::Ia5String,
+        0x17 => Tag::UtcTime,
+        0x18 => Tag::GeneralizedTime,
+        0x1E => Tag::BmpString,
+        0x30 => Tag::Sequence,
+        0x31 => Tag::Set,
+        0x80..=0xBF if octet & 0x1f != 0x1f => TagNumber(u32::from(octet & 0x1f)).context_specific(octet & 0x20 != 0),
+        _ => return None,
     };
-    let value = full.get(header_len..).unwrap_or_default();
-    Ok(Tlv { tag, full, value })
+    Some(tag)
+}
+
+/// (tag, header length, value length) of a TLV in the common encodings; `None` otherwise.
+fn short_header(bytes: &[u8]) -> Option<(Tag, usize, usize)> {
+    let tag = short_tag(*bytes.first()?)?;
+    let (header, len) = match *bytes.get(1)? {
+        n @ 0..=0x7f => (2, usize::from(n)),
+        0x81 => match *bytes.get(2)? {
+            n @ 0x80.. => (3, usize::from(n)),
+            _ => return None,
+        },
+        0x82 => match u16::from_be_bytes([*bytes.get(2)?, *bytes.get(3)?]) {
+            n @ 0x100.. => (4, usize::from(n)),
+            _ => return None,
+        },
+        0x83 => match u32::from_be_bytes([0, *bytes.get(2)?, *bytes.get(3)?, *bytes.get(4)?]) {
+            n @ 0x1_0000.. => (5, n as usize),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    (header + len <= bytes.len()).then_some((tag, header, len))
+}
+
+impl<'a> Walker<'a> {
+    /// A walker over `bytes`; fails where `der`'s reader would (input too long for a length).
+    pub(crate) fn new(bytes: &'a [u8]) -> der::Result<Self> {
+        der::Length::try_from(bytes.len())?;
+        Ok(Walker { rest: bytes })
+    }
+
+    /// Whether every TLV has been read.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    /// Fails if bytes are left.
+    pub(crate) fn finish(self) -> der::Result<()> {
+        match self.rest.len() {
+            0 => Ok(()),
+            n => Err(der::ErrorKind::TrailingData { decoded: der::Length::ZERO, remaining: der::Length::try_from(n)? }
+                .into()),
+        }
+    }
+
+    /// Reads the next TLV, whatever its tag.
+    pub(crate) fn read_any(&mut self) -> der::Result<Tlv<'a>> {
+        let (tag, header, len) = match short_header(self.rest) {
+            Some(h) => h,
+            None => return self.read_any_with_der(),
+        };
+        let (full, rest) = self.rest.split_at(header + len);
+        self.rest = rest;
+        Ok(Tlv { tag, full, value: full.get(header..).unwrap_or_default() })
+    }
+
+    /// The general case, decided by the `der` crate.
+    fn read_any_with_der(&mut self) -> der::Result<Tlv<'a>> {
+        let mut r = SliceReader::new(self.rest)?;
+        // `tlv_bytes` decodes (and checks) the header; its length is then read off the bytes.
+        let full = r.tlv_bytes()?;
+        let tag = Tag::from_der(full.get(..1).unwrap_or_default())?;
+        let header_len = match full.get(1) {
+            Some(l) if l & 0x80 != 0 => 2 + usize::from(l & 0x7f),
+            _ => 2,
+        };
+        self.rest = self.rest.get(full.len()..).unwrap_or_default();
+        Ok(Tlv { tag, full, value: full.get(header_len..).unwrap_or_default() })
+    }
+
+    /// Reads the next TLV and checks its tag.
+    pub(crate) fn read_tagged(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {
+        let tlv = self.read_any()?;
+        tlv.tag.assert_eq(tag)?;
+        Ok(tlv)
+    }
+
+    /// Reads the next TLV only if it has `tag`.
+    pub(crate) fn read_optional(&mut self, tag: Tag) -> der::Result<Option<Tlv<'a>>> {
+        if self.is_finished() || self.peek_tag()? != tag {
+            return Ok(None);
+        }
+        self.read_any().map(Some)
+    }
+
+    /// The tag of the next TLV, without reading it.
+    pub(crate) fn peek_tag(&self) -> der::Result<Tag> {
+        match self.rest.first().copied().and_then(short_tag) {
+            Some(tag) => Ok(tag),
+            None => Tag::peek(&SliceReader::new(self.rest)?),
+        }
+    }
+
+    /// Decodes the next TLV as a `T` (which must be exactly that TLV).
+    pub(crate) fn decode<T: der::Decode<'a, Error = der::Error>>(&mut self) -> der::Result<T> {
+        T::from_der(self.read_any()?.full)
+    }
+}
+
+/// Reads the next TLV, whatever its tag.
+pub(crate) fn read_any<'a>(r: &mut Walker<'a>) -> der::Result<Tlv<'a>> {
+    r.read_any()
 }
 
 /// Reads the next TLV and checks its tag.
-pub(crate) fn read_tagged<'a>(r: &mut SliceReader<'a>, tag: Tag) -> der::Result<Tlv<'a>> {
-    let tlv = read_any(r)?;
-    tlv.tag.assert_eq(tag)?;
-    Ok(tlv)
+pub(crate) fn read_tagged<'a>(r: &mut Walker<'a>, tag: Tag) -> der::Result<Tlv<'a>> {
+    r.read_tagged(tag)
 }
 
 /// Reads the next TLV only if it has `tag`.
-pub(crate) fn read_optional<'a>(r: &mut SliceReader<'a>, tag: Tag) -> der::Result<Option<Tlv<'a>>> {
-    if r.is_finished() || Tag::peek(r)? != tag {
-        return Ok(None);
-    }
-    read_any(r).map(Some)
+pub(crate) fn read_optional<'a>(r: &mut Walker<'a>, tag: Tag) -> der::Result<Option<Tlv<'a>>> {
+    r.read_optional(tag)
 }
 
 /// Content bytes of a BIT STRING that must have no unused bits.
@@ -92,4 +215,97 @@ pub(crate) fn wrap_sequence(value: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(value);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What reading one TLV gives: (tag, full, value, rest) or failure.
+    type Outcome<'a> = Option<(Tag, &'a [u8], &'a [u8], &'a [u8])>;
+
+    fn fast(bytes: &[u8]) -> Outcome<'_> {
+        let mut w = Walker::new(bytes).ok()?;
+        let tlv = w.read_any().ok()?;
+        Some((tlv.tag, tlv.full, tlv.value, w.rest))
+    }
+
+    fn general(bytes: &[u8]) -> Outcome<'_> {
+        let mut w = Walker::new(bytes).ok()?;
+        let tlv = w.read_any_with_der().ok()?;
+        Some((tlv.tag, tlv.full, tlv.value, w.rest))
+    }
+
+    /// Every identifier octet, with every length form around its limits, agrees with `der`.
+    #[test]
+    fn the_fast_path_agrees_with_der_on_every_header() {
+        let lengths: &[&[u8]] = &[
+            &[0x00],
+            &[0x01],
+            &[0x7f],
+            &[0x80],
+            &[0x81, 0x7f],
+            &[0x81, 0x80],
+            &[0x81, 0xff],
+            &[0x82, 0x00, 0xff],
+            &[0x82, 0x01, 0x00],
+            &[0x82, 0x10, 0x00],
+            &[0x83, 0x00, 0xff, 0xff],
+            &[0x83, 0x01, 0x00, 0x00],
+            &[0x84, 0x00, 0x01, 0x00, 0x00],
+            &[0x85, 0x00, 0x00, 0x00, 0x00, 0x01],
+            &[0xff],
+        ];
+        let body = vec![0x05u8; 0x1_0001 + 8];
+        for octet in 0..=255u8 {
+            for length in lengths {
+                for extra in [0usize, 1, 0x80, 0x100, 0x1_0000, 0x1_0001 + 8] {
+                    let mut input = vec![octet];
+                    input.extend_from_slice(length);
+                    input.extend_from_slice(body.get(..extra).unwrap_or_default());
+                    assert_eq!(fast(&input), general(&input), "{:02x?}", input.get(..input.len().min(8)));
+                }
+            }
+        }
+        assert_eq!(fast(&[0x30, 0x00]).map(|(t, ..)| t), Some(Tag::Sequence));
+        assert_eq!(fast(&[0x30, 0x01]), None, "truncated");
+        assert_eq!(fast(&[0x30, 0x81, 0x01, 0x00]), None, "non-minimal length");
+    }
+
+    /// Tag peeking agrees with `der` for every identifier octet.
+    #[test]
+    fn peeked_tags_agree_with_der() {
+        for octet in 0..=255u8 {
+            let input = [octet, 0x00, 0x00];
+            let w = Walker::new(&input).expect("walker");
+            let general = Tag::peek(&SliceReader::new(&input).expect("reader")).ok();
+            assert_eq!(w.peek_tag().ok(), general, "{octet:02x}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_input_reads_the_same_with_both_paths(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            prop_assert_eq!(fast(&bytes), general(&bytes));
+        }
+
+        #[test]
+        fn nested_walks_agree_with_der(tag in prop::sample::select(vec![0x30u8, 0x31, 0xa0, 0xa3, 0x04]),
+                                       inner in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut input = vec![tag];
+            let len = inner.len();
+            if len < 0x80 { input.push(len as u8) } else { input.extend([0x81, len as u8]) }
+            input.extend_from_slice(&inner);
+            prop_assert_eq!(fast(&input), general(&input));
+            let (_, _, value, _) = fast(&input).expect("a well-formed outer TLV");
+            // Walk the value TLV by TLV with both paths until one fails.
+            let (mut a, mut b) = (Walker::new(value).expect("a"), Walker::new(value).expect("b"));
+            while !a.is_finished() {
+                let (x, y) = (a.read_any().ok(), b.read_any_with_der().ok());
+                prop_assert_eq!(x.map(|t| (t.tag, t.full)), y.map(|t| (t.tag, t.full)));
+                if x.is_none() { break }
+            }
+        }
+    }
 }

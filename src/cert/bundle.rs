@@ -6,10 +6,10 @@
 //! [`ParsedBundle::skipped`], so the caller can decide whether to proceed.
 
 use const_oid::ObjectIdentifier;
-use der::{SliceReader, Tag, TagNumber};
+use der::{Tag, TagNumber};
 
 use super::{Certificate, MAX_CERTIFICATE_LEN};
-use crate::der_walk::{read_any, read_optional, read_tagged};
+use crate::der_walk::{Walker, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 
 /// id-signedData (RFC 5652 §5.1).
@@ -150,8 +150,8 @@ pub(crate) fn pem_blocks(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ParseEr
 
 fn concatenated_der(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
     let mut out = Vec::new();
-    let mut r = SliceReader::new(bytes).map_err(ParseError::der("DER bundle"))?;
-    while !der::Reader::is_finished(&r) {
+    let mut r = Walker::new(bytes).map_err(ParseError::der("DER bundle"))?;
+    while !r.is_finished() {
         let tlv = read_tagged(&mut r, Tag::Sequence).map_err(ParseError::der("DER bundle"))?;
         if tlv.full.len() > MAX_CERTIFICATE_LEN || out.len() >= MAX_BUNDLE_ENTRIES {
             return Err(ParseError::TooLarge {
@@ -166,10 +166,10 @@ fn concatenated_der(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
 }
 
 fn is_pkcs7(bytes: &[u8]) -> bool {
-    let Ok(mut r) = SliceReader::new(bytes) else { return false };
+    let Ok(mut r) = Walker::new(bytes) else { return false };
     let Ok(ci) = read_tagged(&mut r, Tag::Sequence) else { return false };
-    let Ok(mut r) = SliceReader::new(ci.value) else { return false };
-    matches!(der::Reader::decode::<ObjectIdentifier>(&mut r), Ok(oid) if oid == ID_SIGNED_DATA)
+    let Ok(mut r) = Walker::new(ci.value) else { return false };
+    matches!(r.decode::<ObjectIdentifier>(), Ok(oid) if oid == ID_SIGNED_DATA)
 }
 
 /// The certificates field of a ContentInfo wrapping SignedData (RFC 5652 §5.1), in order.
@@ -178,24 +178,24 @@ pub(crate) fn pkcs7_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseErro
     let what = "PKCS#7 SignedData";
     let e = ParseError::der(what);
     let ctx = |n, c| TagNumber(n).context_specific(c);
-    let mut r = SliceReader::new(bytes).map_err(e)?;
+    let mut r = Walker::new(bytes).map_err(e)?;
     let ci = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
-    let mut r = SliceReader::new(ci.value).map_err(e)?;
-    let oid: ObjectIdentifier = der::Reader::decode(&mut r).map_err(e)?;
+    let mut r = Walker::new(ci.value).map_err(e)?;
+    let oid: ObjectIdentifier = r.decode().map_err(e)?;
     if oid != ID_SIGNED_DATA {
         return Err(ParseError::invalid(what, "content type is not signedData"));
     }
     let content = read_tagged(&mut r, ctx(0, true)).map_err(e)?;
-    let mut r = SliceReader::new(content.value).map_err(e)?;
+    let mut r = Walker::new(content.value).map_err(e)?;
     let sd = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
-    let mut r = SliceReader::new(sd.value).map_err(e)?;
+    let mut r = Walker::new(sd.value).map_err(e)?;
     let _version = read_tagged(&mut r, Tag::Integer).map_err(e)?;
     let _digest_algorithms = read_tagged(&mut r, Tag::Set).map_err(e)?;
     let _encap = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
     let mut out = Vec::new();
     if let Some(certs) = read_optional(&mut r, ctx(0, true)).map_err(e)? {
-        let mut cr = SliceReader::new(certs.value).map_err(e)?;
-        while !der::Reader::is_finished(&cr) {
+        let mut cr = Walker::new(certs.value).map_err(e)?;
+        while !cr.is_finished() {
             let choice = read_any(&mut cr).map_err(e)?;
             if choice.tag == Tag::Sequence {
                 if out.len() >= MAX_BUNDLE_ENTRIES {

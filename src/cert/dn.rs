@@ -9,36 +9,36 @@
 //! ```
 
 use const_oid::ObjectIdentifier;
-use der::{SliceReader, Tag};
+use der::Tag;
 
-use crate::der_walk::{Tlv, read_any, read_tagged};
+use crate::der_walk::{Tlv, Walker, read_any, read_tagged};
 
 /// Calls `f(type, value)` for every attribute of a Name (its full TLV), in order. Fails on any
 /// structural error: not a SEQUENCE OF SET OF SEQUENCE {OID, ANY}, an empty RDN, a SET OF
 /// not in DER order, trailing bytes.
 pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(ObjectIdentifier, Tlv<'a>)) -> der::Result<()> {
-    let mut r = SliceReader::new(name)?;
+    let mut r = Walker::new(name)?;
     let seq = read_tagged(&mut r, Tag::Sequence)?;
-    der::Reader::finish(r)?;
-    let mut rdns = SliceReader::new(seq.value)?;
-    while !der::Reader::is_finished(&rdns) {
+    r.finish()?;
+    let mut rdns = Walker::new(seq.value)?;
+    while !rdns.is_finished() {
         let rdn = read_tagged(&mut rdns, Tag::Set)?;
         if rdn.value.is_empty() {
             return Err(Tag::Set.value_error().into());
         }
-        let mut atvs = SliceReader::new(rdn.value)?;
+        let mut atvs = Walker::new(rdn.value)?;
         let mut previous: Option<&[u8]> = None;
-        while !der::Reader::is_finished(&atvs) {
+        while !atvs.is_finished() {
             let atv = read_tagged(&mut atvs, Tag::Sequence)?;
             // DER orders SET OF elements by their encodings (X.690 §11.6).
             if previous.is_some_and(|p| p > atv.full) {
                 return Err(Tag::Set.value_error().into());
             }
             previous = Some(atv.full);
-            let mut parts = SliceReader::new(atv.value)?;
-            let oid: ObjectIdentifier = der::Reader::decode(&mut parts)?;
+            let mut parts = Walker::new(atv.value)?;
+            let oid: ObjectIdentifier = parts.decode()?;
             let value = read_any(&mut parts)?;
-            der::Reader::finish(parts)?;
+            parts.finish()?;
             f(oid, value);
         }
     }

@@ -5,14 +5,14 @@
 //! reject unknown critical ones (§6.1.4 (o)) unless a policy hook claims them.
 
 use const_oid::{AssociatedOid, ObjectIdentifier, db::rfc5280 as oids};
-use der::{Decode, SliceReader, Tag};
+use der::{Decode, Tag};
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, CrlDistributionPoints,
     ExtendedKeyUsage, FreshestCrl, InhibitAnyPolicy, KeyUsage, NameConstraints, PolicyConstraints, PolicyMappings,
     SubjectAltName, name::GeneralName,
 };
 
-use crate::der_walk::{Span, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, read_optional, read_tagged};
 use crate::error::ParseError;
 
 /// id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1).
@@ -73,21 +73,21 @@ pub(crate) fn walk_extensions<'a>(
     mut f: impl FnMut(ObjectIdentifier, bool, &'a [u8]) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     let e = ParseError::der(what);
-    let mut r = SliceReader::new(seq).map_err(e)?;
+    let mut r = Walker::new(seq).map_err(e)?;
     let list = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
-    der::Reader::finish(r).map_err(e)?;
+    r.finish().map_err(e)?;
     if list.value.is_empty() {
         return Err(ParseError::invalid(what, "extensions must not be empty when present"));
     }
     let mut seen: Vec<ObjectIdentifier> = Vec::new();
-    let mut r = SliceReader::new(list.value).map_err(e)?;
-    while !der::Reader::is_finished(&r) {
+    let mut r = Walker::new(list.value).map_err(e)?;
+    while !r.is_finished() {
         if seen.len() >= MAX_EXTENSIONS {
             return Err(ParseError::invalid(what, "too many extensions"));
         }
         let ext = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
-        let mut er = SliceReader::new(ext.value).map_err(e)?;
-        let oid: ObjectIdentifier = der::Reader::decode(&mut er).map_err(e)?;
+        let mut er = Walker::new(ext.value).map_err(e)?;
+        let oid: ObjectIdentifier = er.decode().map_err(e)?;
         let critical = match read_optional(&mut er, Tag::Boolean).map_err(e)? {
             Some(tlv) => match tlv.value {
                 [0xff] => true,
@@ -97,7 +97,7 @@ pub(crate) fn walk_extensions<'a>(
             None => false,
         };
         let value = read_tagged(&mut er, Tag::OctetString).map_err(e)?;
-        der::Reader::finish(er).map_err(e)?;
+        er.finish().map_err(e)?;
         if seen.contains(&oid) {
             return Err(ParseError::invalid(what, "extension appears more than once"));
         }
@@ -146,9 +146,9 @@ impl Extensions {
             }
             oids::ID_CE_SUBJECT_KEY_IDENTIFIER => {
                 let what = "subjectKeyIdentifier";
-                let mut r = SliceReader::new(v).map_err(ParseError::der(what))?;
+                let mut r = Walker::new(v).map_err(ParseError::der(what))?;
                 let ki = read_tagged(&mut r, Tag::OctetString).map_err(ParseError::der(what))?;
-                der::Reader::finish(r).map_err(ParseError::der(what))?;
+                r.finish().map_err(ParseError::der(what))?;
                 set_once(&mut self.subject_key_id, Span::of(base, ki.value), critical)
             }
             AuthorityKeyIdentifier::OID => {

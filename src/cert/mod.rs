@@ -12,13 +12,13 @@ mod names;
 use std::sync::Arc;
 
 use const_oid::ObjectIdentifier;
-use der::{Decode, SliceReader, Tag, TagNumber};
+use der::{Decode, Tag, TagNumber};
 use rustls_pki_types::{CertificateDer, UnixTime};
 use sha2::{Digest, Sha256};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::name::Name;
 
-use crate::der_walk::{Span, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 
 pub(crate) use bundle::first_pem_block;
@@ -361,19 +361,19 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     let what = "certificate";
     let e = ParseError::der;
     let base: &[u8] = der.as_ref();
-    let mut r = SliceReader::new(base).map_err(e(what))?;
+    let mut r = Walker::new(base).map_err(e(what))?;
     let cert = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
-    der::Reader::finish(r).map_err(e(what))?;
+    r.finish().map_err(e(what))?;
 
-    let mut r = SliceReader::new(cert.value).map_err(e(what))?;
+    let mut r = Walker::new(cert.value).map_err(e(what))?;
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertificate"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("signatureValue"))?;
     let signature = bit_string_bytes(&sig).map_err(e("signatureValue"))?;
-    der::Reader::finish(r).map_err(e(what))?;
+    r.finish().map_err(e(what))?;
 
     let what = "tbsCertificate";
-    let mut t = SliceReader::new(tbs.value).map_err(e(what))?;
+    let mut t = Walker::new(tbs.value).map_err(e(what))?;
     let version = match read_optional(&mut t, ctx(0, true)).map_err(e("version"))? {
         Some(v) => {
             let n = u8::from_der(v.value).map_err(e("version"))?;
@@ -410,7 +410,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         }
         None => Extensions::default(),
     };
-    der::Reader::finish(t).map_err(e(what))?;
+    t.finish().map_err(e(what))?;
 
     Ok(Parsed {
         version,
@@ -437,10 +437,10 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
 
 fn parse_validity(value: &[u8]) -> Result<(u64, u64), ParseError> {
     let e = ParseError::der("validity");
-    let mut r = SliceReader::new(value).map_err(e)?;
-    let nb: x509_cert::time::Time = der::Reader::decode(&mut r).map_err(ParseError::der("notBefore"))?;
-    let na: x509_cert::time::Time = der::Reader::decode(&mut r).map_err(ParseError::der("notAfter"))?;
-    der::Reader::finish(r).map_err(ParseError::der("validity"))?;
+    let mut r = Walker::new(value).map_err(e)?;
+    let nb: x509_cert::time::Time = r.decode().map_err(ParseError::der("notBefore"))?;
+    let na: x509_cert::time::Time = r.decode().map_err(ParseError::der("notAfter"))?;
+    r.finish().map_err(ParseError::der("validity"))?;
     Ok((nb.to_unix_duration().as_secs(), na.to_unix_duration().as_secs()))
 }
 
@@ -448,10 +448,10 @@ fn parse_validity(value: &[u8]) -> Result<(u64, u64), ParseError> {
 pub(crate) fn parse_spki(value: &[u8]) -> Result<(&[u8], &[u8]), ParseError> {
     let e = ParseError::der;
     let what = "subjectPublicKeyInfo";
-    let mut r = SliceReader::new(value).map_err(e(what))?;
+    let mut r = Walker::new(value).map_err(e(what))?;
     let alg = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
     let key = read_any(&mut r).map_err(e(what))?;
     let key = bit_string_bytes(&key).map_err(e(what))?;
-    der::Reader::finish(r).map_err(e(what))?;
+    r.finish().map_err(e(what))?;
     Ok((alg.value, key))
 }

@@ -10,10 +10,10 @@ pub mod cache;
 pub(crate) mod private_key;
 pub mod rustcrypto;
 
-use der::{SliceReader, Tag};
+use der::Tag;
 use rustls_pki_types::SignatureVerificationAlgorithm;
 
-use crate::der_walk::read_tagged;
+use crate::der_walk::{Walker, read_tagged};
 use crate::error::Reason;
 
 /// A public key as validation needs it: the SPKI AlgorithmIdentifier value, the
@@ -129,12 +129,12 @@ impl AlgorithmPolicy {
 
 /// Size in bits of the modulus of a PKCS#1 RSAPublicKey, without building the key.
 pub(crate) fn rsa_modulus_bits(public_key: &[u8]) -> Option<usize> {
-    let mut r = SliceReader::new(public_key).ok()?;
+    let mut r = Walker::new(public_key).ok()?;
     let seq = read_tagged(&mut r, Tag::Sequence).ok()?;
-    let mut r = SliceReader::new(seq.value).ok()?;
+    let mut r = Walker::new(seq.value).ok()?;
     let n = read_tagged(&mut r, Tag::Integer).ok()?;
     let _e = read_tagged(&mut r, Tag::Integer).ok()?;
-    der::Reader::finish(r).ok()?;
+    r.finish().ok()?;
     let mut digits = n.value;
     if digits.first().is_some_and(|b| *b & 0x80 != 0) {
         return None; // negative modulus
@@ -148,8 +148,7 @@ pub(crate) fn rsa_modulus_bits(public_key: &[u8]) -> Option<usize> {
 
 /// The OID of an AlgorithmIdentifier value, for messages (or a hex dump if it does not decode).
 pub(crate) fn describe_alg_id(value: &[u8]) -> String {
-    let oid =
-        SliceReader::new(value).ok().and_then(|mut r| der::Reader::decode::<const_oid::ObjectIdentifier>(&mut r).ok());
+    let oid = Walker::new(value).ok().and_then(|mut r| r.decode::<const_oid::ObjectIdentifier>().ok());
     match oid {
         Some(oid) => match const_oid::db::DB.by_oid(&oid) {
             Some(name) => format!("{name} ({oid})"),

@@ -16,7 +16,7 @@
 
 use const_oid::ObjectIdentifier;
 use der::asn1::{Null, OctetString};
-use der::{Decode, Encode, SliceReader, Tag, Tagged};
+use der::{Decode, Encode, Tag, Tagged};
 use rustls_pki_types::{UnixTime, alg_id};
 use sha2::Digest;
 use spki::AlgorithmIdentifierOwned;
@@ -29,7 +29,7 @@ use super::binding::{Binding, BindingPolicy, check_binding};
 use super::{DirectAddress, DirectError, Limits, ber};
 use crate::cert::{Certificate, hex_string};
 use crate::crypto::AlgorithmPolicy;
-use crate::der_walk::{read_any, read_tagged};
+use crate::der_walk::{Walker, read_any, read_tagged};
 use crate::error::Reason;
 use crate::revocation::RevocationData;
 use crate::{ValidationInput, VerifiedPath, Verifier};
@@ -244,18 +244,18 @@ fn unarmor(input: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, DirectError> {
 /// them), from the DER SignedData value.
 fn raw_certificates(signed_data: &[u8], limit: usize) -> Result<Vec<Certificate>, DirectError> {
     let e = |err: der::Error| DirectError::cms(format!("SignedData: {err}"));
-    let mut r = SliceReader::new(signed_data).map_err(e)?;
+    let mut r = Walker::new(signed_data).map_err(e)?;
     read_tagged(&mut r, Tag::Integer).map_err(e)?;
     read_tagged(&mut r, Tag::Set).map_err(e)?;
     read_tagged(&mut r, Tag::Sequence).map_err(e)?;
     let mut out = Vec::new();
-    if der::Reader::is_finished(&r) || der::Tag::peek(&r).map_err(e)? != der::TagNumber(0).context_specific(true) {
+    if r.is_finished() || r.peek_tag().map_err(e)? != der::TagNumber(0).context_specific(true) {
         return Ok(out);
     }
     let set = read_any(&mut r).map_err(e)?;
-    let mut r = SliceReader::new(set.value).map_err(e)?;
+    let mut r = Walker::new(set.value).map_err(e)?;
     let mut count = 0;
-    while !der::Reader::is_finished(&r) {
+    while !r.is_finished() {
         let item = read_any(&mut r).map_err(e)?;
         count += 1;
         if count > limit {
@@ -276,7 +276,7 @@ fn raw_certificates(signed_data: &[u8], limit: usize) -> Result<Vec<Certificate>
 /// signed, where DER would sort them.
 fn raw_signer_infos(signed_data: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     fn walk(signed_data: &[u8]) -> der::Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        let mut r = SliceReader::new(signed_data)?;
+        let mut r = Walker::new(signed_data)?;
         read_tagged(&mut r, Tag::Integer)?;
         read_tagged(&mut r, Tag::Set)?;
         read_tagged(&mut r, Tag::Sequence)?;
@@ -285,10 +285,10 @@ fn raw_signer_infos(signed_data: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
             infos = read_any(&mut r)?;
         }
         let mut out = Vec::new();
-        let mut r = SliceReader::new(infos.value)?;
-        while !der::Reader::is_finished(&r) {
+        let mut r = Walker::new(infos.value)?;
+        while !r.is_finished() {
             let info = read_tagged(&mut r, Tag::Sequence)?;
-            let mut fields = SliceReader::new(info.value)?;
+            let mut fields = Walker::new(info.value)?;
             read_tagged(&mut fields, Tag::Integer)?;
             read_any(&mut fields)?;
             read_tagged(&mut fields, Tag::Sequence)?;
@@ -498,7 +498,7 @@ fn pss_parameters(alg: &AlgorithmIdentifierOwned) -> Option<(DigestAlgorithm, us
     if params.tag() != Tag::Sequence {
         return None;
     }
-    let mut r = SliceReader::new(params.value()).ok()?;
+    let mut r = Walker::new(params.value()).ok()?;
     let ctx = |n: u32| der::TagNumber(n).context_specific(true);
     // The defaults (SHA-1, MGF1-SHA-1, salt 20) are SHA-1, which is never accepted here.
     let hash_tlv = crate::der_walk::read_optional(&mut r, ctx(0)).ok()??;
@@ -515,7 +515,7 @@ fn pss_parameters(alg: &AlgorithmIdentifierOwned) -> Option<(DigestAlgorithm, us
     {
         return None;
     }
-    der::Reader::finish(r).ok()?;
+    r.finish().ok()?;
     let digest = DigestAlgorithm::from_oid(hash.oid)?;
     let ok = params_absent_or_null(&hash)
         && mgf.oid == MGF1

@@ -7,7 +7,7 @@ use super::error::JwsError;
 use crate::cert::parse_spki;
 use crate::crypto::rustcrypto::{self, Curve, EcdsaEncoding, Hash};
 use crate::crypto::{AlgorithmPolicy, describe_alg_id, rsa_modulus_bits};
-use crate::der_walk::read_tagged;
+use crate::der_walk::{Walker, read_tagged};
 use crate::error::Reason;
 
 /// A JWS signature algorithm this crate implements. `none` and the HMAC algorithms (`HS*`)
@@ -254,9 +254,9 @@ pub(crate) fn check_key(
 /// Splits a DER SubjectPublicKeyInfo into (AlgorithmIdentifier value, subjectPublicKey bits).
 pub(crate) fn split_spki(spki_der: &[u8]) -> Result<(&[u8], &[u8]), JwsError> {
     let bad = |e: der::Error| JwsError::UnsupportedKey(format!("malformed SubjectPublicKeyInfo: {e}"));
-    let mut reader = der::SliceReader::new(spki_der).map_err(bad)?;
+    let mut reader = Walker::new(spki_der).map_err(bad)?;
     let spki = read_tagged(&mut reader, der::Tag::Sequence).map_err(bad)?;
-    der::Reader::finish(reader).map_err(bad)?;
+    reader.finish().map_err(bad)?;
     parse_spki(spki.value).map_err(|e| JwsError::UnsupportedKey(e.to_string()))
 }
 

@@ -7,13 +7,13 @@
 //! the CRL unusable for status decisions, which [`Crl::unusable_reason`] reports.
 
 use const_oid::{ObjectIdentifier, db::rfc5280 as oids};
-use der::{Decode, SliceReader, Tag, TagNumber, Tagged};
+use der::{Decode, Tag, TagNumber, Tagged};
 use rustls_pki_types::UnixTime;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::extensions::walk_extensions;
-use crate::der_walk::{Span, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 
 /// id-ce-issuingDistributionPoint (x509-cert 0.3 associates the wrong OID with its type).
@@ -262,17 +262,17 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     let what = "CRL";
     let e = ParseError::der;
     let base: &[u8] = &der;
-    let mut r = SliceReader::new(base).map_err(e(what))?;
+    let mut r = Walker::new(base).map_err(e(what))?;
     let outer = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
-    der::Reader::finish(r).map_err(e(what))?;
-    let mut r = SliceReader::new(outer.value).map_err(e(what))?;
+    r.finish().map_err(e(what))?;
+    let mut r = Walker::new(outer.value).map_err(e(what))?;
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertList"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("CRL signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("CRL signatureValue"))?;
     let signature = bit_string_bytes(&sig).map_err(e("CRL signatureValue"))?;
-    der::Reader::finish(r).map_err(e(what))?;
+    r.finish().map_err(e(what))?;
 
-    let mut t = SliceReader::new(tbs.value).map_err(e("tbsCertList"))?;
+    let mut t = Walker::new(tbs.value).map_err(e("tbsCertList"))?;
     if let Some(v) = read_optional(&mut t, Tag::Integer).map_err(e("CRL version"))?
         && v.value != [1]
     {
@@ -283,7 +283,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     x509_cert::name::Name::from_der(issuer.full).map_err(e("CRL issuer"))?;
     let this_update = time_value(&read_any(&mut t).map_err(e("thisUpdate"))?, "thisUpdate")?;
     let mut next_update = None;
-    if !der::Reader::is_finished(&t) && is_time(Tag::peek(&t).map_err(e("nextUpdate"))?) {
+    if !t.is_finished() && is_time(t.peek_tag().map_err(e("nextUpdate"))?) {
         next_update = Some(time_value(&read_any(&mut t).map_err(e("nextUpdate"))?, "nextUpdate")?);
     }
     let revoked = read_optional(&mut t, Tag::Sequence).map_err(e("revokedCertificates"))?;
@@ -291,18 +291,18 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
         Some(x) => parse_crl_extensions(x.value)?,
         None => CrlExtensions::default(),
     };
-    der::Reader::finish(t).map_err(e("tbsCertList"))?;
+    t.finish().map_err(e("tbsCertList"))?;
 
     let indirect = ext.idp.as_ref().is_some_and(|i| i.indirect_crl);
     let mut entry_issuers = vec![Vec::new()];
     let mut entries = Vec::new();
     let mut entry_problem = None;
     if let Some(list) = revoked {
-        let mut lr = SliceReader::new(list.value).map_err(e("revokedCertificates"))?;
+        let mut lr = Walker::new(list.value).map_err(e("revokedCertificates"))?;
         let mut current_issuer = 0u32;
-        while !der::Reader::is_finished(&lr) {
+        while !lr.is_finished() {
             let entry = read_tagged(&mut lr, Tag::Sequence).map_err(e("CRL entry"))?;
-            let mut er = SliceReader::new(entry.value).map_err(e("CRL entry"))?;
+            let mut er = Walker::new(entry.value).map_err(e("CRL entry"))?;
             let serial = read_tagged(&mut er, Tag::Integer).map_err(e("CRL entry serial"))?;
             let when = read_any(&mut er).map_err(e("revocationDate"))?;
             if !is_time(when.tag) {
@@ -347,7 +347,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
                     Ok(())
                 })?;
             }
-            der::Reader::finish(er).map_err(e("CRL entry"))?;
+            er.finish().map_err(e("CRL entry"))?;
             if current_issuer != 0 && !indirect {
                 entry_problem.get_or_insert("certificateIssuer entry in a CRL not marked indirect".to_string());
             }

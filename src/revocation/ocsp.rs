@@ -20,12 +20,12 @@
 //! ```
 
 use const_oid::ObjectIdentifier;
-use der::{Decode, SliceReader, Tag, TagNumber, Tagged};
+use der::{Decode, Tag, TagNumber, Tagged};
 
 use crate::cert::Certificate;
 use crate::cert::extensions::walk_extensions;
 use crate::crypto::rustcrypto::Hash;
-use crate::der_walk::{Span, Tlv, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Tlv, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 
 const ID_PKIX_OCSP_BASIC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
@@ -148,8 +148,8 @@ impl OcspResponse {
 }
 
 fn hash_from_alg(value: &[u8]) -> Result<Hash, ParseError> {
-    let mut r = SliceReader::new(value).map_err(ParseError::der("CertID hashAlgorithm"))?;
-    let oid: ObjectIdentifier = der::Reader::decode(&mut r).map_err(ParseError::der("CertID hashAlgorithm"))?;
+    let mut r = Walker::new(value).map_err(ParseError::der("CertID hashAlgorithm"))?;
+    let oid: ObjectIdentifier = r.decode().map_err(ParseError::der("CertID hashAlgorithm"))?;
     match oid {
         SHA1 => Ok(Hash::Sha1),
         SHA256 => Ok(Hash::Sha256),
@@ -162,41 +162,41 @@ fn hash_from_alg(value: &[u8]) -> Result<Hash, ParseError> {
 fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
     let e = ParseError::der;
     let base: &[u8] = &der;
-    let mut r = SliceReader::new(base).map_err(e("OCSPResponse"))?;
+    let mut r = Walker::new(base).map_err(e("OCSPResponse"))?;
     let outer = read_tagged(&mut r, Tag::Sequence).map_err(e("OCSPResponse"))?;
-    der::Reader::finish(r).map_err(e("OCSPResponse"))?;
-    let mut r = SliceReader::new(outer.value).map_err(e("OCSPResponse"))?;
+    r.finish().map_err(e("OCSPResponse"))?;
+    let mut r = Walker::new(outer.value).map_err(e("OCSPResponse"))?;
     let status = read_tagged(&mut r, Tag::Enumerated).map_err(e("responseStatus"))?;
     if status.value != [0] {
         return Err(ParseError::invalid("OCSPResponse", "responseStatus is not successful"));
     }
     let bytes = read_tagged(&mut r, ctx(0, true)).map_err(e("responseBytes"))?;
-    der::Reader::finish(r).map_err(e("OCSPResponse"))?;
-    let mut r = SliceReader::new(bytes.value).map_err(e("responseBytes"))?;
+    r.finish().map_err(e("OCSPResponse"))?;
+    let mut r = Walker::new(bytes.value).map_err(e("responseBytes"))?;
     let rb = read_tagged(&mut r, Tag::Sequence).map_err(e("responseBytes"))?;
-    der::Reader::finish(r).map_err(e("responseBytes"))?;
-    let mut r = SliceReader::new(rb.value).map_err(e("responseBytes"))?;
-    let kind: ObjectIdentifier = der::Reader::decode(&mut r).map_err(e("responseType"))?;
+    r.finish().map_err(e("responseBytes"))?;
+    let mut r = Walker::new(rb.value).map_err(e("responseBytes"))?;
+    let kind: ObjectIdentifier = r.decode().map_err(e("responseType"))?;
     if kind != ID_PKIX_OCSP_BASIC {
         return Err(ParseError::invalid("responseType", "not id-pkix-ocsp-basic"));
     }
     let response = read_tagged(&mut r, Tag::OctetString).map_err(e("response"))?;
-    der::Reader::finish(r).map_err(e("responseBytes"))?;
+    r.finish().map_err(e("responseBytes"))?;
 
-    let mut r = SliceReader::new(response.value).map_err(e("BasicOCSPResponse"))?;
+    let mut r = Walker::new(response.value).map_err(e("BasicOCSPResponse"))?;
     let basic = read_tagged(&mut r, Tag::Sequence).map_err(e("BasicOCSPResponse"))?;
-    der::Reader::finish(r).map_err(e("BasicOCSPResponse"))?;
-    let mut r = SliceReader::new(basic.value).map_err(e("BasicOCSPResponse"))?;
+    r.finish().map_err(e("BasicOCSPResponse"))?;
+    let mut r = Walker::new(basic.value).map_err(e("BasicOCSPResponse"))?;
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsResponseData"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("OCSP signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("OCSP signature"))?;
     let signature = bit_string_bytes(&sig).map_err(e("OCSP signature"))?;
     let mut certs = Vec::new();
     if let Some(c) = read_optional(&mut r, ctx(0, true)).map_err(e("OCSP certs"))? {
-        let mut cr = SliceReader::new(c.value).map_err(e("OCSP certs"))?;
+        let mut cr = Walker::new(c.value).map_err(e("OCSP certs"))?;
         let list = read_tagged(&mut cr, Tag::Sequence).map_err(e("OCSP certs"))?;
-        let mut lr = SliceReader::new(list.value).map_err(e("OCSP certs"))?;
-        while !der::Reader::is_finished(&lr) {
+        let mut lr = Walker::new(list.value).map_err(e("OCSP certs"))?;
+        while !lr.is_finished() {
             if certs.len() >= MAX_RESPONSE_CERTS {
                 return Err(ParseError::invalid("OCSP certs", "too many certificates"));
             }
@@ -204,9 +204,9 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
             certs.push(Certificate::from_der(cert.full.to_vec())?);
         }
     }
-    der::Reader::finish(r).map_err(e("BasicOCSPResponse"))?;
+    r.finish().map_err(e("BasicOCSPResponse"))?;
 
-    let mut t = SliceReader::new(tbs.value).map_err(e("ResponseData"))?;
+    let mut t = Walker::new(tbs.value).map_err(e("ResponseData"))?;
     if let Some(v) = read_optional(&mut t, ctx(0, true)).map_err(e("ResponseData version"))?
         && v.value != [0x02, 0x01, 0x00]
     {
@@ -214,11 +214,11 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
     }
     let responder_tlv = read_any(&mut t).map_err(e("responderID"))?;
     let responder = if responder_tlv.tag == ctx(1, true) {
-        let mut nr = SliceReader::new(responder_tlv.value).map_err(e("responderID"))?;
+        let mut nr = Walker::new(responder_tlv.value).map_err(e("responderID"))?;
         let name = read_tagged(&mut nr, Tag::Sequence).map_err(e("responderID"))?;
         ResponderId::ByName(Span::of(base, name.full))
     } else if responder_tlv.tag == ctx(2, true) {
-        let mut kr = SliceReader::new(responder_tlv.value).map_err(e("responderID"))?;
+        let mut kr = Walker::new(responder_tlv.value).map_err(e("responderID"))?;
         let key = read_tagged(&mut kr, Tag::OctetString).map_err(e("responderID"))?;
         ResponderId::ByKey(Span::of(base, key.value))
     } else {
@@ -235,11 +235,11 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
             Ok(())
         })?;
     }
-    der::Reader::finish(t).map_err(e("ResponseData"))?;
+    t.finish().map_err(e("ResponseData"))?;
 
     let mut responses = Vec::new();
-    let mut lr = SliceReader::new(list.value).map_err(e("responses"))?;
-    while !der::Reader::is_finished(&lr) {
+    let mut lr = Walker::new(list.value).map_err(e("responses"))?;
+    while !lr.is_finished() {
         if responses.len() >= MAX_SINGLE_RESPONSES {
             return Err(ParseError::invalid("responses", "too many SingleResponses"));
         }
@@ -261,16 +261,16 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
 
 fn parse_single(base: &[u8], value: &[u8]) -> Result<SingleResponse, ParseError> {
     let e = ParseError::der;
-    let mut r = SliceReader::new(value).map_err(e("SingleResponse"))?;
+    let mut r = Walker::new(value).map_err(e("SingleResponse"))?;
     let cert_id = read_tagged(&mut r, Tag::Sequence).map_err(e("CertID"))?;
-    let mut cr = SliceReader::new(cert_id.value).map_err(e("CertID"))?;
+    let mut cr = Walker::new(cert_id.value).map_err(e("CertID"))?;
     let alg = read_tagged(&mut cr, Tag::Sequence).map_err(e("CertID hashAlgorithm"))?;
     let hash = hash_from_alg(alg.value)?;
     let name_hash = read_tagged(&mut cr, Tag::OctetString).map_err(e("issuerNameHash"))?;
     let key_hash = read_tagged(&mut cr, Tag::OctetString).map_err(e("issuerKeyHash"))?;
     let serial = read_tagged(&mut cr, Tag::Integer).map_err(e("CertID serialNumber"))?;
     let serial_value = der::asn1::IntRef::from_der(serial.full).map_err(e("CertID serialNumber"))?;
-    der::Reader::finish(cr).map_err(e("CertID"))?;
+    cr.finish().map_err(e("CertID"))?;
 
     let status_tlv = read_any(&mut r).map_err(e("certStatus"))?;
     let status = if status_tlv.tag == ctx(0, false) {
@@ -278,7 +278,7 @@ fn parse_single(base: &[u8], value: &[u8]) -> Result<SingleResponse, ParseError>
     } else if status_tlv.tag == ctx(2, false) {
         OcspStatus::Unknown
     } else if status_tlv.tag == ctx(1, true) {
-        let mut ri = SliceReader::new(status_tlv.value).map_err(e("RevokedInfo"))?;
+        let mut ri = Walker::new(status_tlv.value).map_err(e("RevokedInfo"))?;
         generalized_time(&read_any(&mut ri).map_err(e("revocationTime"))?, "revocationTime")?;
         let reason = match read_optional(&mut ri, ctx(0, true)).map_err(e("revocationReason"))? {
             Some(x) => {
@@ -290,7 +290,7 @@ fn parse_single(base: &[u8], value: &[u8]) -> Result<SingleResponse, ParseError>
             }
             None => None,
         };
-        der::Reader::finish(ri).map_err(e("RevokedInfo"))?;
+        ri.finish().map_err(e("RevokedInfo"))?;
         OcspStatus::Revoked { reason }
     } else {
         return Err(ParseError::invalid("certStatus", "unknown choice"));
@@ -298,7 +298,7 @@ fn parse_single(base: &[u8], value: &[u8]) -> Result<SingleResponse, ParseError>
     let this_update = generalized_time(&read_any(&mut r).map_err(e("thisUpdate"))?, "thisUpdate")?;
     let next_update = match read_optional(&mut r, ctx(0, true)).map_err(e("nextUpdate"))? {
         Some(x) => {
-            let mut nr = SliceReader::new(x.value).map_err(e("nextUpdate"))?;
+            let mut nr = Walker::new(x.value).map_err(e("nextUpdate"))?;
             Some(generalized_time(&read_any(&mut nr).map_err(e("nextUpdate"))?, "nextUpdate")?)
         }
         None => None,
@@ -310,7 +310,7 @@ fn parse_single(base: &[u8], value: &[u8]) -> Result<SingleResponse, ParseError>
             Ok(())
         })?;
     }
-    der::Reader::finish(r).map_err(e("SingleResponse"))?;
+    r.finish().map_err(e("SingleResponse"))?;
     Ok(SingleResponse {
         hash,
         name_hash: Span::of(base, name_hash.value),

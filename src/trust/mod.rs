@@ -15,7 +15,7 @@ use x509_cert::name::Name;
 
 use crate::cert::{BundleEntryError, Certificate, parse_bundle, parse_spki};
 use crate::crypto::KeyRef;
-use crate::der_walk::{Span, wrap_sequence};
+use crate::der_walk::{Span, Walker, wrap_sequence};
 use crate::error::ParseError;
 
 /// The community anchors belong to when the caller does not name one.
@@ -80,7 +80,7 @@ impl Anchor {
 
 fn parse_spki_value(spki: &[u8]) -> (&[u8], &[u8]) {
     let inner = {
-        let mut r = match der::SliceReader::new(spki) {
+        let mut r = match Walker::new(spki) {
             Ok(r) => r,
             Err(_) => return (&[], &[]),
         };
