@@ -149,7 +149,9 @@ impl<'a> Walker<'a> {
     /// Reads the next TLV and checks its tag.
     pub(crate) fn read_tagged(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {
         let tlv = self.read_any()?;
-        tlv.tag.assert_eq(tag)?;
+        if tlv.tag != tag {
+            return Err(der::ErrorKind::TagUnexpected { expected: Some(tag), actual: tlv.tag }.into());
+        }
         Ok(tlv)
     }
 

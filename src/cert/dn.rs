@@ -8,15 +8,16 @@
 //! AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }
 //! ```
 
-use const_oid::ObjectIdentifier;
+use const_oid::{ObjectIdentifier, ObjectIdentifierRef};
 use der::Tag;
 
 use crate::der_walk::{Tlv, Walker, read_any, read_tagged};
 
-/// Calls `f(type, value)` for every attribute of a Name (its full TLV), in order. Fails on any
+/// Calls `f(type, value)` for every attribute of a Name (its full TLV), in order, the type
+/// being the OID's content octets (checked to be a valid OID, not decoded). Fails on any
 /// structural error: not a SEQUENCE OF SET OF SEQUENCE {OID, ANY}, an empty RDN, a SET OF
 /// not in DER order, trailing bytes.
-pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(ObjectIdentifier, Tlv<'a>)) -> der::Result<()> {
+pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(&'a [u8], Tlv<'a>)) -> der::Result<()> {
     let mut r = Walker::new(name)?;
     let seq = read_tagged(&mut r, Tag::Sequence)?;
     r.finish()?;
@@ -36,20 +37,30 @@ pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(ObjectIdentifier, Tlv<'
             }
             previous = Some(atv.full);
             let mut parts = Walker::new(atv.value)?;
-            let oid: ObjectIdentifier = parts.decode()?;
+            let oid = read_tagged(&mut parts, Tag::ObjectIdentifier)?;
+            if !is_valid_oid(oid.value) {
+                return Err(Tag::ObjectIdentifier.value_error().into());
+            }
             let value = read_any(&mut parts)?;
             parts.finish()?;
-            f(oid, value);
+            f(oid.value, value);
         }
     }
     Ok(())
+}
+
+/// Whether `content` is an OID that decoding an `ObjectIdentifier` accepts, without building
+/// one. The X.520 attribute types (2.5.4.n, n < 128) are taken at a glance.
+fn is_valid_oid(content: &[u8]) -> bool {
+    matches!(content, [0x55, 0x04, n] if *n < 0x80)
+        || (content.len() <= ObjectIdentifier::MAX_SIZE && ObjectIdentifierRef::from_bytes(content).is_ok())
 }
 
 /// The values of the attributes of type `oid`, as text when they are a string type.
 pub(crate) fn text_values(name: &[u8], oid: ObjectIdentifier) -> Vec<String> {
     let mut out = Vec::new();
     let _ = walk(name, |t, v| {
-        if t == oid {
+        if t == oid.as_bytes() {
             let text = match v.tag {
                 Tag::BmpString => {
                     let units: Vec<u16> = v
@@ -77,7 +88,7 @@ mod tests {
         let name: x509_cert::name::Name = "CN=example.com,O=Example,C=US".parse().expect("name");
         let der = name.to_der().expect("der");
         let mut seen = Vec::new();
-        walk(&der, |oid, v| seen.push((oid, v.value.to_vec()))).expect("valid");
+        walk(&der, |oid, v| seen.push((oid.to_vec(), v.value.to_vec()))).expect("valid");
         assert_eq!(seen.len(), 3);
         assert_eq!(text_values(&der, const_oid::db::rfc4519::CN), vec!["example.com".to_string()]);
         // An empty RDN, a truncated name, trailing bytes.
@@ -86,5 +97,14 @@ mod tests {
         let mut long = der.clone();
         long.push(0);
         assert!(walk(&long, |_, _| {}).is_err());
+        // Attribute types: the X.520 shortcut and the general check agree.
+        for n in 0..=255u8 {
+            let general = ObjectIdentifier::from_bytes(&[0x55, 0x04, n]).is_ok();
+            assert_eq!(is_valid_oid(&[0x55, 0x04, n]), general, "2.5.4 byte {n:02x}");
+        }
+        for bad in [&[0x2a, 0x80, 0x01][..], &[], &[0x2a; 40], &[0x2a, 0x81]] {
+            assert_eq!(is_valid_oid(bad), ObjectIdentifier::from_bytes(bad).is_ok(), "{bad:02x?}");
+        }
+        assert!(!is_valid_oid(&[0x2a; 40]) && !is_valid_oid(&[]) && !is_valid_oid(&[0x2a, 0x81]));
     }
 }
