@@ -56,24 +56,42 @@ fn is_valid_oid(content: &[u8]) -> bool {
         || (content.len() <= ObjectIdentifier::MAX_SIZE && ObjectIdentifierRef::from_bytes(content).is_ok())
 }
 
-/// The values of the attributes of type `oid`, as text when they are a string type.
+/// Calls `f` with the value of each attribute of type `oid`, as text (lossily decoded; UTF-8
+/// and the ASCII-compatible string types are borrowed, BMPString is converted), stopping at
+/// the first error `f` returns. A Name that does not walk has no values.
+pub(crate) fn for_each_text<E>(
+    name: &[u8],
+    oid: ObjectIdentifier,
+    mut f: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut result = Ok(());
+    let _ = walk(name, |t, v| {
+        if t != oid.as_bytes() || result.is_err() {
+            return;
+        }
+        let text = match v.tag {
+            Tag::BmpString => {
+                let units: Vec<u16> = v
+                    .value
+                    .chunks_exact(2)
+                    .map(|c| <[u8; 2]>::try_from(c).map_or(0xfffd, u16::from_be_bytes))
+                    .collect();
+                std::borrow::Cow::Owned(String::from_utf16_lossy(&units))
+            }
+            _ => String::from_utf8_lossy(v.value),
+        };
+        result = f(&text);
+    });
+    result
+}
+
+/// The values of the attributes of type `oid`, as text (see [`for_each_text`]).
+#[cfg(test)]
 pub(crate) fn text_values(name: &[u8], oid: ObjectIdentifier) -> Vec<String> {
     let mut out = Vec::new();
-    let _ = walk(name, |t, v| {
-        if t == oid.as_bytes() {
-            let text = match v.tag {
-                Tag::BmpString => {
-                    let units: Vec<u16> = v
-                        .value
-                        .chunks_exact(2)
-                        .map(|c| <[u8; 2]>::try_from(c).map_or(0xfffd, u16::from_be_bytes))
-                        .collect();
-                    String::from_utf16_lossy(&units)
-                }
-                _ => String::from_utf8_lossy(v.value).into_owned(),
-            };
-            out.push(text);
-        }
+    let _ = for_each_text(name, oid, |t| {
+        out.push(t.to_owned());
+        Ok::<(), ()>(())
     });
     out
 }

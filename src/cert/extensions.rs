@@ -79,7 +79,8 @@ pub(crate) fn walk_extensions<'a>(
     if list.value.is_empty() {
         return Err(ParseError::invalid(what, "extensions must not be empty when present"));
     }
-    let mut seen: Vec<ObjectIdentifier> = Vec::new();
+    // Extension OIDs as encoded, for the duplicate check (one allocation for typical lists).
+    let mut seen: Vec<&[u8]> = Vec::with_capacity(16);
     let mut r = Walker::new(list.value).map_err(e)?;
     while !r.is_finished() {
         if seen.len() >= MAX_EXTENSIONS {
@@ -87,7 +88,9 @@ pub(crate) fn walk_extensions<'a>(
         }
         let ext = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
         let mut er = Walker::new(ext.value).map_err(e)?;
-        let oid: ObjectIdentifier = er.decode().map_err(e)?;
+        let oid_tlv = read_tagged(&mut er, Tag::ObjectIdentifier).map_err(e)?;
+        let oid = ObjectIdentifier::from_bytes(oid_tlv.value)
+            .map_err(|_| e(der::Error::from(Tag::ObjectIdentifier.value_error())))?;
         let critical = match read_optional(&mut er, Tag::Boolean).map_err(e)? {
             Some(tlv) => match tlv.value {
                 [0xff] => true,
@@ -98,10 +101,10 @@ pub(crate) fn walk_extensions<'a>(
         };
         let value = read_tagged(&mut er, Tag::OctetString).map_err(e)?;
         er.finish().map_err(e)?;
-        if seen.contains(&oid) {
+        if seen.contains(&oid_tlv.value) {
             return Err(ParseError::invalid(what, "extension appears more than once"));
         }
-        seen.push(oid);
+        seen.push(oid_tlv.value);
         f(oid, critical, value.value)?;
     }
     Ok(())

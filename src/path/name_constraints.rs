@@ -254,15 +254,13 @@ pub(crate) fn is_dns_name(name: &str, allow_wildcard: bool) -> bool {
     if name.is_empty() || name.len() > 253 {
         return false;
     }
-    name.split('.').enumerate().all(|(i, label)| {
-        if allow_wildcard && i == 0 && label == "*" {
+    name.as_bytes().split(|b| *b == b'.').enumerate().all(|(i, label)| {
+        if allow_wildcard && i == 0 && label == b"*" {
             return true;
         }
-        !label.is_empty()
+        matches!((label.first(), label.last()), (Some(first), Some(last)) if *first != b'-' && *last != b'-')
             && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
     })
 }
 

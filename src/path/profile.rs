@@ -127,23 +127,22 @@ fn check_serial(serial: &[u8]) -> Result<(), Reason> {
 fn check_common_name(cert: &Certificate) -> Result<(), Reason> {
     let cn_oid = const_oid::db::rfc4519::CN;
     let has_dns_sans = cert.san_dns_names().next().is_some();
-    for value in crate::cert::dn::text_values(cert.subject_der(), cn_oid) {
+    crate::cert::dn::for_each_text(cert.subject_der(), cn_oid, |value| {
         let consistent = if let Ok(ip) = value.parse::<std::net::IpAddr>() {
             ip.to_string() == value && cert.san_ips().any(|s| s == ip)
-        } else if looks_like_legacy_ipv4(&value) {
+        } else if looks_like_legacy_ipv4(value) {
             false
         } else if value.contains('.') && has_dns_sans {
-            cert.san_dns_names().any(|d| d == value || d.strip_suffix(&*value).is_some_and(|h| h.ends_with('.')))
+            cert.san_dns_names().any(|d| d == value || d.strip_suffix(value).is_some_and(|h| h.ends_with('.')))
         } else {
             true
         };
-        if !consistent {
-            return Err(Reason::Profile(
-                "commonName names a host that is not among the subjectAltNames (CABF BR 7.1.4.3)",
-            ));
+        if consistent {
+            Ok(())
+        } else {
+            Err(Reason::Profile("commonName names a host that is not among the subjectAltNames (CABF BR 7.1.4.3)"))
         }
-    }
-    Ok(())
+    })
 }
 
 /// Numeric forms that `inet_aton` reads as IPv4 addresses (`0xC0A80101`, `192.168.001.001`).
