@@ -12,6 +12,7 @@ use x509_cert::ext::pkix::{
     SubjectAltName, name::GeneralName,
 };
 
+use super::common_shapes;
 use crate::der_walk::{Span, Walker, read_optional, read_tagged};
 use crate::error::ParseError;
 
@@ -130,18 +131,24 @@ impl Extensions {
                 set_once(&mut self.key_usage, ku, critical)
             }
             ExtendedKeyUsage::OID => {
-                let eku: ExtendedKeyUsage = decode("extendedKeyUsage", v)?;
-                if eku.0.is_empty() {
+                let eku = match common_shapes::extended_key_usage(v) {
+                    Some(eku) => eku,
+                    None => decode::<ExtendedKeyUsage>("extendedKeyUsage", v)?.0,
+                };
+                if eku.is_empty() {
                     return Err(ParseError::invalid("extendedKeyUsage", "empty KeyPurposeId list"));
                 }
-                set_once(&mut self.extended_key_usage, eku.0, critical)
+                set_once(&mut self.extended_key_usage, eku, critical)
             }
             SubjectAltName::OID => {
-                let san: SubjectAltName = decode("subjectAltName", v)?;
-                if san.0.is_empty() {
+                let san = match common_shapes::dns_names(v) {
+                    Some(names) => names,
+                    None => decode::<SubjectAltName>("subjectAltName", v)?.0,
+                };
+                if san.is_empty() {
                     return Err(ParseError::invalid("subjectAltName", "empty GeneralNames"));
                 }
-                set_once(&mut self.subject_alt_name, san.0, critical)
+                set_once(&mut self.subject_alt_name, san, critical)
             }
             NameConstraints::OID => {
                 let nc: NameConstraints = decode("nameConstraints", v)?;
@@ -155,7 +162,10 @@ impl Extensions {
                 set_once(&mut self.subject_key_id, Span::of(base, ki.value), critical)
             }
             AuthorityKeyIdentifier::OID => {
-                let aki: AuthorityKeyIdentifier = decode("authorityKeyIdentifier", v)?;
+                let aki = match common_shapes::authority_key_identifier(v) {
+                    Some(aki) => aki,
+                    None => decode("authorityKeyIdentifier", v)?,
+                };
                 set_once(&mut self.authority_key_id, aki, critical)
             }
             CertificatePolicies::OID => {

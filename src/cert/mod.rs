@@ -5,6 +5,7 @@
 //! `tbsCertificate` bytes, never over a re-encoding. Cloning is cheap (reference-counted).
 
 mod bundle;
+mod common_shapes;
 pub(crate) mod dn;
 pub(crate) mod extensions;
 mod names;
