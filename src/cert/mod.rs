@@ -437,12 +437,45 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
 }
 
 fn parse_validity(value: &[u8]) -> Result<(u64, u64), ParseError> {
-    let e = ParseError::der("validity");
-    let mut r = Walker::new(value).map_err(e)?;
-    let nb: x509_cert::time::Time = r.decode().map_err(ParseError::der("notBefore"))?;
-    let na: x509_cert::time::Time = r.decode().map_err(ParseError::der("notAfter"))?;
+    let mut r = Walker::new(value).map_err(ParseError::der("validity"))?;
+    let mut time = |what| -> Result<u64, ParseError> {
+        let tlv = r.read_any().map_err(ParseError::der(what))?;
+        match time_secs(&tlv) {
+            Some(secs) => Ok(secs),
+            None => Ok(x509_cert::time::Time::from_der(tlv.full)
+                .map_err(ParseError::der(what))?
+                .to_unix_duration()
+                .as_secs()),
+        }
+    };
+    let (not_before, not_after) = (time("notBefore")?, time("notAfter")?);
     r.finish().map_err(ParseError::der("validity"))?;
-    Ok((nb.to_unix_duration().as_secs(), na.to_unix_duration().as_secs()))
+    Ok((not_before, not_after))
+}
+
+/// Seconds since the epoch of a UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime
+/// (`YYYYMMDDHHMMSSZ`) TLV in the form RFC 5280 requires, read directly; `None` for anything
+/// else, which `x509-cert` then decodes or rejects. Where this returns a value it is the one
+/// `x509-cert` decodes (see the tests).
+fn time_secs(tlv: &crate::der_walk::Tlv<'_>) -> Option<u64> {
+    let v = tlv.value;
+    let two = |i: usize| -> Option<u8> {
+        let (a, b) = (*v.get(i)?, *v.get(i + 1)?);
+        (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
+    };
+    let (year, at) = match (tlv.tag, v.len()) {
+        (Tag::UtcTime, 13) => match u16::from(two(0)?) {
+            yy @ 50.. => (1900 + yy, 2),
+            yy => (2000 + yy, 2),
+        },
+        (Tag::GeneralizedTime, 15) => (u16::from(two(0)?) * 100 + u16::from(two(2)?), 4),
+        _ => return None,
+    };
+    if v.last() != Some(&b'Z') {
+        return None;
+    }
+    let dt = der::DateTime::new(year, two(at)?, two(at + 2)?, two(at + 4)?, two(at + 6)?, two(at + 8)?).ok()?;
+    Some(dt.unix_duration().as_secs())
 }
 
 /// Returns (AlgorithmIdentifier value, subjectPublicKey bits).
@@ -455,4 +488,57 @@ pub(crate) fn parse_spki(value: &[u8]) -> Result<(&[u8], &[u8]), ParseError> {
     let key = bit_string_bytes(&key).map_err(e(what))?;
     r.finish().map_err(e(what))?;
     Ok((alg.value, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::der_walk::Tlv;
+    use proptest::prelude::*;
+
+    /// The direct reading agrees with `x509-cert` wherever it gives a value.
+    fn agree(tag: u8, text: &[u8]) {
+        let mut der = vec![tag, text.len() as u8];
+        der.extend_from_slice(text);
+        let tlv = Walker::new(&der).and_then(|mut r| r.read_any()).expect("one TLV");
+        if let Some(secs) = time_secs(&tlv) {
+            let general = x509_cert::time::Time::from_der(&der).map(|t| t.to_unix_duration().as_secs());
+            assert_eq!(general, Ok(secs), "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn certificate_times_read_as_x509_cert_reads_them() {
+        let utc = |s: &str| time_secs(&Tlv { tag: Tag::UtcTime, full: &[], value: s.as_bytes() });
+        let generalized = |s: &str| time_secs(&Tlv { tag: Tag::GeneralizedTime, full: &[], value: s.as_bytes() });
+        assert_eq!(utc("260601000000Z"), Some(1_780_272_000));
+        assert_eq!(generalized("20260601000000Z"), Some(1_780_272_000));
+        assert_eq!(utc("491231235959Z"), Some(2_524_607_999));
+        assert_eq!(utc("700101000000Z"), Some(0));
+        // Left to x509-cert: before 1970, fractions, offsets, wrong lengths, bad dates.
+        for bad in ["690101000000Z", "260601000000+0100", "2606010000Z", "260230000000Z", "26060100000aZ"] {
+            assert_eq!(utc(bad), None, "{bad}");
+        }
+        assert_eq!(generalized("20260601000000.5Z"), None);
+        for text in ["260601000000Z", "491231235959Z", "500101000000Z", "000229000000Z", "010229000000Z"] {
+            agree(0x17, text.as_bytes());
+        }
+        for text in ["20260601000000Z", "99991231235959Z", "19700101000000Z", "21000229000000Z", "20000229120000Z"] {
+            agree(0x18, text.as_bytes());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn digit_strings_read_alike(tag in prop::sample::select(vec![0x17u8, 0x18]),
+                                    digits in proptest::collection::vec(prop::sample::select(b"0123456789Z+.a".to_vec()), 11..17)) {
+            agree(tag, &digits);
+        }
+
+        #[test]
+        fn plausible_dates_read_alike(y in 0u32..10000, m in 0u32..14, d in 0u32..33, h in 0u32..25, mi in 0u32..61, s in 0u32..61) {
+            agree(0x18, format!("{y:04}{m:02}{d:02}{h:02}{mi:02}{s:02}Z").as_bytes());
+            agree(0x17, format!("{:02}{m:02}{d:02}{h:02}{mi:02}{s:02}Z", y % 100).as_bytes());
+        }
+    }
 }
