@@ -53,6 +53,7 @@ pub(crate) struct Walker<'a> {
 }
 
 /// The tag of a one-octet identifier, as `der` decodes it; `None` where `der` must decide.
+#[inline]
 fn short_tag(octet: u8) -> Option<Tag> {
     let tag = match octet {
         0x01 => Tag::Boolean,
@@ -79,6 +80,7 @@ fn short_tag(octet: u8) -> Option<Tag> {
 }
 
 /// (tag, header length, value length) of a TLV in the common encodings; `None` otherwise.
+#[inline]
 fn short_header(bytes: &[u8]) -> Option<(Tag, usize, usize)> {
     let tag = short_tag(*bytes.first()?)?;
     let (header, len) = match *bytes.get(1)? {
