@@ -69,20 +69,22 @@ pub(crate) fn for_each_text<E>(
         if t != oid.as_bytes() || result.is_err() {
             return;
         }
-        let text = match v.tag {
-            Tag::BmpString => {
-                let units: Vec<u16> = v
-                    .value
-                    .chunks_exact(2)
-                    .map(|c| <[u8; 2]>::try_from(c).map_or(0xfffd, u16::from_be_bytes))
-                    .collect();
-                std::borrow::Cow::Owned(String::from_utf16_lossy(&units))
-            }
-            _ => String::from_utf8_lossy(v.value),
-        };
-        result = f(&text);
+        result = f(&text(v.tag, v.value));
     });
     result
+}
+
+/// An attribute value as text: UTF-8 and the ASCII-compatible string types borrowed (lossily
+/// decoded), BMPString converted.
+pub(crate) fn text(tag: Tag, value: &[u8]) -> std::borrow::Cow<'_, str> {
+    match tag {
+        Tag::BmpString => {
+            let units: Vec<u16> =
+                value.chunks_exact(2).map(|c| <[u8; 2]>::try_from(c).map_or(0xfffd, u16::from_be_bytes)).collect();
+            std::borrow::Cow::Owned(String::from_utf16_lossy(&units))
+        }
+        _ => String::from_utf8_lossy(value),
+    }
 }
 
 /// The values of the attributes of type `oid`, as text (see [`for_each_text`]).

@@ -32,6 +32,16 @@ pub use names::display_general_name;
 /// legitimate ones (many SANs) stay far below this.
 pub const MAX_CERTIFICATE_LEN: usize = 1 << 20;
 
+/// The commonName attributes of a subject: most have none or one, which validation then
+/// reads without walking the Name again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CommonNames {
+    None,
+    /// The value's string type and its content bytes.
+    One(Tag, Span),
+    Several,
+}
+
 /// A parsed X.509 certificate.
 #[derive(Clone)]
 pub struct Certificate(Arc<Parsed>);
@@ -50,6 +60,8 @@ pub(crate) struct Parsed {
     pub(crate) issuer: Span,
     /// Full TLV of the subject Name.
     pub(crate) subject: Span,
+    /// The subject's commonName values, noted while the subject was checked.
+    pub(crate) subject_cn: CommonNames,
     /// The decoded subject, built on first use (`None` if it cannot be decoded).
     subject_name: std::sync::OnceLock<Option<Name>>,
     /// Digests for the signature cache's key, computed on first use: a pooled intermediate or
@@ -189,6 +201,16 @@ impl Certificate {
     /// Issuer as an RFC 4514 string (or a placeholder if the issuer Name does not decode).
     pub fn issuer_string(&self) -> String {
         Name::from_der(self.issuer_der()).map(|n| n.to_string()).unwrap_or_else(|_| "<malformed issuer>".into())
+    }
+
+    /// Calls `f` with each commonName value of the subject, as text (see [`dn::text`]),
+    /// stopping at the first error.
+    pub(crate) fn for_each_subject_cn<E>(&self, mut f: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+        match self.0.subject_cn {
+            CommonNames::None => Ok(()),
+            CommonNames::One(tag, value) => f(&dn::text(tag, self.bytes(value))),
+            CommonNames::Several => dn::for_each_text(self.subject_der(), const_oid::db::rfc4519::CN, f),
+        }
     }
 
     /// The SubjectPublicKeyInfo, DER (full TLV).
@@ -394,7 +416,16 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     let validity = read_tagged(&mut t, Tag::Sequence).map_err(e("validity"))?;
     let (not_before, not_after) = parse_validity(validity.value)?;
     let subject = read_tagged(&mut t, Tag::Sequence).map_err(e("subject"))?;
-    dn::walk(subject.full, |_, _| {}).map_err(e("subject"))?;
+    let mut subject_cn = CommonNames::None;
+    dn::walk(subject.full, |oid, value| {
+        if oid == const_oid::db::rfc4519::CN.as_bytes() {
+            subject_cn = match subject_cn {
+                CommonNames::None => CommonNames::One(value.tag, Span::of(base, value.value)),
+                _ => CommonNames::Several,
+            };
+        }
+    })
+    .map_err(e("subject"))?;
     let spki = read_tagged(&mut t, Tag::Sequence).map_err(e("subjectPublicKeyInfo"))?;
     let (spki_algorithm, public_key) = parse_spki(spki.value)?;
     for (n, field) in [(1, "issuerUniqueID"), (2, "subjectUniqueID")] {
@@ -422,6 +453,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         serial: Span::of(base, serial.value),
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
+        subject_cn,
         subject_name: std::sync::OnceLock::new(),
         signed_memo: Default::default(),
         key_digest: std::sync::OnceLock::new(),

@@ -62,6 +62,9 @@ pub(crate) struct SignedMemo {
     tbs: OnceLock<[u8; 32]>,
     /// SHA-256 over the signature algorithm, `tbs` and the signature.
     object: OnceLock<[u8; 32]>,
+    /// The first (key digest, fingerprint) pair worked out: an object is nearly always
+    /// checked under one issuer key, whose lookups then cost no hashing at all.
+    under_key: OnceLock<([u8; 32], [u8; 32])>,
 }
 
 /// What identifies one verification.
@@ -113,19 +116,27 @@ impl<'a> SignedData<'a> {
     }
 
     fn fingerprint(&self) -> [u8; 32] {
-        let tbs = || -> [u8; 32] { Sha256::digest(self.message).into() };
-        let object = match self.memo {
-            Some(memo) => *memo.object.get_or_init(|| self.object_digest(memo.tbs.get_or_init(tbs))),
-            None => self.object_digest(&tbs()),
-        };
         let key = match self.key.digest {
             Some(memo) => *memo.get_or_init(|| key_digest(self.key.algorithm, self.key.key)),
             None => key_digest(self.key.algorithm, self.key.key),
         };
-        let mut h = Sha256::new();
-        h.update(key);
-        h.update(object);
-        h.finalize().into()
+        let combine = |object: &[u8; 32]| -> [u8; 32] {
+            let mut h = Sha256::new();
+            h.update(key);
+            h.update(object);
+            h.finalize().into()
+        };
+        let tbs = || -> [u8; 32] { Sha256::digest(self.message).into() };
+        let Some(memo) = self.memo else { return combine(&self.object_digest(&tbs())) };
+        if let Some((k, fingerprint)) = memo.under_key.get()
+            && *k == key
+        {
+            return *fingerprint;
+        }
+        let object = memo.object.get_or_init(|| self.object_digest(memo.tbs.get_or_init(tbs)));
+        let fingerprint = combine(object);
+        let _ = memo.under_key.set((key, fingerprint));
+        fingerprint
     }
 }
 
@@ -195,5 +206,50 @@ impl SignatureCache {
             s.set.clear();
             s.order.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Certificate;
+
+    fn cert(path: &str) -> Certificate {
+        let path = format!("{}/test-vectors/pki/bench/{path}", env!("CARGO_MANIFEST_DIR"));
+        Certificate::from_der(std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).expect(&path)
+    }
+
+    /// The same verification without any remembered digest.
+    fn fresh(data: &SignedData<'_>) -> [u8; 32] {
+        let key = KeyRef { digest: None, ..data.key };
+        SignedData { key, memo: None, ..*data }.fingerprint()
+    }
+
+    #[test]
+    fn remembered_digests_give_the_fingerprint_of_a_fresh_computation() {
+        let (leaf, intermediate, root) =
+            (cert("rsa2048/leaf.der"), cert("rsa2048/intermediate.der"), cert("rsa2048/root.der"));
+        let under_intermediate = SignedData::certificate(intermediate.key_ref(), &leaf);
+        let under_root = SignedData::certificate(root.key_ref(), &leaf);
+        let first = under_intermediate.fingerprint();
+        assert_eq!(first, fresh(&under_intermediate));
+        assert_eq!(under_intermediate.fingerprint(), first, "remembered");
+        // Another key over the same certificate: another fingerprint, not the remembered one.
+        let other = under_root.fingerprint();
+        assert_ne!(other, first);
+        assert_eq!(other, fresh(&under_root));
+        // The same bytes with another signature or algorithm identifier.
+        let mut signature = leaf.signature().to_vec();
+        signature[0] ^= 1;
+        let forged =
+            SignedData { signature: &signature, memo: None, ..SignedData::certificate(intermediate.key_ref(), &leaf) };
+        assert_ne!(forged.fingerprint(), first);
+        let p256 = cert("p256/intermediate.der");
+        let relabelled = SignedData {
+            signature_algorithm: p256.signature_algorithm_id(),
+            memo: None,
+            ..SignedData::certificate(intermediate.key_ref(), &leaf)
+        };
+        assert_ne!(relabelled.fingerprint(), first);
     }
 }

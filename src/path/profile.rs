@@ -125,9 +125,8 @@ fn check_serial(serial: &[u8]) -> Result<(), Reason> {
 /// with SAN `*.example.com`). Certificates without dNSName SANs keep host-like commonNames,
 /// which no RFC 6125 client consults when iPAddress SANs are present.
 fn check_common_name(cert: &Certificate) -> Result<(), Reason> {
-    let cn_oid = const_oid::db::rfc4519::CN;
     let has_dns_sans = cert.san_dns_names().next().is_some();
-    crate::cert::dn::for_each_text(cert.subject_der(), cn_oid, |value| {
+    cert.for_each_subject_cn(|value| {
         let consistent = if let Ok(ip) = value.parse::<std::net::IpAddr>() {
             ip.to_string() == value && cert.san_ips().any(|s| s == ip)
         } else if looks_like_legacy_ipv4(value) {
