@@ -5,7 +5,7 @@
 //! anchor at an intermediate). Both stores are indexed by subject so that finding an issuer
 //! is one hash lookup, whatever the store's size.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use der::Decode;
@@ -96,7 +96,9 @@ fn parse_spki_value(spki: &[u8]) -> (&[u8], &[u8]) {
 #[derive(Debug, Default, Clone)]
 pub struct TrustStore {
     anchors: Vec<Arc<Anchor>>,
-    by_subject: HashMap<Vec<u8>, Vec<usize>>,
+    /// A fast unkeyed hash: the keys are the configured anchors' subjects, so only whoever
+    /// configures the store could arrange collisions; names from input are only looked up.
+    by_subject: FxHashMap<Vec<u8>, Vec<usize>>,
     communities: Vec<Arc<str>>,
 }
 
@@ -232,7 +234,8 @@ impl TrustStore {
 #[derive(Debug, Default, Clone)]
 pub struct CertificatePool {
     certificates: Vec<Certificate>,
-    by_subject: HashMap<Vec<u8>, Vec<usize>>,
+    /// Unkeyed, as the store's: the keys are the configured certificates' subjects.
+    by_subject: FxHashMap<Vec<u8>, Vec<usize>>,
 }
 
 impl CertificatePool {
