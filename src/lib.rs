@@ -43,6 +43,7 @@ pub mod jws;
 mod path;
 pub mod policy;
 pub mod revocation;
+mod sharded;
 pub mod time;
 #[cfg(feature = "rustls")]
 pub mod tls;

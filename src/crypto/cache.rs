@@ -16,23 +16,14 @@
 //! Memory is bounded: at most `capacity` entries of 32 bytes (plus map overhead), spread over
 //! shards with their own locks; when a shard is full its oldest entry is evicted.
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
 use super::KeyRef;
+use crate::sharded::ShardedFifo;
 
-const SHARDS: usize = 16;
-
-#[derive(Debug, Default)]
-struct Shard {
-    set: HashSet<[u8; 32]>,
-    order: VecDeque<[u8; 32]>,
-}
-
-/// Counters of a [`SignatureCache`].
+/// Counters of a cache ([`SignatureCache`], [`crate::jws::HeaderCache`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
     /// Lookups answered from the cache.
@@ -48,11 +39,8 @@ pub struct CacheStats {
 /// A bounded, thread-safe cache of verified signatures. See the module documentation.
 #[derive(Debug)]
 pub struct SignatureCache {
-    shards: [Mutex<Shard>; SHARDS],
-    per_shard: usize,
-    hits: AtomicU64,
-    misses: AtomicU64,
-    evictions: AtomicU64,
+    /// Fingerprints of verified signatures, sharded by their first byte.
+    verified: ShardedFifo<[u8; 32], (), 16>,
 }
 
 /// What a signed object (certificate, CRL) remembers for the cache, computed on first use.
@@ -144,68 +132,31 @@ impl SignatureCache {
     /// A cache holding at most `capacity` verified signatures (rounded up to a multiple of
     /// the shard count). Each entry costs about 100 bytes.
     pub fn new(capacity: usize) -> Self {
-        let per_shard = capacity.div_ceil(SHARDS).max(1);
-        SignatureCache {
-            shards: core::array::from_fn(|_| Mutex::new(Shard::default())),
-            per_shard,
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
-            evictions: AtomicU64::new(0),
-        }
+        SignatureCache { verified: ShardedFifo::new(capacity) }
     }
 
-    fn shard(&self, fingerprint: &[u8; 32]) -> &Mutex<Shard> {
-        let [first, ..] = &self.shards;
-        let index = usize::from(fingerprint[0]) % SHARDS;
-        self.shards.get(index).unwrap_or(first)
-    }
-
-    /// Whether this exact verification succeeded before; counts a hit or a miss.
+    /// Whether this exact verification succeeded before; counts a hit or a miss. On a miss,
+    /// returns the fingerprint to [`Self::insert`] once the signature has verified.
     pub(crate) fn contains(&self, data: &SignedData<'_>) -> Option<[u8; 32]> {
         let fp = data.fingerprint();
-        let hit = self.shard(&fp).lock().unwrap_or_else(|p| p.into_inner()).set.contains(&fp);
-        if hit {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            None
-        } else {
-            self.misses.fetch_add(1, Ordering::Relaxed);
-            Some(fp)
-        }
+        let hit = self.verified.get(u64::from(fp[0]), &fp).is_some();
+        self.verified.count(hit);
+        if hit { None } else { Some(fp) }
     }
 
     /// Records a successful verification (by the fingerprint [`Self::contains`] returned).
     pub(crate) fn insert(&self, fingerprint: [u8; 32]) {
-        let mut shard = self.shard(&fingerprint).lock().unwrap_or_else(|p| p.into_inner());
-        if !shard.set.insert(fingerprint) {
-            return;
-        }
-        shard.order.push_back(fingerprint);
-        while shard.order.len() > self.per_shard {
-            if let Some(old) = shard.order.pop_front() {
-                shard.set.remove(&old);
-                self.evictions.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        self.verified.insert(u64::from(fingerprint[0]), fingerprint, ());
     }
 
     /// Current counters.
     pub fn stats(&self) -> CacheStats {
-        let entries = self.shards.iter().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).set.len()).sum();
-        CacheStats {
-            hits: self.hits.load(Ordering::Relaxed),
-            misses: self.misses.load(Ordering::Relaxed),
-            evictions: self.evictions.load(Ordering::Relaxed),
-            entries,
-        }
+        self.verified.stats()
     }
 
     /// Forgets every entry (counters are kept).
     pub fn clear(&self) {
-        for shard in &self.shards {
-            let mut s = shard.lock().unwrap_or_else(|p| p.into_inner());
-            s.set.clear();
-            s.order.clear();
-        }
+        self.verified.clear()
     }
 }
 

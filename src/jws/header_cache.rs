@@ -15,21 +15,18 @@
 //! headers, each at most [`MAX_CACHED_HEADER_LEN`] bytes of text (longer ones are parsed every
 //! time), plus their parsed form; the oldest entry of a full shard is evicted.
 
-use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::compact::Limits;
 use super::header::Header;
 use crate::cert::Certificate;
 use crate::crypto::cache::CacheStats;
+use crate::sharded::ShardedFifo;
 
 /// Longest header segment (base64url text, bytes) that is cached: room for an `x5c` of a few
 /// certificates.
 pub const MAX_CACHED_HEADER_LEN: usize = 64 << 10;
-
-const SHARDS: usize = 8;
 
 /// What parsing one header segment produced.
 #[derive(Debug)]
@@ -40,23 +37,14 @@ pub(crate) struct ParsedHeader {
     pub(crate) x5c: Vec<Certificate>,
 }
 
-#[derive(Debug, Default)]
-struct Shard {
-    entries: HashMap<u64, Arc<ParsedHeader>>,
-    order: VecDeque<u64>,
-}
-
 /// A bounded, thread-safe cache of parsed JWS protected headers with their `x5c`
 /// certificates. See the module documentation; give it to a verifier with
 /// [`crate::Verifier::with_jws_header_cache`].
 #[derive(Debug)]
 pub struct HeaderCache {
-    shards: [Mutex<Shard>; SHARDS],
-    per_shard: usize,
+    /// Parses by the keyed hash of their segment (compared in full on every hit).
+    parsed: ShardedFifo<u64, Arc<ParsedHeader>, 8>,
     hasher: RandomState,
-    hits: AtomicU64,
-    misses: AtomicU64,
-    evictions: AtomicU64,
 }
 
 /// The limits that decide whether a header parses.
@@ -68,19 +56,7 @@ impl HeaderCache {
     /// A cache holding at most `capacity` headers (rounded up to a multiple of the shard
     /// count).
     pub fn new(capacity: usize) -> Self {
-        HeaderCache {
-            shards: core::array::from_fn(|_| Mutex::new(Shard::default())),
-            per_shard: capacity.div_ceil(SHARDS).max(1),
-            hasher: RandomState::new(),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
-            evictions: AtomicU64::new(0),
-        }
-    }
-
-    fn shard(&self, hash: u64) -> &Mutex<Shard> {
-        let [first, ..] = &self.shards;
-        self.shards.get((hash % SHARDS as u64) as usize).unwrap_or(first)
+        HeaderCache { parsed: ShardedFifo::new(capacity), hasher: RandomState::new() }
     }
 
     /// The parse of `segment` under `limits`, if it was stored; counts a hit or a miss.
@@ -89,17 +65,12 @@ impl HeaderCache {
             return None;
         }
         let hash = self.hasher.hash_one(segment);
-        let found = self.shard(hash).lock().unwrap_or_else(|p| p.into_inner()).entries.get(&hash).cloned();
-        match found {
-            Some(entry) if *entry.segment == *segment && entry.limits == header_limits(limits) => {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                Some(entry)
-            }
-            _ => {
-                self.misses.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-        }
+        let found = self
+            .parsed
+            .get(hash, &hash)
+            .filter(|entry| *entry.segment == *segment && entry.limits == header_limits(limits));
+        self.parsed.count(found.is_some());
+        found
     }
 
     /// Stores the successful parse of `segment` under `limits`.
@@ -109,35 +80,16 @@ impl HeaderCache {
         }
         let hash = self.hasher.hash_one(segment);
         let entry = Arc::new(ParsedHeader { segment: segment.into(), limits: header_limits(limits), header, x5c });
-        let mut shard = self.shard(hash).lock().unwrap_or_else(|p| p.into_inner());
-        if shard.entries.insert(hash, entry).is_none() {
-            shard.order.push_back(hash);
-        }
-        while shard.order.len() > self.per_shard {
-            if let Some(old) = shard.order.pop_front() {
-                shard.entries.remove(&old);
-                self.evictions.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        self.parsed.insert(hash, hash, entry);
     }
 
     /// Current counters.
     pub fn stats(&self) -> CacheStats {
-        let entries = self.shards.iter().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).entries.len()).sum();
-        CacheStats {
-            hits: self.hits.load(Ordering::Relaxed),
-            misses: self.misses.load(Ordering::Relaxed),
-            evictions: self.evictions.load(Ordering::Relaxed),
-            entries,
-        }
+        self.parsed.stats()
     }
 
     /// Forgets every entry (counters are kept).
     pub fn clear(&self) {
-        for shard in &self.shards {
-            let mut s = shard.lock().unwrap_or_else(|p| p.into_inner());
-            s.entries.clear();
-            s.order.clear();
-        }
+        self.parsed.clear()
     }
 }
