@@ -43,6 +43,15 @@ impl Args {
         CliError::Usage { message: message.into(), command: self.command }
     }
 
+    /// Stores the value of an option that may be given once; a second use is an error.
+    pub fn once<T>(&self, slot: &mut Option<T>, name: &str, value: T) -> Result<(), CliError> {
+        if slot.is_some() {
+            return Err(self.error(format!("option --{name} given more than once")));
+        }
+        *slot = Some(value);
+        Ok(())
+    }
+
     /// The next item, or `None` at the end.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<Arg>, CliError> {

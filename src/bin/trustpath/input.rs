@@ -7,7 +7,8 @@ use std::net::IpAddr;
 use const_oid::ObjectIdentifier;
 use trustpath::cert::parse_bundle;
 use trustpath::policy::{EKU_ANY, EKU_CLIENT_AUTH, EKU_EMAIL_PROTECTION, EKU_SERVER_AUTH};
-use trustpath::{Certificate, ExpectedName, UnixTime};
+use trustpath::trust::DEFAULT_COMMUNITY;
+use trustpath::{Certificate, CertificatePool, ExpectedName, TrustStore, UnixTime};
 
 use crate::{CliError, warn};
 
@@ -50,6 +51,33 @@ fn read_certificates(path: &str, required_first: bool) -> Result<Vec<Certificate
 /// Every certificate of a bundle file (anchors, intermediates).
 pub fn read_bundle(path: &str) -> Result<Vec<Certificate>, CliError> {
     read_certificates(path, false)
+}
+
+/// A trust store holding the certificates of the `anchors` files (default community) and of
+/// the `(community, file)` pairs.
+pub fn load_anchors(anchors: &[String], communities: &[(String, String)]) -> Result<TrustStore, CliError> {
+    let mut store = TrustStore::new();
+    let defaults = anchors.iter().map(|f| (DEFAULT_COMMUNITY, f.as_str()));
+    for (community, file) in defaults.chain(communities.iter().map(|(c, f)| (c.as_str(), f.as_str()))) {
+        for cert in read_bundle(file)? {
+            store.add_certificate(community, cert);
+        }
+    }
+    Ok(store)
+}
+
+/// The certificates of the `--intermediate` files, as a pool for path building and as the
+/// list of untrusted certificates (CRL signers, OCSP responders, CMS certificates).
+pub fn load_intermediates(files: &[String]) -> Result<(CertificatePool, Vec<Certificate>), CliError> {
+    let mut pool = CertificatePool::new();
+    let mut untrusted = Vec::new();
+    for file in files {
+        for cert in read_bundle(file)? {
+            untrusted.push(cert.clone());
+            pool.add(cert);
+        }
+    }
+    Ok((pool, untrusted))
 }
 
 /// The first certificate of a file, and the certificates after it.

@@ -5,7 +5,6 @@ use core::fmt::Write;
 use const_oid::ObjectIdentifier;
 use trustpath::revocation::RevocationData;
 use trustpath::time::format_rfc3339;
-use trustpath::trust::DEFAULT_COMMUNITY;
 use trustpath::{
     Certificate, CertificatePool, ExpectedName, Policy, TrustStore, UnixTime, ValidationError, ValidationInput,
     VerifiedPath, Verifier,
@@ -13,7 +12,7 @@ use trustpath::{
 
 use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
-use crate::input::{parse_eku, parse_server_name, parse_time, read_bundle, read_leaf};
+use crate::input::{load_anchors, load_intermediates, parse_eku, parse_server_name, parse_time, read_leaf};
 use crate::json::Json;
 use crate::render::{
     StatusRow, anchor_json, certificate_json, certificate_text, error_json, error_status_rows, hint, needs_json,
@@ -105,15 +104,6 @@ struct Options {
     leaf: String,
 }
 
-/// Stores a single-use option's value; a second use is an error.
-fn once<T>(args: &Args, slot: &mut Option<T>, name: &str, value: T) -> Result<(), CliError> {
-    if slot.is_some() {
-        return Err(args.error(format!("option --{name} given more than once")));
-    }
-    *slot = Some(value);
-    Ok(())
-}
-
 /// Parses the command line; `None` when help was asked for.
 fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
     let (mut anchors, mut communities, mut intermediates, mut ekus) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -124,7 +114,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
         let name = match arg {
             _ if is_help(&arg) => return Ok(None),
             Arg::Positional(path) => {
-                once(args, &mut leaf, "LEAF", path).map_err(|_| args.error("only one LEAF file may be given"))?;
+                args.once(&mut leaf, "LEAF", path).map_err(|_| args.error("only one LEAF file may be given"))?;
                 continue;
             }
             Arg::Long(name) => name,
@@ -144,7 +134,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
             "intermediates" => intermediates.push(args.value(&name)?),
             "time" => {
                 let value = parse_time(&args.value(&name)?).map_err(|e| args.error(e))?;
-                once(args, &mut time, &name, value)?;
+                args.once(&mut time, &name, value)?;
             }
             "profile" => {
                 let value = args.value(&name)?;
@@ -153,11 +143,11 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
                         "unknown profile '{value}' (expected rfc5280, tls-server, tls-client, udap or direct)"
                     ))
                 })?;
-                once(args, &mut profile, &name, (value, policy))?;
+                args.once(&mut profile, &name, (value, policy))?;
             }
             "server-name" => {
                 let value = parse_server_name(&args.value(&name)?).map_err(|e| args.error(e))?;
-                once(args, &mut server_name, &name, value)?;
+                args.once(&mut server_name, &name, value)?;
             }
             "eku" => ekus.push(parse_eku(&args.value(&name)?).map_err(|e| args.error(e))?),
             "max-depth" => {
@@ -165,7 +155,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
                 let n = value
                     .parse::<usize>()
                     .map_err(|_| args.error(format!("--max-depth expects a non-negative integer, not '{value}'")))?;
-                once(args, &mut max_depth, &name, n)?;
+                args.once(&mut max_depth, &name, n)?;
             }
             "json" => json = true,
             _ if checks.parse_option(&name, args)? => {}
@@ -203,21 +193,8 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
         return print(&HELP.replace("{checks}\n", &checks::help(REVOCATION_NOTES))).map(|()| Outcome::Success);
     };
 
-    let mut store = TrustStore::new();
-    let community_files = options.communities.iter().map(|(c, f)| (c.as_str(), f.as_str()));
-    for (community, file) in options.anchors.iter().map(|f| (DEFAULT_COMMUNITY, f.as_str())).chain(community_files) {
-        for cert in read_bundle(file)? {
-            store.add_certificate(community, cert);
-        }
-    }
-    let mut pool = CertificatePool::new();
-    let mut untrusted = Vec::new();
-    for file in &options.intermediates {
-        for cert in read_bundle(file)? {
-            untrusted.push(cert.clone());
-            pool.add(cert);
-        }
-    }
+    let store = load_anchors(&options.anchors, &options.communities)?;
+    let (pool, mut untrusted) = load_intermediates(&options.intermediates)?;
     let (leaf, extra) = read_leaf(&options.leaf)?;
     // Every untrusted certificate offered may have signed a CRL or an OCSP response.
     untrusted.extend(extra.iter().cloned());

@@ -14,13 +14,11 @@ use trustpath::udap::{
     AssertionRequest, GrantType, MemoryReplayCache, MetadataCheck, RegisteredClient, RegistrationEndpoint,
     RegistrationGrant, TokenEndpoint, UdapError, UdapErrorKind, verify_signed_metadata,
 };
-use trustpath::{
-    Certificate, CertificatePool, Need, Policy, TrustStore, UnixTime, ValidationError, VerifiedPath, Verifier,
-};
+use trustpath::{Certificate, Need, Policy, UnixTime, ValidationError, VerifiedPath, Verifier};
 
 use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
-use crate::input::{parse_time, read_bundle, read_file};
+use crate::input::{load_anchors, load_intermediates, parse_time, read_file};
 use crate::json::Json;
 use crate::render::{certificate_json, hint, needs_text};
 use crate::{CliError, Outcome, is_help, print};
@@ -228,14 +226,6 @@ struct Options {
     tokens: Vec<String>,
 }
 
-/// Stores a single-use option's value; a second use is an error.
-fn once<T>(args: &Args, slot: &mut Option<T>, name: &str, value: T) -> Result<(), CliError> {
-    if slot.replace(value).is_some() {
-        return Err(args.error(format!("option --{name} given more than once")));
-    }
-    Ok(())
-}
-
 /// Parses the command line; `None` when help was asked for.
 fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
     let (mut anchors, mut communities, mut intermediates, mut tokens) =
@@ -282,12 +272,12 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
                 let value = args.value(&name)?;
                 let p = Profile::from_name(&value)
                     .ok_or_else(|| args.error(format!("unknown profile '{value}' (expected {})", Profile::NAMES)))?;
-                once(args, &mut profile, &name, p)?;
+                args.once(&mut profile, &name, p)?;
                 continue;
             }
             "time" => {
                 let value = parse_time(&args.value(&name)?).map_err(|e| args.error(e))?;
-                once(args, &mut time, &name, value)?;
+                args.once(&mut time, &name, value)?;
                 continue;
             }
             "grant" => {
@@ -295,7 +285,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
                 let g = GrantType::from_name(&value).ok_or_else(|| {
                     args.error(format!("--grant expects client_credentials or authorization_code, not '{value}'"))
                 })?;
-                once(args, &mut grant, &name, g)?;
+                args.once(&mut grant, &name, g)?;
                 given.push("grant");
                 continue;
             }
@@ -313,7 +303,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
             _ => return Err(args.unexpected(&Arg::Long(name))),
         };
         let value = args.value(option)?;
-        once(args, slot, option, value)?;
+        args.once(slot, option, value)?;
         given.push(option);
     }
     let profile = profile.ok_or_else(|| args.error(format!("missing --profile ({})", Profile::NAMES)))?;
@@ -660,21 +650,8 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     };
 
     // Read every input before verifying anything, so unreadable input prints no verdict.
-    let mut store = TrustStore::new();
-    let community_files = options.communities.iter().map(|(c, f)| (c.as_str(), f.as_str()));
-    for (community, file) in options.anchors.iter().map(|f| (DEFAULT_COMMUNITY, f.as_str())).chain(community_files) {
-        for cert in read_bundle(file)? {
-            store.add_certificate(community, cert);
-        }
-    }
-    let mut pool = CertificatePool::new();
-    let mut untrusted = Vec::new();
-    for file in &options.intermediates {
-        for cert in read_bundle(file)? {
-            untrusted.push(cert.clone());
-            pool.add(cert);
-        }
-    }
+    let store = load_anchors(&options.anchors, &options.communities)?;
+    let (pool, untrusted) = load_intermediates(&options.intermediates)?;
     let revocation = options.checks.load(&options.policy, untrusted)?;
     let metadata = match &options.target {
         Target::SignedMetadata { metadata: Some(path), .. } => Some(read_metadata(path)?),

@@ -8,12 +8,11 @@ use trustpath::direct::{
 };
 use trustpath::revocation::RevocationData;
 use trustpath::time::format_rfc3339;
-use trustpath::trust::DEFAULT_COMMUNITY;
-use trustpath::{CertificatePool, Policy, TrustStore, UnixTime};
+use trustpath::{Policy, UnixTime};
 
 use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
-use crate::input::{parse_time, read_bundle, read_file};
+use crate::input::{load_anchors, load_intermediates, parse_time, read_file};
 use crate::json::Json;
 use crate::render::{anchor_json, certificate_json, certificate_text};
 use crate::{CliError, Outcome, is_help, print};
@@ -88,14 +87,6 @@ struct Options {
     message: String,
 }
 
-fn once<T>(args: &Args, slot: &mut Option<T>, name: &str, value: T) -> Result<(), CliError> {
-    if slot.is_some() {
-        return Err(args.error(format!("option --{name} given more than once")));
-    }
-    *slot = Some(value);
-    Ok(())
-}
-
 fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
     let (mut anchors, mut intermediates) = (Vec::new(), Vec::new());
     let (mut time, mut sender, mut detached, mut message) = (None, None, None, None);
@@ -105,7 +96,7 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
         let name = match arg {
             _ if is_help(&arg) => return Ok(None),
             Arg::Positional(path) => {
-                once(args, &mut message, "MESSAGE", path).map_err(|_| args.error("only one MESSAGE may be given"))?;
+                args.once(&mut message, "MESSAGE", path).map_err(|_| args.error("only one MESSAGE may be given"))?;
                 continue;
             }
             Arg::Long(name) => name,
@@ -116,16 +107,16 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
             "intermediates" => intermediates.push(args.value(&name)?),
             "time" => {
                 let value = parse_time(&args.value(&name)?).map_err(|e| args.error(e))?;
-                once(args, &mut time, &name, value)?;
+                args.once(&mut time, &name, value)?;
             }
             "sender" => {
                 let value = args.value(&name)?;
                 let address = DirectAddress::parse(&value).map_err(|e| args.error(format!("--sender: {e}")))?;
-                once(args, &mut sender, &name, address)?;
+                args.once(&mut sender, &name, address)?;
             }
             "detached" => {
                 let value = args.value(&name)?;
-                once(args, &mut detached, &name, value)?;
+                args.once(&mut detached, &name, value)?;
             }
             "allow-sha1" => allow_sha1 = true,
             "json" => json = true,
@@ -150,20 +141,8 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     let Some(options) = parse(&mut args)? else {
         return print(&HELP.replace("{checks}\n", &checks::help(REVOCATION_NOTES))).map(|()| Outcome::Success);
     };
-    let mut store = TrustStore::new();
-    for file in &options.anchors {
-        for cert in read_bundle(file)? {
-            store.add_certificate(DEFAULT_COMMUNITY, cert);
-        }
-    }
-    let mut pool = CertificatePool::new();
-    let mut untrusted = Vec::new();
-    for file in &options.intermediates {
-        for cert in read_bundle(file)? {
-            untrusted.push(cert.clone());
-            pool.add(cert);
-        }
-    }
+    let store = load_anchors(&options.anchors, &[])?;
+    let (pool, untrusted) = load_intermediates(&options.intermediates)?;
     let revocation = options.checks.load(&options.policy, untrusted.iter().cloned())?;
     let message = read_file(&options.message)?;
     let content = match &options.detached {
