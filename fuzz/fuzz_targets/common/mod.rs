@@ -225,7 +225,9 @@ pub fn signed_part(der: &[u8]) -> Option<&[u8]> {
 
 /// The UDAP vectors' trust setup (`test-vectors/udap`): two communities, their intermediates
 /// as the pool, every CRL, the UDAP policy (hard-fail revocation over the chain), and the
-/// manifest's validation time (2026-06-01).
+/// manifest's validation time (2026-06-01). The verifier has a small signature cache and JWS
+/// header cache, kept across inputs, so the targets' "only what was signed is accepted"
+/// invariants also hold the caches (and their evictions) to account.
 pub struct Udap {
     pub verifier: trustpath::Verifier,
     pub revocation: trustpath::revocation::RevocationData,
@@ -259,7 +261,11 @@ pub fn udap() -> &'static Udap {
         }
         let mut policy = Policy::udap();
         policy.algorithms = memoized(&policy.algorithms);
-        Udap { verifier: Verifier::new(store, policy).with_intermediates(pool), revocation, time: vectors_time() }
+        let verifier = Verifier::new(store, policy)
+            .with_intermediates(pool)
+            .with_signature_cache(std::sync::Arc::new(trustpath::crypto::cache::SignatureCache::new(64)))
+            .with_jws_header_cache(std::sync::Arc::new(trustpath::jws::HeaderCache::new(16)));
+        Udap { verifier, revocation, time: vectors_time() }
     })
 }
 
