@@ -125,11 +125,8 @@ impl<'a> Walker<'a> {
 
     /// Reads the next TLV, whatever its tag.
     pub(crate) fn read_any(&mut self) -> der::Result<Tlv<'a>> {
-        let (tag, header, len) = match short_header(self.rest) {
-            Some(h) => h,
-            None => return self.read_any_with_der(),
-        };
-        let (full, rest) = self.rest.split_at(header + len);
+        let Some((tag, header, len)) = short_header(self.rest) else { return self.read_any_with_der() };
+        let Some((full, rest)) = self.rest.split_at_checked(header + len) else { return self.read_any_with_der() };
         self.rest = rest;
         Ok(Tlv { tag, full, value: full.get(header..).unwrap_or_default() })
     }

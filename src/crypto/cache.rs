@@ -8,7 +8,8 @@
 //! stand for the exact verification that succeeded. The levels exist so that objects checked
 //! again and again remember their digests: an anchor or pooled intermediate hashes its key
 //! once, and a certificate or CRL (a million entries are 40 MB) hashes its signed bytes once,
-//! leaving each lookup two SHA-256 blocks. Failures are never stored. Time, revocation, name
+//! leaving each lookup two SHA-256 blocks, and none once the object has been looked up under
+//! the same key before. Failures are never stored. Time, revocation, name
 //! constraints and every other rule are evaluated on each validation as usual, and the
 //! algorithm policy is applied before the cache is consulted, so a cache can never turn a
 //! rejection into an acceptance; it only saves the arithmetic.
