@@ -396,8 +396,9 @@ fn verify_response(
         return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));
     }
     // A delegated responder (RFC 6960 §4.2.2.2): certified directly by the issuer for
-    // id-kp-OCSPSigning, valid now. id-pkix-ocsp-nocheck means its own status is not checked,
-    // which is what trustpath does for every delegated responder anyway.
+    // id-kp-OCSPSigning, valid now, and not revoked by a CRL of that issuer among the data
+    // unless it carries id-pkix-ocsp-nocheck (§4.2.2.2.1). Without such a CRL its status is
+    // not known and the response is used, as most responders carry nocheck.
     let candidates = response.certs.iter().chain(data.certificates.iter());
     for responder in candidates {
         if responder.issuer_der() != issuer.subject
@@ -415,6 +416,12 @@ fn verify_response(
         let certificate = SignedData::certificate(issuer.key, responder);
         if budget.verify_signature(&policy.algorithms, &certificate)?.is_err() {
             return Ok(Err("delegated OCSP responder is not certified by the issuer".into()));
+        }
+        if !responder.inner().ext.ocsp_no_check
+            && let Some(Verdict::Status(CertStatus::Revoked { reason })) =
+                crl_verdict(responder, issuer, data, policy, time, budget)?
+        {
+            return Ok(Err(format!("delegated OCSP responder is revoked ({reason}) by its issuer's CRL")));
         }
         let response_signed = signed(responder.key_ref());
         let checked = budget.verify_signature(&policy.algorithms, &response_signed)?;
