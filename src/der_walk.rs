@@ -79,10 +79,40 @@ fn short_tag(octet: u8) -> Option<Tag> {
     Some(tag)
 }
 
-/// (tag, header length, value length) of a TLV in the common encodings; `None` otherwise.
-#[inline]
-fn short_header(bytes: &[u8]) -> Option<(Tag, usize, usize)> {
-    let tag = short_tag(*bytes.first()?)?;
+/// The one-octet identifier of `tag` where [`short_tag`] reads it back; `None` otherwise.
+/// Folds to a constant for a constant `tag`, so checking an expected tag is one comparison.
+#[inline(always)]
+const fn short_octet(tag: Tag) -> Option<u8> {
+    let octet = match tag {
+        Tag::Boolean => 0x01,
+        Tag::Integer => 0x02,
+        Tag::BitString => 0x03,
+        Tag::OctetString => 0x04,
+        Tag::Null => 0x05,
+        Tag::ObjectIdentifier => 0x06,
+        Tag::Enumerated => 0x0A,
+        Tag::Utf8String => 0x0C,
+        Tag::NumericString => 0x12,
+        Tag::PrintableString => 0x13,
+        Tag::TeletexString => 0x14,
+        Tag::Ia5String => 0x16,
+        Tag::UtcTime => 0x17,
+        Tag::GeneralizedTime => 0x18,
+        Tag::BmpString => 0x1E,
+        Tag::Sequence => 0x30,
+        Tag::Set => 0x31,
+        Tag::ContextSpecific { constructed, number } if number.0 < 0x1f => {
+            0x80 | (number.0 as u8) | if constructed { 0x20 } else { 0 }
+        }
+        _ => return None,
+    };
+    Some(octet)
+}
+
+/// (header length, value length) of a TLV whose identifier is one octet, for a definite
+/// length of at most three octets in minimal form that fits in `bytes`; `None` otherwise.
+#[inline(always)]
+fn short_length(bytes: &[u8]) -> Option<(usize, usize)> {
     let (header, len) = match *bytes.get(1)? {
         n @ 0..=0x7f => (2, usize::from(n)),
         0x81 => match *bytes.get(2)? {
@@ -99,7 +129,15 @@ fn short_header(bytes: &[u8]) -> Option<(Tag, usize, usize)> {
         },
         _ => return None,
     };
-    (header + len <= bytes.len()).then_some((tag, header, len))
+    (header + len <= bytes.len()).then_some((header, len))
+}
+
+/// (tag, header length, value length) of a TLV in the common encodings; `None` otherwise.
+#[inline(always)]
+fn short_header(bytes: &[u8]) -> Option<(Tag, usize, usize)> {
+    let tag = short_tag(*bytes.first()?)?;
+    let (header, len) = short_length(bytes)?;
+    Some((tag, header, len))
 }
 
 impl<'a> Walker<'a> {
@@ -124,14 +162,25 @@ impl<'a> Walker<'a> {
     }
 
     /// Reads the next TLV, whatever its tag.
+    #[inline]
     pub(crate) fn read_any(&mut self) -> der::Result<Tlv<'a>> {
-        let Some((tag, header, len)) = short_header(self.rest) else { return self.read_any_with_der() };
-        let Some((full, rest)) = self.rest.split_at_checked(header + len) else { return self.read_any_with_der() };
+        match short_header(self.rest) {
+            Some((tag, header, len)) => Ok(self.take(tag, header, len)),
+            None => self.read_any_with_der(),
+        }
+    }
+
+    /// Takes the TLV whose header [`short_length`] has checked against `self.rest`.
+    #[inline(always)]
+    fn take(&mut self, tag: Tag, header: usize, len: usize) -> Tlv<'a> {
+        let (full, rest) = self.rest.split_at_checked(header + len).unwrap_or((self.rest, &[]));
         self.rest = rest;
-        Ok(Tlv { tag, full, value: full.get(header..).unwrap_or_default() })
+        Tlv { tag, full, value: full.get(header..).unwrap_or_default() }
     }
 
     /// The general case, decided by the `der` crate.
+    #[cold]
+    #[inline(never)]
     fn read_any_with_der(&mut self) -> der::Result<Tlv<'a>> {
         let mut r = SliceReader::new(self.rest)?;
         // `tlv_bytes` decodes (and checks) the header; its length is then read off the bytes.
@@ -145,8 +194,22 @@ impl<'a> Walker<'a> {
         Ok(Tlv { tag, full, value: full.get(header_len..).unwrap_or_default() })
     }
 
-    /// Reads the next TLV and checks its tag.
+    /// Reads the next TLV and checks its tag. The expected identifier octet is compared
+    /// before anything is decoded; any other input takes the general path.
+    #[inline]
     pub(crate) fn read_tagged(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {
+        if let Some(octet) = short_octet(tag)
+            && self.rest.first() == Some(&octet)
+            && let Some((header, len)) = short_length(self.rest)
+        {
+            return Ok(self.take(tag, header, len));
+        }
+        self.read_tagged_general(tag)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn read_tagged_general(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {
         let tlv = self.read_any()?;
         if tlv.tag != tag {
             return Err(der::ErrorKind::TagUnexpected { expected: Some(tag), actual: tlv.tag }.into());
@@ -155,7 +218,15 @@ impl<'a> Walker<'a> {
     }
 
     /// Reads the next TLV only if it has `tag`.
+    #[inline]
     pub(crate) fn read_optional(&mut self, tag: Tag) -> der::Result<Option<Tlv<'a>>> {
+        // Another tag in one octet is told apart without decoding it.
+        if let (Some(octet), Some(&first)) = (short_octet(tag), self.rest.first())
+            && first != octet
+            && short_tag(first).is_some()
+        {
+            return Ok(None);
+        }
         if self.is_finished() || self.peek_tag()? != tag {
             return Ok(None);
         }
@@ -177,16 +248,19 @@ impl<'a> Walker<'a> {
 }
 
 /// Reads the next TLV, whatever its tag.
+#[inline]
 pub(crate) fn read_any<'a>(r: &mut Walker<'a>) -> der::Result<Tlv<'a>> {
     r.read_any()
 }
 
 /// Reads the next TLV and checks its tag.
+#[inline]
 pub(crate) fn read_tagged<'a>(r: &mut Walker<'a>, tag: Tag) -> der::Result<Tlv<'a>> {
     r.read_tagged(tag)
 }
 
 /// Reads the next TLV only if it has `tag`.
+#[inline]
 pub(crate) fn read_optional<'a>(r: &mut Walker<'a>, tag: Tag) -> der::Result<Option<Tlv<'a>>> {
     r.read_optional(tag)
 }
@@ -274,6 +348,68 @@ mod tests {
         assert_eq!(fast(&[0x30, 0x81, 0x01, 0x00]), None, "non-minimal length");
     }
 
+    /// `short_octet` is the inverse of `short_tag`, so comparing octets compares tags.
+    #[test]
+    fn expected_octets_are_the_tags_read_back() {
+        for octet in 0..=255u8 {
+            if let Some(tag) = short_tag(octet) {
+                assert_eq!(short_octet(tag), Some(octet), "{octet:02x}");
+            }
+        }
+        let others = [Tag::Real, Tag::VisibleString, Tag::VideotexString, TagNumber(31).context_specific(true)];
+        for tag in others.into_iter().chain((0..40).map(|n| TagNumber(n).application(false))) {
+            if let Some(octet) = short_octet(tag) {
+                assert_eq!(short_tag(octet), Some(tag), "{tag:?}");
+            }
+        }
+    }
+
+    /// Reading an expected or optional tag gives what reading any TLV and comparing gives.
+    fn tagged_agree(bytes: &[u8]) {
+        let tags = [
+            Tag::Sequence,
+            Tag::Set,
+            Tag::Integer,
+            Tag::Boolean,
+            Tag::OctetString,
+            Tag::BitString,
+            Tag::ObjectIdentifier,
+            Tag::UtcTime,
+            TagNumber(0).context_specific(true),
+            TagNumber(3).context_specific(true),
+            TagNumber(2).context_specific(false),
+            Tag::Real,
+        ];
+        for tag in tags {
+            let Ok(walker) = Walker::new(bytes) else { return };
+            let (mut a, mut b) = (walker, walker);
+            let general = b.read_any().ok().filter(|t| t.tag == tag);
+            assert_eq!(a.read_tagged(tag).ok().map(|t| t.full), general.map(|t| t.full), "{tag:?} {bytes:02x?}");
+            let (mut a, b) = (walker, walker);
+            let general = match b.is_finished() {
+                true => Ok(None),
+                false => match b.peek_tag() {
+                    Ok(t) if t == tag => walker.clone().read_any().map(|t| Some(t.full)),
+                    other => other.map(|_| None),
+                },
+            };
+            let fast = a.read_optional(tag).map(|o| o.map(|t| t.full));
+            assert_eq!(fast.ok(), general.ok(), "optional {tag:?} {bytes:02x?}");
+        }
+    }
+
+    #[test]
+    fn expected_tags_agree_on_every_identifier_octet() {
+        for octet in 0..=255u8 {
+            for rest in [&[0x00][..], &[0x01, 0x05], &[0x81, 0x80], &[0x81, 0x01, 0x00], &[]] {
+                let mut input = vec![octet];
+                input.extend_from_slice(rest);
+                input.resize(input.len() + 0x80, 0);
+                tagged_agree(&input);
+            }
+        }
+    }
+
     /// Tag peeking agrees with `der` for every identifier octet.
     #[test]
     fn peeked_tags_agree_with_der() {
@@ -289,6 +425,11 @@ mod tests {
         #[test]
         fn any_input_reads_the_same_with_both_paths(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
             prop_assert_eq!(fast(&bytes), general(&bytes));
+        }
+
+        #[test]
+        fn any_input_reads_alike_as_expected_tags(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            tagged_agree(&bytes);
         }
 
         #[test]

@@ -28,6 +28,27 @@ pub struct Ext<T> {
     pub critical: bool,
 }
 
+/// The content octets of the extension OIDs certificates are read for.
+mod known {
+    use super::*;
+
+    pub(super) const BASIC_CONSTRAINTS: &[u8] = BasicConstraints::OID.as_bytes();
+    pub(super) const KEY_USAGE: &[u8] = KeyUsage::OID.as_bytes();
+    pub(super) const EXTENDED_KEY_USAGE: &[u8] = ExtendedKeyUsage::OID.as_bytes();
+    pub(super) const SUBJECT_ALT_NAME: &[u8] = SubjectAltName::OID.as_bytes();
+    pub(super) const NAME_CONSTRAINTS: &[u8] = NameConstraints::OID.as_bytes();
+    pub(super) const SUBJECT_KEY_IDENTIFIER: &[u8] = oids::ID_CE_SUBJECT_KEY_IDENTIFIER.as_bytes();
+    pub(super) const AUTHORITY_KEY_IDENTIFIER: &[u8] = AuthorityKeyIdentifier::OID.as_bytes();
+    pub(super) const CERTIFICATE_POLICIES: &[u8] = CertificatePolicies::OID.as_bytes();
+    pub(super) const POLICY_MAPPINGS: &[u8] = PolicyMappings::OID.as_bytes();
+    pub(super) const POLICY_CONSTRAINTS: &[u8] = PolicyConstraints::OID.as_bytes();
+    pub(super) const INHIBIT_ANY_POLICY: &[u8] = InhibitAnyPolicy::OID.as_bytes();
+    pub(super) const CRL_DISTRIBUTION_POINTS: &[u8] = CrlDistributionPoints::OID.as_bytes();
+    pub(super) const FRESHEST_CRL: &[u8] = FreshestCrl::OID.as_bytes();
+    pub(super) const AUTHORITY_INFO_ACCESS: &[u8] = AuthorityInfoAccessSyntax::OID.as_bytes();
+    pub(super) const OCSP_NO_CHECK: &[u8] = ID_PKIX_OCSP_NOCHECK.as_bytes();
+}
+
 /// The decoded extensions of one certificate.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Extensions {
@@ -66,12 +87,28 @@ fn set_once<T>(slot: &mut Option<Ext<T>>, value: T, critical: bool) -> Result<()
 }
 
 /// Walks a DER `Extensions` SEQUENCE (its full TLV), calling `f(oid, critical, extnValue)` for
-/// each extension. Rejects an empty list, duplicates, non-DER booleans and more than
-/// [`MAX_EXTENSIONS`] entries. Shared by certificates, CRLs, CRL entries and OCSP.
+/// each extension. Rejects an empty list, duplicates, non-DER booleans, invalid OIDs and more
+/// than [`MAX_EXTENSIONS`] entries. Shared by certificates, CRLs, CRL entries and OCSP.
 pub(crate) fn walk_extensions<'a>(
     what: &'static str,
     seq: &'a [u8],
     mut f: impl FnMut(ObjectIdentifier, bool, &'a [u8]) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
+    walk_extensions_raw(what, seq, |oid, critical, value| f(decode_oid(what, oid)?, critical, value))
+}
+
+/// An OID from its content octets, invalid ones being a DER error of `what`.
+fn decode_oid(what: &'static str, content: &[u8]) -> Result<ObjectIdentifier, ParseError> {
+    ObjectIdentifier::from_bytes(content).map_err(|_| ParseError::der(what)(Tag::ObjectIdentifier.value_error().into()))
+}
+
+/// [`walk_extensions`] with each OID as its content octets, not yet checked: the caller
+/// compares them with the OIDs it knows (all valid) and decodes the others with
+/// [`decode_oid`], so that an invalid OID is still rejected.
+fn walk_extensions_raw<'a>(
+    what: &'static str,
+    seq: &'a [u8],
+    mut f: impl FnMut(&'a [u8], bool, &'a [u8]) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     let e = ParseError::der(what);
     let mut r = Walker::new(seq).map_err(e)?;
@@ -90,8 +127,6 @@ pub(crate) fn walk_extensions<'a>(
         let ext = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
         let mut er = Walker::new(ext.value).map_err(e)?;
         let oid_tlv = read_tagged(&mut er, Tag::ObjectIdentifier).map_err(e)?;
-        let oid = ObjectIdentifier::from_bytes(oid_tlv.value)
-            .map_err(|_| e(der::Error::from(Tag::ObjectIdentifier.value_error())))?;
         let critical = match read_optional(&mut er, Tag::Boolean).map_err(e)? {
             Some(tlv) => match tlv.value {
                 [0xff] => true,
@@ -106,7 +141,7 @@ pub(crate) fn walk_extensions<'a>(
             return Err(ParseError::invalid(what, "extension appears more than once"));
         }
         seen.push(oid_tlv.value);
-        f(oid, critical, value.value)?;
+        f(oid_tlv.value, critical, value.value)?;
     }
     Ok(())
 }
@@ -116,21 +151,21 @@ impl Extensions {
     /// `base` is the whole certificate, for spans.
     pub(crate) fn parse(base: &[u8], seq_of: &[u8]) -> Result<Extensions, ParseError> {
         let mut out = Extensions::default();
-        walk_extensions("extensions", seq_of, |oid, critical, value| out.add(base, oid, critical, value))?;
+        walk_extensions_raw("extensions", seq_of, |oid, critical, value| out.add(base, oid, critical, value))?;
         Ok(out)
     }
 
-    fn add(&mut self, base: &[u8], oid: ObjectIdentifier, critical: bool, v: &[u8]) -> Result<(), ParseError> {
+    fn add(&mut self, base: &[u8], oid: &[u8], critical: bool, v: &[u8]) -> Result<(), ParseError> {
         match oid {
-            BasicConstraints::OID => {
+            known::BASIC_CONSTRAINTS => {
                 let bc: BasicConstraints = decode("basicConstraints", v)?;
                 set_once(&mut self.basic_constraints, bc, critical)
             }
-            KeyUsage::OID => {
+            known::KEY_USAGE => {
                 let ku: KeyUsage = decode("keyUsage", v)?;
                 set_once(&mut self.key_usage, ku, critical)
             }
-            ExtendedKeyUsage::OID => {
+            known::EXTENDED_KEY_USAGE => {
                 let eku = match common_shapes::extended_key_usage(v) {
                     Some(eku) => eku,
                     None => decode::<ExtendedKeyUsage>("extendedKeyUsage", v)?.0,
@@ -140,7 +175,7 @@ impl Extensions {
                 }
                 set_once(&mut self.extended_key_usage, eku, critical)
             }
-            SubjectAltName::OID => {
+            known::SUBJECT_ALT_NAME => {
                 let san = match common_shapes::dns_names(v) {
                     Some(names) => names,
                     None => decode::<SubjectAltName>("subjectAltName", v)?.0,
@@ -150,63 +185,120 @@ impl Extensions {
                 }
                 set_once(&mut self.subject_alt_name, san, critical)
             }
-            NameConstraints::OID => {
+            known::NAME_CONSTRAINTS => {
                 let nc: NameConstraints = decode("nameConstraints", v)?;
                 set_once(&mut self.name_constraints, nc, critical)
             }
-            oids::ID_CE_SUBJECT_KEY_IDENTIFIER => {
+            known::SUBJECT_KEY_IDENTIFIER => {
                 let what = "subjectKeyIdentifier";
                 let mut r = Walker::new(v).map_err(ParseError::der(what))?;
                 let ki = read_tagged(&mut r, Tag::OctetString).map_err(ParseError::der(what))?;
                 r.finish().map_err(ParseError::der(what))?;
                 set_once(&mut self.subject_key_id, Span::of(base, ki.value), critical)
             }
-            AuthorityKeyIdentifier::OID => {
+            known::AUTHORITY_KEY_IDENTIFIER => {
                 let aki = match common_shapes::authority_key_identifier(v) {
                     Some(aki) => aki,
                     None => decode("authorityKeyIdentifier", v)?,
                 };
                 set_once(&mut self.authority_key_id, aki, critical)
             }
-            CertificatePolicies::OID => {
+            known::CERTIFICATE_POLICIES => {
                 let cp: CertificatePolicies = decode("certificatePolicies", v)?;
                 set_once(&mut self.certificate_policies, cp, critical)
             }
-            PolicyMappings::OID => {
+            known::POLICY_MAPPINGS => {
                 let pm: PolicyMappings = decode("policyMappings", v)?;
                 set_once(&mut self.policy_mappings, pm, critical)
             }
-            PolicyConstraints::OID => {
+            known::POLICY_CONSTRAINTS => {
                 let pc: PolicyConstraints = decode("policyConstraints", v)?;
                 set_once(&mut self.policy_constraints, pc, critical)
             }
-            InhibitAnyPolicy::OID => {
+            known::INHIBIT_ANY_POLICY => {
                 let ia: InhibitAnyPolicy = decode("inhibitAnyPolicy", v)?;
                 set_once(&mut self.inhibit_any_policy, ia.0, critical)
             }
-            CrlDistributionPoints::OID => {
+            known::CRL_DISTRIBUTION_POINTS => {
                 let dp: CrlDistributionPoints = decode("cRLDistributionPoints", v)?;
                 set_once(&mut self.crl_distribution_points, dp, critical)
             }
-            FreshestCrl::OID => {
+            known::FRESHEST_CRL => {
                 let dp: FreshestCrl = decode("freshestCRL", v)?;
                 set_once(&mut self.freshest_crl, dp, critical)
             }
-            AuthorityInfoAccessSyntax::OID => {
+            known::AUTHORITY_INFO_ACCESS => {
                 let aia: AuthorityInfoAccessSyntax = decode("authorityInfoAccess", v)?;
                 if aia.0.is_empty() {
                     return Err(ParseError::invalid("authorityInfoAccess", "no AccessDescription"));
                 }
                 set_once(&mut self.authority_info_access, aia, critical)
             }
-            ID_PKIX_OCSP_NOCHECK => {
+            known::OCSP_NO_CHECK => {
                 self.ocsp_no_check = true;
                 Ok(())
             }
             other => {
-                self.unknown.push((other, critical));
+                self.unknown.push((decode_oid("extensions", other)?, critical));
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Extensions` holding one Extension per (OID content, critical, extnValue).
+    fn extensions(list: &[(&[u8], bool, &[u8])]) -> Vec<u8> {
+        let tlv = |tag: u8, value: &[u8]| [&[tag, value.len() as u8][..], value].concat();
+        let body: Vec<u8> = list
+            .iter()
+            .flat_map(|(oid, critical, value)| {
+                let flag = if *critical { tlv(0x01, &[0xff]) } else { Vec::new() };
+                tlv(0x30, &[tlv(0x06, oid), flag, tlv(0x04, value)].concat())
+            })
+            .collect();
+        tlv(0x30, &body)
+    }
+
+    fn parse(list: &[(&[u8], bool, &[u8])]) -> Result<Extensions, ParseError> {
+        let der = extensions(list);
+        Extensions::parse(&der, &der)
+    }
+
+    #[test]
+    fn known_oids_are_recognised_as_encoded_and_others_decoded() {
+        let ski: &[u8] = &[0x04, 0x02, 0xab, 0xcd];
+        let private_oid: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x01];
+        let ext =
+            parse(&[(known::SUBJECT_KEY_IDENTIFIER, false, ski), (private_oid, true, &[0x05, 0x00])]).expect("valid");
+        assert!(ext.subject_key_id.is_some());
+        let unknown = ObjectIdentifier::from_bytes(private_oid).expect("oid");
+        assert_eq!(ext.unknown, vec![(unknown, true)]);
+        let nocheck = parse(&[(known::OCSP_NO_CHECK, false, &[0x05, 0x00])]).expect("valid");
+        assert!(nocheck.ocsp_no_check && nocheck.unknown.is_empty());
+    }
+
+    #[test]
+    fn invalid_and_repeated_oids_are_rejected() {
+        // A truncated arc, an empty OID, one too long.
+        for bad in [&[0x2b, 0x81][..], &[], &[0x2b; 60]] {
+            assert!(ObjectIdentifier::from_bytes(bad).is_err(), "{bad:02x?}");
+            assert!(parse(&[(bad, false, &[0x05, 0x00])]).is_err(), "{bad:02x?}");
+            let mut seen = 0;
+            let der = extensions(&[(bad, false, &[0x05, 0x00])]);
+            let walked = walk_extensions("t", &der, |_, _, _| {
+                seen += 1;
+                Ok(())
+            });
+            assert!(walked.is_err() && seen == 0, "{bad:02x?}");
+        }
+        let ski: &[u8] = &[0x04, 0x01, 0x01];
+        let twice = [(known::SUBJECT_KEY_IDENTIFIER, false, ski), (known::SUBJECT_KEY_IDENTIFIER, false, ski)];
+        assert!(parse(&twice).is_err());
+        let private: &[u8] = &[0x2b, 0x06, 0x01];
+        assert!(parse(&[(private, false, ski), (private, true, ski)]).is_err());
     }
 }
