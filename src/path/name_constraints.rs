@@ -41,12 +41,12 @@ pub(crate) fn check_well_formed(nc: &NameConstraints) -> Result<(), Reason> {
             return Err(Reason::Profile("name constraint minimum must be 0 and maximum absent (RFC 5280 §4.2.1.10)"));
         }
         let ok = match &subtree.base {
-            GeneralName::DnsName(s) => s.as_str().is_empty() || is_dns_name(s.as_str(), false),
+            GeneralName::DnsName(s) => s.as_str().is_empty() || is_dns_name(s.as_str()),
             GeneralName::IpAddress(o) => ip_constraint(o.as_bytes()).is_some(),
             GeneralName::Rfc822Name(s) => email_constraint_ok(s.as_str()),
             GeneralName::UniformResourceIdentifier(s) => {
                 let host = s.as_str().strip_prefix('.').unwrap_or(s.as_str());
-                is_dns_name(host, false)
+                is_dns_name(host)
             }
             _ => true,
         };
@@ -120,8 +120,8 @@ fn within(name: &GeneralName, base: &GeneralName) -> Option<bool> {
         (GeneralName::DnsName(n), GeneralName::DnsName(b)) => {
             let n = n.as_str();
             match n.strip_prefix("*.") {
-                Some(rest) if is_dns_name(rest, false) => Some(dns_within(rest, b.as_str())),
-                _ if is_dns_name(n, false) => Some(dns_within(n, b.as_str())),
+                Some(rest) if is_dns_name(rest) => Some(dns_within(rest, b.as_str())),
+                _ if is_dns_name(n) => Some(dns_within(n, b.as_str())),
                 _ => None,
             }
         }
@@ -151,7 +151,7 @@ fn overlaps(name: &GeneralName, base: &GeneralName) -> Option<bool> {
     if let (GeneralName::DnsName(n), GeneralName::DnsName(b)) = (name, base)
         && let Some(rest) = n.as_str().strip_prefix("*.")
     {
-        if !is_dns_name(rest, false) {
+        if !is_dns_name(rest) {
             return None;
         }
         let b = b.as_str();
@@ -206,7 +206,7 @@ fn split_email(address: &str) -> Option<(&str, &str)> {
     let (local, domain) = address.rsplit_once('@')?;
     // An unquoted local part cannot contain '@' (RFC 5321 §4.1.2).
     let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
-    if local.is_empty() || (local.contains('@') && !quoted) || !is_dns_name(domain, false) {
+    if local.is_empty() || (local.contains('@') && !quoted) || !is_dns_name(domain) {
         return None;
     }
     Some((local, domain))
@@ -214,8 +214,8 @@ fn split_email(address: &str) -> Option<(&str, &str)> {
 
 fn email_constraint_ok(base: &str) -> bool {
     match base.rsplit_once('@') {
-        Some((local, domain)) => !local.is_empty() && is_dns_name(domain, false),
-        None => is_dns_name(base.strip_prefix('.').unwrap_or(base), false),
+        Some((local, domain)) => !local.is_empty() && is_dns_name(domain),
+        None => is_dns_name(base.strip_prefix('.').unwrap_or(base)),
     }
 }
 
@@ -249,19 +249,28 @@ fn ip_constraint(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// A syntactically valid DNS name (letters, digits, hyphens; labels of 1–63; no leading or
-/// trailing hyphen; ≤ 253 characters). With `allow_wildcard`, the first label may be `*`.
-pub(crate) fn is_dns_name(name: &str, allow_wildcard: bool) -> bool {
-    if name.is_empty() || name.len() > 253 {
+/// trailing hyphen; ≤ 253 characters), checked in one pass over the bytes.
+pub(crate) fn is_dns_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > 253 {
         return false;
     }
-    name.as_bytes().split(|b| *b == b'.').enumerate().all(|(i, label)| {
-        if allow_wildcard && i == 0 && label == b"*" {
-            return true;
+    let (mut label_len, mut previous) = (0usize, b'.');
+    for &b in bytes {
+        match b {
+            b'.' if label_len == 0 || previous == b'-' => return false,
+            b'.' => label_len = 0,
+            b'-' if label_len == 0 => return false,
+            b'-' => label_len += 1,
+            _ if b.is_ascii_alphanumeric() => label_len += 1,
+            _ => return false,
         }
-        matches!((label.first(), label.last()), (Some(first), Some(last)) if *first != b'-' && *last != b'-')
-            && label.len() <= 63
-            && label.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-    })
+        if label_len > 63 {
+            return false;
+        }
+        previous = b;
+    }
+    label_len > 0 && previous != b'-'
 }
 
 /// `base` is an RDN-wise prefix of `name` (§7.1 comparison rules, simplified).
@@ -297,4 +306,42 @@ fn prepared(atv: &AttributeTypeAndValue) -> Option<String> {
         _ => return None,
     };
     Some(text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dns_name;
+    use proptest::prelude::*;
+
+    /// The rule as RFC 1034 §3.5 states it, label by label.
+    fn by_labels(name: &str) -> bool {
+        (1..=253).contains(&name.len())
+            && name.split('.').all(|label| {
+                (1..=63).contains(&label.len())
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+    }
+
+    #[test]
+    fn dns_names_follow_the_preferred_syntax() {
+        for good in ["a", "example.com", "xn--bcher-kva.example", "a-b.c1", &"a".repeat(63)] {
+            assert!(is_dns_name(good), "{good}");
+        }
+        let long_label = format!("{}.com", "a".repeat(64));
+        let too_long = ["a"; 128].join(".");
+        for bad in
+            ["", ".", "a.", ".a", "a..b", "-a", "a-", "a.-b", "a-.b", "*.a", "a_b", "é.com", &long_label, &too_long]
+        {
+            assert!(!is_dns_name(bad), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_agrees_with_the_label_rule(name in "[a-c0-1.*_é-]{0,12}|[a.-]{60,70}|([a-z]{1,70}\\.){1,5}[a-z-]{0,3}") {
+            prop_assert_eq!(is_dns_name(&name), by_labels(&name), "{}", name);
+        }
+    }
 }

@@ -127,7 +127,7 @@ fn check_serial(serial: &[u8]) -> Result<(), Reason> {
 fn check_common_name(cert: &Certificate) -> Result<(), Reason> {
     let has_dns_sans = cert.san_dns_names().next().is_some();
     cert.for_each_subject_cn(|value| {
-        let consistent = if let Ok(ip) = value.parse::<std::net::IpAddr>() {
+        let consistent = if let Some(ip) = parse_ip(value) {
             ip.to_string() == value && cert.san_ips().any(|s| s == ip)
         } else if looks_like_legacy_ipv4(value) {
             false
@@ -142,6 +142,13 @@ fn check_common_name(cert: &Certificate) -> Result<(), Reason> {
             Err(Reason::Profile("commonName names a host that is not among the subjectAltNames (CABF BR 7.1.4.3)"))
         }
     })
+}
+
+/// `value` as an IP address. Text with a character no address contains (a space, a letter
+/// past `f`) is rejected before the address parser runs: most commonNames are such text.
+fn parse_ip(value: &str) -> Option<std::net::IpAddr> {
+    let plausible = value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':');
+    if plausible { value.parse().ok() } else { None }
 }
 
 /// Numeric forms that `inet_aton` reads as IPv4 addresses (`0xC0A80101`, `192.168.001.001`).
@@ -207,4 +214,26 @@ fn web_pki(cert: &Certificate, position: Position) -> Result<(), Reason> {
         Position::Intermediate => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_ip;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_glance_never_changes_what_parses(text in "[0-9a-gA-G.: x%]{0,40}|(::)?([0-9]{1,3}\\.){3}[0-9]{1,3}|[0-9a-f:]{2,40}") {
+            prop_assert_eq!(parse_ip(&text), text.parse().ok(), "{}", text);
+        }
+    }
+
+    #[test]
+    fn addresses_still_parse() {
+        for text in ["192.0.2.1", "::1", "2001:db8::1", "::ffff:192.0.2.1"] {
+            assert_eq!(parse_ip(text), text.parse().ok(), "{text}");
+            assert!(parse_ip(text).is_some(), "{text}");
+        }
+        assert_eq!(parse_ip("Bench Leaf"), None);
+    }
 }

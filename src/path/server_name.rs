@@ -17,7 +17,7 @@ pub(crate) fn check(cert: &Certificate, expected: &ExpectedName) -> Result<(), R
     let found = match expected {
         ExpectedName::Dns(reference) => {
             let reference = reference.strip_suffix('.').unwrap_or(reference);
-            is_dns_name(reference, false)
+            is_dns_name(reference)
                 && sans.iter().any(|n| match n {
                     GeneralName::DnsName(p) => dns_matches(p.as_str(), reference),
                     _ => false,
@@ -44,7 +44,7 @@ pub(crate) fn dns_matches(presented: &str, reference: &str) -> bool {
     if let Some(rest) = presented.strip_prefix("*.") {
         // The wildcard must cover a label of a registrable domain: never `*`, `*.com`,
         // `*.co.uk` or `*.s3.amazonaws.com` (public suffixes, CABF BR 3.2.2.6).
-        if !is_dns_name(rest, false) || !rest.contains('.') || is_public_suffix(rest) {
+        if !is_dns_name(rest) || !rest.contains('.') || is_public_suffix(rest) {
             return false;
         }
         return match reference.split_once('.') {
@@ -52,7 +52,7 @@ pub(crate) fn dns_matches(presented: &str, reference: &str) -> bool {
             None => false,
         };
     }
-    is_dns_name(presented, false) && presented.eq_ignore_ascii_case(reference)
+    is_dns_name(presented) && presented.eq_ignore_ascii_case(reference)
 }
 
 /// Whether `name` is itself a public suffix (ICANN or private section of the list).
