@@ -50,9 +50,10 @@ pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(&'a [u8], Tlv<'a>)) -> 
 }
 
 /// Whether `content` is an OID that decoding an `ObjectIdentifier` accepts, without building
-/// one. The X.520 attribute types (2.5.4.n, n < 128) are taken at a glance.
-fn is_valid_oid(content: &[u8]) -> bool {
-    matches!(content, [0x55, 0x04, n] if *n < 0x80)
+/// one. The X.520 attribute types (2.5.4.n) and key purposes (1.3.6.1.5.5.7.3.n), n < 128,
+/// are taken at a glance.
+pub(crate) fn is_valid_oid(content: &[u8]) -> bool {
+    matches!(content, [0x55, 0x04, n] | [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, n] if *n < 0x80)
         || (content.len() <= ObjectIdentifier::MAX_SIZE && ObjectIdentifierRef::from_bytes(content).is_ok())
 }
 
@@ -121,6 +122,9 @@ mod tests {
         for n in 0..=255u8 {
             let general = ObjectIdentifier::from_bytes(&[0x55, 0x04, n]).is_ok();
             assert_eq!(is_valid_oid(&[0x55, 0x04, n]), general, "2.5.4 byte {n:02x}");
+            let key_purpose = [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, n];
+            let general = ObjectIdentifier::from_bytes(&key_purpose).is_ok();
+            assert_eq!(is_valid_oid(&key_purpose), general, "1.3.6.1.5.5.7.3 byte {n:02x}");
         }
         for bad in [&[0x2a, 0x80, 0x01][..], &[], &[0x2a; 40], &[0x2a, 0x81]] {
             assert_eq!(is_valid_oid(bad), ObjectIdentifier::from_bytes(bad).is_ok(), "{bad:02x?}");

@@ -4,6 +4,8 @@
 //! certificate malformed. Unknown extensions are kept as (OID, critical) so the validator can
 //! reject unknown critical ones (§6.1.4 (o)) unless a policy hook claims them.
 
+use std::sync::OnceLock;
+
 use const_oid::{AssociatedOid, ObjectIdentifier, db::rfc5280 as oids};
 use der::{Decode, Tag};
 use x509_cert::ext::pkix::{
@@ -28,25 +30,42 @@ pub struct Ext<T> {
     pub critical: bool,
 }
 
-/// The content octets of the extension OIDs certificates are read for.
+/// The extensions certificates are read for: those under id-ce (2.5.29) by their last arc,
+/// the two others by their content octets.
 mod known {
     use super::*;
 
-    pub(super) const BASIC_CONSTRAINTS: &[u8] = BasicConstraints::OID.as_bytes();
-    pub(super) const KEY_USAGE: &[u8] = KeyUsage::OID.as_bytes();
-    pub(super) const EXTENDED_KEY_USAGE: &[u8] = ExtendedKeyUsage::OID.as_bytes();
-    pub(super) const SUBJECT_ALT_NAME: &[u8] = SubjectAltName::OID.as_bytes();
-    pub(super) const NAME_CONSTRAINTS: &[u8] = NameConstraints::OID.as_bytes();
-    pub(super) const SUBJECT_KEY_IDENTIFIER: &[u8] = oids::ID_CE_SUBJECT_KEY_IDENTIFIER.as_bytes();
-    pub(super) const AUTHORITY_KEY_IDENTIFIER: &[u8] = AuthorityKeyIdentifier::OID.as_bytes();
-    pub(super) const CERTIFICATE_POLICIES: &[u8] = CertificatePolicies::OID.as_bytes();
-    pub(super) const POLICY_MAPPINGS: &[u8] = PolicyMappings::OID.as_bytes();
-    pub(super) const POLICY_CONSTRAINTS: &[u8] = PolicyConstraints::OID.as_bytes();
-    pub(super) const INHIBIT_ANY_POLICY: &[u8] = InhibitAnyPolicy::OID.as_bytes();
-    pub(super) const CRL_DISTRIBUTION_POINTS: &[u8] = CrlDistributionPoints::OID.as_bytes();
-    pub(super) const FRESHEST_CRL: &[u8] = FreshestCrl::OID.as_bytes();
+    /// The last arc of an id-ce OID (checked at compile time).
+    const fn ce_arc(oid: ObjectIdentifier) -> u8 {
+        match oid.as_bytes() {
+            [0x55, 0x1d, arc] if *arc < 0x80 => *arc,
+            _ => panic!("not an id-ce OID with a one-octet arc"),
+        }
+    }
+
+    pub(super) const BASIC_CONSTRAINTS: u8 = ce_arc(BasicConstraints::OID);
+    pub(super) const KEY_USAGE: u8 = ce_arc(KeyUsage::OID);
+    pub(super) const EXTENDED_KEY_USAGE: u8 = ce_arc(ExtendedKeyUsage::OID);
+    pub(super) const SUBJECT_ALT_NAME: u8 = ce_arc(SubjectAltName::OID);
+    pub(super) const NAME_CONSTRAINTS: u8 = ce_arc(NameConstraints::OID);
+    pub(super) const SUBJECT_KEY_IDENTIFIER: u8 = ce_arc(oids::ID_CE_SUBJECT_KEY_IDENTIFIER);
+    pub(super) const AUTHORITY_KEY_IDENTIFIER: u8 = ce_arc(AuthorityKeyIdentifier::OID);
+    pub(super) const CERTIFICATE_POLICIES: u8 = ce_arc(CertificatePolicies::OID);
+    pub(super) const POLICY_MAPPINGS: u8 = ce_arc(PolicyMappings::OID);
+    pub(super) const POLICY_CONSTRAINTS: u8 = ce_arc(PolicyConstraints::OID);
+    pub(super) const INHIBIT_ANY_POLICY: u8 = ce_arc(InhibitAnyPolicy::OID);
+    pub(super) const CRL_DISTRIBUTION_POINTS: u8 = ce_arc(CrlDistributionPoints::OID);
+    pub(super) const FRESHEST_CRL: u8 = ce_arc(FreshestCrl::OID);
     pub(super) const AUTHORITY_INFO_ACCESS: &[u8] = AuthorityInfoAccessSyntax::OID.as_bytes();
     pub(super) const OCSP_NO_CHECK: &[u8] = ID_PKIX_OCSP_NOCHECK.as_bytes();
+
+    /// The last arc of `oid` if it is an id-ce OID with a one-octet arc.
+    pub(super) fn id_ce(oid: &[u8]) -> Option<u8> {
+        match oid {
+            [0x55, 0x1d, arc] if *arc < 0x80 => Some(*arc),
+            _ => None,
+        }
+    }
 }
 
 /// The decoded extensions of one certificate.
@@ -54,11 +73,12 @@ mod known {
 pub(crate) struct Extensions {
     pub(crate) basic_constraints: Option<Ext<BasicConstraints>>,
     pub(crate) key_usage: Option<Ext<KeyUsage>>,
-    pub(crate) extended_key_usage: Option<Ext<Vec<ObjectIdentifier>>>,
-    pub(crate) subject_alt_name: Option<Ext<Vec<GeneralName>>>,
+    /// The KeyPurposeId list: the SEQUENCE's value, every element a valid OID.
+    pub(crate) extended_key_usage: Option<Ext<Span>>,
+    pub(crate) subject_alt_name: Option<Ext<SubjectAltNames>>,
     pub(crate) name_constraints: Option<Ext<NameConstraints>>,
     pub(crate) subject_key_id: Option<Ext<Span>>,
-    pub(crate) authority_key_id: Option<Ext<AuthorityKeyIdentifier>>,
+    pub(crate) authority_key_id: Option<Ext<AuthorityKeyId>>,
     pub(crate) certificate_policies: Option<Ext<CertificatePolicies>>,
     pub(crate) policy_mappings: Option<Ext<PolicyMappings>>,
     pub(crate) policy_constraints: Option<Ext<PolicyConstraints>>,
@@ -71,11 +91,51 @@ pub(crate) struct Extensions {
     pub(crate) unknown: Vec<(ObjectIdentifier, bool)>,
 }
 
+/// The subjectAltName extension. Names that are all dNSNames (nearly every server and client
+/// certificate) are read straight from the DER; any other GeneralNames are decoded with
+/// `x509-cert` at parse time. The decoded list of the former is built on first request.
+#[derive(Debug, Clone)]
+pub(crate) struct SubjectAltNames {
+    /// The GeneralNames SEQUENCE, full TLV.
+    der: Span,
+    /// The SEQUENCE's value when every entry is a dNSName of ASCII text.
+    pub(crate) dns_only: Option<Span>,
+    decoded: OnceLock<Vec<GeneralName>>,
+}
+
+impl SubjectAltNames {
+    /// The decoded names; `base` is the certificate's DER.
+    pub(crate) fn decoded(&self, base: &[u8]) -> &[GeneralName] {
+        // Only a list that x509-cert decodes was accepted at parse time (the dNSName shortcut
+        // agrees with it), so the default is never used.
+        self.decoded.get_or_init(|| SubjectAltName::from_der(self.der.get(base)).map(|s| s.0).unwrap_or_default())
+    }
+}
+
+/// The authorityKeyIdentifier extension as validation reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuthorityKeyId {
+    /// The keyIdentifier's octets.
+    pub(crate) key_id: Option<Span>,
+    /// Only the keyIdentifier is present (no authorityCertIssuer or serial number).
+    pub(crate) only_key_id: bool,
+}
+
 /// Most extensions a certificate may carry; more is treated as hostile input.
 const MAX_EXTENSIONS: usize = 64;
 
 fn decode<'a, T: Decode<'a, Error = der::Error>>(what: &'static str, bytes: &'a [u8]) -> Result<T, ParseError> {
     T::from_der(bytes).map_err(ParseError::der(what))
+}
+
+/// The error for an extension a shortcut declined: `x509-cert`'s own. Were `x509-cert` to
+/// accept it (the differential tests say it does not), the extension is refused rather than
+/// read two ways.
+fn declined<'a, T: Decode<'a, Error = der::Error>>(what: &'static str, bytes: &'a [u8]) -> ParseError {
+    match T::from_der(bytes) {
+        Err(e) => ParseError::der(what)(e),
+        Ok(_) => ParseError::invalid(what, "encoding outside the forms this crate reads"),
+    }
 }
 
 fn set_once<T>(slot: &mut Option<Ext<T>>, value: T, critical: bool) -> Result<(), ParseError> {
@@ -118,10 +178,13 @@ fn walk_extensions_raw<'a>(
         return Err(ParseError::invalid(what, "extensions must not be empty when present"));
     }
     // Extension OIDs as encoded, for the duplicate check (one allocation for typical lists).
-    let mut seen: Vec<&[u8]> = Vec::with_capacity(16);
+    // For the duplicate check: id-ce extensions (nearly all) by a bit per arc, any others by
+    // their encoded OIDs.
+    let (mut ce_seen, mut others_seen) = (0u128, Vec::<&[u8]>::new());
+    let mut count = 0;
     let mut r = Walker::new(list.value).map_err(e)?;
     while !r.is_finished() {
-        if seen.len() >= MAX_EXTENSIONS {
+        if count >= MAX_EXTENSIONS {
             return Err(ParseError::invalid(what, "too many extensions"));
         }
         let ext = read_tagged(&mut r, Tag::Sequence).map_err(e)?;
@@ -137,10 +200,23 @@ fn walk_extensions_raw<'a>(
         };
         let value = read_tagged(&mut er, Tag::OctetString).map_err(e)?;
         er.finish().map_err(e)?;
-        if seen.contains(&oid_tlv.value) {
+        let repeated = match known::id_ce(oid_tlv.value) {
+            Some(arc) => {
+                let bit = 1u128 << arc;
+                let repeated = ce_seen & bit != 0;
+                ce_seen |= bit;
+                repeated
+            }
+            None if others_seen.contains(&oid_tlv.value) => true,
+            None => {
+                others_seen.push(oid_tlv.value);
+                false
+            }
+        };
+        if repeated {
             return Err(ParseError::invalid(what, "extension appears more than once"));
         }
-        seen.push(oid_tlv.value);
+        count += 1;
         f(oid_tlv.value, critical, value.value)?;
     }
     Ok(())
@@ -156,93 +232,123 @@ impl Extensions {
     }
 
     fn add(&mut self, base: &[u8], oid: &[u8], critical: bool, v: &[u8]) -> Result<(), ParseError> {
-        match oid {
-            known::BASIC_CONSTRAINTS => {
-                let bc: BasicConstraints = decode("basicConstraints", v)?;
+        match (known::id_ce(oid), oid) {
+            (Some(known::BASIC_CONSTRAINTS), _) => {
+                let bc = match common_shapes::basic_constraints(v) {
+                    Some(bc) => bc,
+                    None => decode("basicConstraints", v)?,
+                };
                 set_once(&mut self.basic_constraints, bc, critical)
             }
-            known::KEY_USAGE => {
-                let ku: KeyUsage = decode("keyUsage", v)?;
+            (Some(known::KEY_USAGE), _) => {
+                let ku = match common_shapes::key_usage(v) {
+                    Some(ku) => ku,
+                    None => decode("keyUsage", v)?,
+                };
                 set_once(&mut self.key_usage, ku, critical)
             }
-            known::EXTENDED_KEY_USAGE => {
-                let eku = match common_shapes::extended_key_usage(v) {
-                    Some(eku) => eku,
-                    None => decode::<ExtendedKeyUsage>("extendedKeyUsage", v)?.0,
-                };
-                if eku.is_empty() {
-                    return Err(ParseError::invalid("extendedKeyUsage", "empty KeyPurposeId list"));
+            (Some(known::EXTENDED_KEY_USAGE), _) => {
+                let what = "extendedKeyUsage";
+                let list = common_shapes::extended_key_usage(v).ok_or_else(|| declined::<ExtendedKeyUsage>(what, v))?;
+                if list.is_empty() {
+                    return Err(ParseError::invalid(what, "empty KeyPurposeId list"));
                 }
-                set_once(&mut self.extended_key_usage, eku, critical)
+                set_once(&mut self.extended_key_usage, Span::of(base, list), critical)
             }
-            known::SUBJECT_ALT_NAME => {
-                let san = match common_shapes::dns_names(v) {
-                    Some(names) => names,
-                    None => decode::<SubjectAltName>("subjectAltName", v)?.0,
+            (Some(known::SUBJECT_ALT_NAME), _) => {
+                let what = "subjectAltName";
+                let (dns_only, decoded) = match common_shapes::dns_names(v) {
+                    Some(names) => (Some(names), OnceLock::new()),
+                    None => (None, OnceLock::from(decode::<SubjectAltName>(what, v)?.0)),
                 };
-                if san.is_empty() {
-                    return Err(ParseError::invalid("subjectAltName", "empty GeneralNames"));
+                let empty = match dns_only {
+                    Some(names) => names.is_empty(),
+                    None => decoded.get().is_none_or(|d| d.is_empty()),
+                };
+                if empty {
+                    return Err(ParseError::invalid(what, "empty GeneralNames"));
                 }
-                set_once(&mut self.subject_alt_name, san, critical)
+                let dns_only = dns_only.map(|names| Span::of(base, names));
+                set_once(
+                    &mut self.subject_alt_name,
+                    SubjectAltNames { der: Span::of(base, v), dns_only, decoded },
+                    critical,
+                )
             }
-            known::NAME_CONSTRAINTS => {
+            (Some(known::NAME_CONSTRAINTS), _) => {
                 let nc: NameConstraints = decode("nameConstraints", v)?;
                 set_once(&mut self.name_constraints, nc, critical)
             }
-            known::SUBJECT_KEY_IDENTIFIER => {
+            (Some(known::SUBJECT_KEY_IDENTIFIER), _) => {
                 let what = "subjectKeyIdentifier";
                 let mut r = Walker::new(v).map_err(ParseError::der(what))?;
                 let ki = read_tagged(&mut r, Tag::OctetString).map_err(ParseError::der(what))?;
                 r.finish().map_err(ParseError::der(what))?;
                 set_once(&mut self.subject_key_id, Span::of(base, ki.value), critical)
             }
-            known::AUTHORITY_KEY_IDENTIFIER => {
+            (Some(known::AUTHORITY_KEY_IDENTIFIER), _) => {
                 let aki = match common_shapes::authority_key_identifier(v) {
-                    Some(aki) => aki,
-                    None => decode("authorityKeyIdentifier", v)?,
+                    Some(key_id) => AuthorityKeyId { key_id: Some(Span::of(base, key_id)), only_key_id: true },
+                    None => general_authority_key_id(base, v)?,
                 };
                 set_once(&mut self.authority_key_id, aki, critical)
             }
-            known::CERTIFICATE_POLICIES => {
+            (Some(known::CERTIFICATE_POLICIES), _) => {
                 let cp: CertificatePolicies = decode("certificatePolicies", v)?;
                 set_once(&mut self.certificate_policies, cp, critical)
             }
-            known::POLICY_MAPPINGS => {
+            (Some(known::POLICY_MAPPINGS), _) => {
                 let pm: PolicyMappings = decode("policyMappings", v)?;
                 set_once(&mut self.policy_mappings, pm, critical)
             }
-            known::POLICY_CONSTRAINTS => {
+            (Some(known::POLICY_CONSTRAINTS), _) => {
                 let pc: PolicyConstraints = decode("policyConstraints", v)?;
                 set_once(&mut self.policy_constraints, pc, critical)
             }
-            known::INHIBIT_ANY_POLICY => {
+            (Some(known::INHIBIT_ANY_POLICY), _) => {
                 let ia: InhibitAnyPolicy = decode("inhibitAnyPolicy", v)?;
                 set_once(&mut self.inhibit_any_policy, ia.0, critical)
             }
-            known::CRL_DISTRIBUTION_POINTS => {
+            (Some(known::CRL_DISTRIBUTION_POINTS), _) => {
                 let dp: CrlDistributionPoints = decode("cRLDistributionPoints", v)?;
                 set_once(&mut self.crl_distribution_points, dp, critical)
             }
-            known::FRESHEST_CRL => {
+            (Some(known::FRESHEST_CRL), _) => {
                 let dp: FreshestCrl = decode("freshestCRL", v)?;
                 set_once(&mut self.freshest_crl, dp, critical)
             }
-            known::AUTHORITY_INFO_ACCESS => {
+            (_, known::AUTHORITY_INFO_ACCESS) => {
                 let aia: AuthorityInfoAccessSyntax = decode("authorityInfoAccess", v)?;
                 if aia.0.is_empty() {
                     return Err(ParseError::invalid("authorityInfoAccess", "no AccessDescription"));
                 }
                 set_once(&mut self.authority_info_access, aia, critical)
             }
-            known::OCSP_NO_CHECK => {
+            (_, known::OCSP_NO_CHECK) => {
                 self.ocsp_no_check = true;
                 Ok(())
             }
-            other => {
+            (_, other) => {
                 self.unknown.push((decode_oid("extensions", other)?, critical));
                 Ok(())
             }
         }
+    }
+}
+
+/// An authorityKeyIdentifier outside the keyIdentifier-only shape, decoded with `x509-cert`;
+/// its keyIdentifier (the first field, `[0] IMPLICIT`) is then located in the DER.
+fn general_authority_key_id(base: &[u8], v: &[u8]) -> Result<AuthorityKeyId, ParseError> {
+    let what = "authorityKeyIdentifier";
+    let aki: AuthorityKeyIdentifier = decode(what, v)?;
+    let only_key_id = aki.authority_cert_issuer.is_none() && aki.authority_cert_serial_number.is_none();
+    let Some(expected) = aki.key_identifier else { return Ok(AuthorityKeyId { key_id: None, only_key_id: false }) };
+    let first = common_shapes::sequence(v).and_then(|fields| Walker::new(fields).ok()?.read_any().ok());
+    match first {
+        Some(tlv) if tlv.full.first() == Some(&0x80) && tlv.value == expected.as_bytes() => {
+            Ok(AuthorityKeyId { key_id: Some(Span::of(base, tlv.value)), only_key_id })
+        }
+        _ => Err(ParseError::invalid(what, "encoding outside the forms this crate reads")),
     }
 }
 
@@ -272,8 +378,8 @@ mod tests {
     fn known_oids_are_recognised_as_encoded_and_others_decoded() {
         let ski: &[u8] = &[0x04, 0x02, 0xab, 0xcd];
         let private_oid: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x01];
-        let ext =
-            parse(&[(known::SUBJECT_KEY_IDENTIFIER, false, ski), (private_oid, true, &[0x05, 0x00])]).expect("valid");
+        let ski_oid = oids::ID_CE_SUBJECT_KEY_IDENTIFIER.as_bytes();
+        let ext = parse(&[(ski_oid, false, ski), (private_oid, true, &[0x05, 0x00])]).expect("valid");
         assert!(ext.subject_key_id.is_some());
         let unknown = ObjectIdentifier::from_bytes(private_oid).expect("oid");
         assert_eq!(ext.unknown, vec![(unknown, true)]);
@@ -296,9 +402,16 @@ mod tests {
             assert!(walked.is_err() && seen == 0, "{bad:02x?}");
         }
         let ski: &[u8] = &[0x04, 0x01, 0x01];
-        let twice = [(known::SUBJECT_KEY_IDENTIFIER, false, ski), (known::SUBJECT_KEY_IDENTIFIER, false, ski)];
+        let ski_oid = oids::ID_CE_SUBJECT_KEY_IDENTIFIER.as_bytes();
+        let twice = [(ski_oid, false, ski), (ski_oid, false, ski)];
         assert!(parse(&twice).is_err());
         let private: &[u8] = &[0x2b, 0x06, 0x01];
         assert!(parse(&[(private, false, ski), (private, true, ski)]).is_err());
+        // Unknown id-ce arcs, one- and two-octet: kept as unknown, and repeats are caught.
+        for unknown in [&[0x55, 0x1d, 0x63][..], &[0x55, 0x1d, 0x81, 0x00]] {
+            let ext = parse(&[(unknown, true, ski), (private, false, ski)]).expect("valid");
+            assert_eq!(ext.unknown.len(), 2);
+            assert!(parse(&[(unknown, false, ski), (private, false, ski), (unknown, false, ski)]).is_err());
+        }
     }
 }

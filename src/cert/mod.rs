@@ -260,7 +260,20 @@ impl Certificate {
 
     /// The keyIdentifier of the authorityKeyIdentifier extension, if present.
     pub fn authority_key_id(&self) -> Option<&[u8]> {
-        self.0.ext.authority_key_id.as_ref()?.value.key_identifier.as_ref().map(|k| k.as_bytes())
+        self.0.ext.authority_key_id.as_ref()?.value.key_id.map(|k| self.bytes(k))
+    }
+
+    /// The extendedKeyUsage purposes, in order (none without the extension).
+    pub(crate) fn extended_key_usages(&self) -> impl Iterator<Item = ObjectIdentifier> + '_ {
+        let list = self.0.ext.extended_key_usage.as_ref().map(|e| self.bytes(e.value)).unwrap_or_default();
+        // Every element was checked to be a valid OID at parse time.
+        common_shapes::values(list).filter_map(|oid| ObjectIdentifier::from_bytes(oid).ok())
+    }
+
+    /// Whether the extendedKeyUsage extension lists `purpose` (`None` without the extension).
+    pub(crate) fn eku_contains(&self, purpose: &ObjectIdentifier) -> Option<bool> {
+        let list = self.0.ext.extended_key_usage.as_ref()?.value;
+        Some(common_shapes::values(self.bytes(list)).any(|oid| oid == purpose.as_bytes()))
     }
 
     /// Whether basicConstraints says this is a CA.
@@ -275,7 +288,7 @@ impl Certificate {
 
     /// The subjectAltName entries (empty when the extension is absent).
     pub fn subject_alt_names(&self) -> &[GeneralName] {
-        self.0.ext.subject_alt_name.as_ref().map(|e| e.value.as_slice()).unwrap_or_default()
+        self.0.ext.subject_alt_name.as_ref().map(|e| e.value.decoded(self.der())).unwrap_or_default()
     }
 
     /// SAN uniformResourceIdentifier entries.
@@ -288,10 +301,18 @@ impl Certificate {
 
     /// SAN dNSName entries.
     pub fn san_dns_names(&self) -> impl Iterator<Item = &str> {
-        self.subject_alt_names().iter().filter_map(|n| match n {
+        // A list of dNSNames only is read straight from the DER, with nothing decoded.
+        let san = self.0.ext.subject_alt_name.as_ref().map(|e| &e.value);
+        let (raw, decoded) = match san.map(|san| (san, san.dns_only)) {
+            Some((_, Some(names))) => (Some(common_shapes::dns_name_texts(self.bytes(names))), None),
+            Some((san, None)) => (None, Some(san.decoded(self.der()))),
+            None => (None, None),
+        };
+        let decoded = decoded.unwrap_or_default().iter().filter_map(|n| match n {
             GeneralName::DnsName(s) => Some(s.as_str()),
             _ => None,
-        })
+        });
+        raw.into_iter().flatten().chain(decoded)
     }
 
     /// SAN rfc822Name entries (email addresses, Direct addresses).
@@ -399,7 +420,10 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     let mut t = Walker::new(tbs.value).map_err(e(what))?;
     let version = match read_optional(&mut t, ctx(0, true)).map_err(e("version"))? {
         Some(v) => {
-            let n = u8::from_der(v.value).map_err(e("version"))?;
+            let n = match common_shapes::small_integer(v.value) {
+                Some(n) => n,
+                None => u8::from_der(v.value).map_err(e("version"))?,
+            };
             if n > 2 {
                 return Err(ParseError::invalid("version", "unknown certificate version"));
             }
@@ -408,8 +432,10 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         None => 0,
     };
     let serial = read_tagged(&mut t, Tag::Integer).map_err(e("serialNumber"))?;
-    // Validates minimal INTEGER encoding.
-    der::asn1::IntRef::from_der(serial.full).map_err(e("serialNumber"))?;
+    // DER's minimal INTEGER encoding (der gives the error).
+    if !common_shapes::is_minimal_integer(serial.value) {
+        der::asn1::IntRef::from_der(serial.full).map_err(e("serialNumber"))?;
+    }
     let tbs_sig_alg = read_tagged(&mut t, Tag::Sequence).map_err(e("signature"))?;
     let issuer = read_tagged(&mut t, Tag::Sequence).map_err(e("issuer"))?;
     dn::walk(issuer.full, |_, _| {}).map_err(e("issuer"))?;

@@ -2,25 +2,18 @@
 //! leaves open: whether the leaf must carry the extension, and whether EKU in CA certificates
 //! restricts the certificates below them (the Mozilla/Go/Windows practice).
 
-use const_oid::ObjectIdentifier;
-
 use crate::cert::Certificate;
 use crate::error::Reason;
 use crate::policy::{EKU_ANY, EkuPolicy};
 
-fn ekus(cert: &Certificate) -> Option<&[ObjectIdentifier]> {
-    cert.inner().ext.extended_key_usage.as_ref().map(|e| e.value.as_slice())
-}
-
 /// The end-entity certificate allows the required purpose.
 pub(crate) fn check_leaf(cert: &Certificate, policy: &EkuPolicy) -> Result<(), Reason> {
     let Some(required) = policy.required else { return Ok(()) };
-    match ekus(cert) {
+    match cert.eku_contains(&required) {
         None if policy.required_in_leaf => Err(Reason::ExtendedKeyUsageNotAllowed(required)),
-        None => Ok(()),
-        Some(list) if list.contains(&required) => Ok(()),
-        Some(list) if policy.any_satisfies && list.contains(&EKU_ANY) => Ok(()),
-        Some(_) => Err(Reason::ExtendedKeyUsageNotAllowed(required)),
+        None | Some(true) => Ok(()),
+        Some(false) if policy.any_satisfies && cert.eku_contains(&EKU_ANY) == Some(true) => Ok(()),
+        Some(false) => Err(Reason::ExtendedKeyUsageNotAllowed(required)),
     }
 }
 
@@ -28,10 +21,8 @@ pub(crate) fn check_leaf(cert: &Certificate, policy: &EkuPolicy) -> Result<(), R
 /// required purpose (or anyExtendedKeyUsage).
 pub(crate) fn check_issuer(cert: &Certificate, policy: &EkuPolicy) -> Result<(), Reason> {
     let (Some(required), true) = (policy.required, policy.constrain_by_issuers) else { return Ok(()) };
-    match ekus(cert) {
-        Some(list) if !list.contains(&required) && !list.contains(&EKU_ANY) => {
-            Err(Reason::ExtendedKeyUsageNotAllowed(required))
-        }
+    match cert.eku_contains(&required) {
+        Some(false) if cert.eku_contains(&EKU_ANY) != Some(true) => Err(Reason::ExtendedKeyUsageNotAllowed(required)),
         _ => Ok(()),
     }
 }

@@ -176,8 +176,7 @@ fn web_pki(cert: &Certificate, position: Position) -> Result<(), Reason> {
         return Err(Reason::Profile("certificates must be X.509 v3 (CABF BR 7.1.1)"));
     }
     if let Some(aki) = &ext.authority_key_id {
-        let v = &aki.value;
-        if v.key_identifier.is_none() || v.authority_cert_issuer.is_some() || v.authority_cert_serial_number.is_some() {
+        if !aki.value.only_key_id {
             return Err(Reason::Profile("authorityKeyIdentifier must hold only keyIdentifier (CABF BR 7.1.2)"));
         }
         if cert.is_self_issued() && position == Position::Anchor && cert.authority_key_id() != cert.subject_key_id() {
@@ -199,7 +198,7 @@ fn web_pki(cert: &Certificate, position: Position) -> Result<(), Reason> {
                 if eku.critical {
                     return Err(Reason::Profile("extendedKeyUsage must be non-critical (CABF BR 7.1.2.7.10)"));
                 }
-                if eku.value.contains(&EKU_ANY) {
+                if cert.eku_contains(&EKU_ANY) == Some(true) {
                     return Err(Reason::Profile(
                         "anyExtendedKeyUsage not allowed in subscriber certificates (CABF BR 7.1.2.7.10)",
                     ));

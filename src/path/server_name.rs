@@ -13,25 +13,21 @@ use crate::error::Reason;
 use crate::verifier::ExpectedName;
 
 pub(crate) fn check(cert: &Certificate, expected: &ExpectedName) -> Result<(), Reason> {
-    let sans = cert.subject_alt_names();
+    let sans = || cert.subject_alt_names();
     let found = match expected {
         ExpectedName::Dns(reference) => {
             let reference = reference.strip_suffix('.').unwrap_or(reference);
-            is_dns_name(reference)
-                && sans.iter().any(|n| match n {
-                    GeneralName::DnsName(p) => dns_matches(p.as_str(), reference),
-                    _ => false,
-                })
+            is_dns_name(reference) && cert.san_dns_names().any(|presented| dns_matches(presented, reference))
         }
-        ExpectedName::Ip(ip) => sans.iter().any(|n| match n {
+        ExpectedName::Ip(ip) => sans().iter().any(|n| match n {
             GeneralName::IpAddress(o) => ip_from_bytes(o.as_bytes()) == Some(*ip),
             _ => false,
         }),
-        ExpectedName::Email(address) => sans.iter().any(|n| match n {
+        ExpectedName::Email(address) => sans().iter().any(|n| match n {
             GeneralName::Rfc822Name(p) => email_matches(p.as_str(), address),
             _ => false,
         }),
-        ExpectedName::Uri(uri) => sans.iter().any(|n| match n {
+        ExpectedName::Uri(uri) => sans().iter().any(|n| match n {
             GeneralName::UniformResourceIdentifier(p) => p.as_str() == uri,
             _ => false,
         }),
@@ -52,7 +48,7 @@ pub(crate) fn dns_matches(presented: &str, reference: &str) -> bool {
             None => false,
         };
     }
-    is_dns_name(presented) && presented.eq_ignore_ascii_case(reference)
+    presented.eq_ignore_ascii_case(reference) && is_dns_name(presented)
 }
 
 /// Whether `name` is itself a public suffix (ICANN or private section of the list).

@@ -406,8 +406,7 @@ fn verify_response(
         {
             continue;
         }
-        let ekus = responder.inner().ext.extended_key_usage.as_ref().map(|e| e.value.as_slice()).unwrap_or_default();
-        if !ekus.contains(&EKU_OCSP_SIGNING) {
+        if responder.eku_contains(&EKU_OCSP_SIGNING) != Some(true) {
             return Ok(Err("delegated OCSP responder lacks id-kp-OCSPSigning (RFC 6960 §4.2.2.2)".into()));
         }
         if crate::path::check_validity(responder, time).is_err() {

@@ -109,6 +109,5 @@ fn purpose(oid: const_oid::ObjectIdentifier) -> ExtendedKeyPurpose {
 }
 
 fn leaf_purposes(leaf: &Certificate) -> Vec<ExtendedKeyPurpose> {
-    let list = leaf.inner().ext.extended_key_usage.as_ref().map(|e| e.value.as_slice()).unwrap_or_default();
-    list.iter().map(|oid| purpose(*oid)).collect()
+    leaf.extended_key_usages().map(purpose).collect()
 }
