@@ -46,7 +46,8 @@ pub struct ValidationInput<'a> {
     pub(crate) leaf: &'a Certificate,
     pub(crate) time: UnixTime,
     pub(crate) intermediates: &'a [Certificate],
-    pub(crate) expected_names: Vec<ExpectedName>,
+    /// Usually one name, kept inline.
+    pub(crate) expected_names: smallvec::SmallVec<[ExpectedName; 1]>,
     pub(crate) community: Option<&'a str>,
     pub(crate) revocation: Option<&'a RevocationData>,
 }
@@ -58,7 +59,7 @@ impl<'a> ValidationInput<'a> {
             leaf,
             time,
             intermediates: &[],
-            expected_names: Vec::new(),
+            expected_names: smallvec::SmallVec::new(),
             community: None,
             revocation: None,
         }

@@ -264,7 +264,7 @@ impl Certificate {
     }
 
     /// The extendedKeyUsage purposes, in order (none without the extension).
-    pub(crate) fn extended_key_usages(&self) -> impl Iterator<Item = ObjectIdentifier> + '_ {
+    pub fn extended_key_usages(&self) -> impl Iterator<Item = ObjectIdentifier> + '_ {
         let list = self.0.ext.extended_key_usage.as_ref().map(|e| self.bytes(e.value)).unwrap_or_default();
         // Every element was checked to be a valid OID at parse time.
         common_shapes::values(list).filter_map(|oid| ObjectIdentifier::from_bytes(oid).ok())

@@ -25,6 +25,8 @@ mod validity;
 
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use crate::cert::Certificate;
 use crate::crypto::cache::{SignatureCache, SignedData};
 use crate::error::{Need, NeedKind, Reason, ValidationError};
@@ -49,7 +51,8 @@ pub(crate) fn build(
         .map_err(|r| ValidationError::new(r, Some(0)).with_subject(input.leaf.subject_string()))?;
     let budget = BudgetCounter::new(policy.budget, cache);
     let mut search = Search { store, pool, policy, input, budget, best: None };
-    let mut chain = vec![input.leaf.clone()];
+    let mut chain = Vec::with_capacity(4);
+    chain.push(input.leaf.clone());
     match search.extend(&mut chain) {
         Ok(Some(path)) => Ok(path),
         Ok(None) => Err(search.best.unwrap_or_else(|| ValidationError::new(Reason::UnknownIssuer, Some(0)))),
@@ -96,7 +99,7 @@ impl Search<'_> {
         let Some(child) = chain.last().cloned() else { return Ok(None) };
         let child_index = chain.len() - 1;
 
-        let mut anchors: Vec<&Arc<Anchor>> = self
+        let mut anchors: SmallVec<[&Arc<Anchor>; 4]> = self
             .store
             .anchors_by_subject(child.issuer_der())
             .filter(|a| self.input.community.is_none_or(|c| c == a.community()))
@@ -132,7 +135,7 @@ impl Search<'_> {
             }
         }
 
-        let mut candidates: Vec<&Certificate> = Vec::new();
+        let mut candidates: SmallVec<[&Certificate; 4]> = SmallVec::new();
         let offered = self.input.intermediates.iter().filter(|c| c.subject_der() == child.issuer_der());
         for c in self.pool.by_subject(child.issuer_der()).chain(offered) {
             if !candidates.contains(&c) {

@@ -49,7 +49,9 @@ struct Node {
 /// The running state of §6.1.2.
 pub(crate) struct PolicyState<'a> {
     inputs: &'a PolicyInputs,
-    /// `levels[d]` holds the nodes of depth d; `None` is the NULL graph.
+    /// `levels[d]` holds the nodes of depth d; `None` is the NULL graph. The root level (one
+    /// anyPolicy node) is built by the first certificate with policies, so that a path
+    /// without any builds no graph.
     levels: Option<Vec<Vec<Node>>>,
     explicit_policy: usize,
     policy_mapping: usize,
@@ -64,11 +66,10 @@ fn over_budget() -> Reason {
 impl<'a> PolicyState<'a> {
     /// §6.1.2 (d)–(f) for a path of `n` certificates.
     pub(crate) fn new(inputs: &'a PolicyInputs, n: usize, budget: usize) -> Self {
-        let root = Node { policy: ANY_POLICY, expected: vec![ANY_POLICY], parents: Vec::new(), alive: true };
         let start = |inhibit: bool| if inhibit { 0 } else { n + 1 };
         PolicyState {
             inputs,
-            levels: Some(vec![vec![root]]),
+            levels: Some(Vec::new()),
             explicit_policy: start(inputs.initial_explicit_policy),
             policy_mapping: start(inputs.initial_policy_mapping_inhibit),
             inhibit_any_policy: start(inputs.initial_any_policy_inhibit),
@@ -135,6 +136,14 @@ impl<'a> PolicyState<'a> {
     fn add_level(&mut self, policies: &[ObjectIdentifier], self_issued_intermediate: bool) -> Result<(), Reason> {
         let any_allowed = self.inhibit_any_policy > 0 || self_issued_intermediate;
         let Some(levels) = self.levels.as_mut() else { return Ok(()) };
+        if levels.is_empty() {
+            levels.push(vec![Node {
+                policy: ANY_POLICY,
+                expected: vec![ANY_POLICY],
+                parents: Vec::new(),
+                alive: true,
+            }]);
+        }
         let Some(prev) = levels.last() else { return Ok(()) };
         let mut level: Vec<Node> = Vec::new();
         let mut work = 0usize;
