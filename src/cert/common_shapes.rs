@@ -68,11 +68,6 @@ pub(crate) fn values(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// The dNSNames of a value [`dns_names`] accepted, as text.
-pub(crate) fn dns_name_texts(value: &[u8]) -> impl Iterator<Item = &str> {
-    values(value).map_while(|name| core::str::from_utf8(name).ok())
-}
-
 /// `KeyUsage ::= BIT STRING` of at most two content octets, read as `der` reads a flag set:
 /// bit n (counting from the most significant bit of the first octet) is flag n, unused bits
 /// are ignored, flags beyond decipherOnly are dropped.
@@ -128,6 +123,11 @@ pub(crate) fn is_minimal_integer(content: &[u8]) -> bool {
 mod tests {
     use super::*;
     use const_oid::ObjectIdentifier;
+
+    /// The dNSNames of a value [`dns_names`] accepted, as text.
+    fn dns_name_texts(value: &[u8]) -> impl Iterator<Item = &str> {
+        values(value).map_while(|name| core::str::from_utf8(name).ok())
+    }
     use der::asn1::Ia5String;
     use der::{Decode, Encode};
     use proptest::prelude::*;

@@ -301,15 +301,20 @@ impl Certificate {
 
     /// SAN dNSName entries.
     pub fn san_dns_names(&self) -> impl Iterator<Item = &str> {
-        // A list of dNSNames only is read straight from the DER, with nothing decoded.
+        self.san_dns_name_bytes().filter_map(|name| core::str::from_utf8(name).ok())
+    }
+
+    /// SAN dNSName entries as their (ASCII) octets. A list of dNSNames only is read straight
+    /// from the DER, with nothing decoded or converted.
+    pub(crate) fn san_dns_name_bytes(&self) -> impl Iterator<Item = &[u8]> {
         let san = self.0.ext.subject_alt_name.as_ref().map(|e| &e.value);
         let (raw, decoded) = match san.map(|san| (san, san.dns_only)) {
-            Some((_, Some(names))) => (Some(common_shapes::dns_name_texts(self.bytes(names))), None),
+            Some((_, Some(names))) => (Some(common_shapes::values(self.bytes(names))), None),
             Some((san, None)) => (None, Some(san.decoded(self.der()))),
             None => (None, None),
         };
         let decoded = decoded.unwrap_or_default().iter().filter_map(|n| match n {
-            GeneralName::DnsName(s) => Some(s.as_str()),
+            GeneralName::DnsName(s) => Some(s.as_bytes()),
             _ => None,
         });
         raw.into_iter().flatten().chain(decoded)
@@ -516,24 +521,60 @@ fn parse_validity(value: &[u8]) -> Result<(u64, u64), ParseError> {
 /// else, which `x509-cert` then decodes or rejects. Where this returns a value it is the one
 /// `x509-cert` decodes (see the tests).
 fn time_secs(tlv: &crate::der_walk::Tlv<'_>) -> Option<u64> {
-    let v = tlv.value;
-    let two = |i: usize| -> Option<u8> {
-        let (a, b) = (*v.get(i)?, *v.get(i + 1)?);
-        (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
-    };
-    let (year, at) = match (tlv.tag, v.len()) {
-        (Tag::UtcTime, 13) => match u16::from(two(0)?) {
-            yy @ 50.. => (1900 + yy, 2),
-            yy => (2000 + yy, 2),
+    // The two-digit fields after the year: month, day, hour, minute, second.
+    let (year, fields) = match (tlv.tag, tlv.value) {
+        (Tag::UtcTime, [y0, y1, fields @ .., b'Z']) if fields.len() == 10 => match u16::from(digits(*y0, *y1)?) {
+            yy @ 50.. => (1900 + yy, fields),
+            yy => (2000 + yy, fields),
         },
-        (Tag::GeneralizedTime, 15) => (u16::from(two(0)?) * 100 + u16::from(two(2)?), 4),
+        (Tag::GeneralizedTime, [c0, c1, y0, y1, fields @ .., b'Z']) if fields.len() == 10 => {
+            (u16::from(digits(*c0, *c1)?) * 100 + u16::from(digits(*y0, *y1)?), fields)
+        }
         _ => return None,
     };
-    if v.last() != Some(&b'Z') {
+    let [m0, m1, d0, d1, h0, h1, n0, n1, s0, s1] = *fields else { return None };
+    let (month, day) = (digits(m0, m1)?, digits(d0, d1)?);
+    let (hour, minute, second) = (digits(h0, h1)?, digits(n0, n1)?, digits(s0, s1)?);
+    unix_seconds(year, month, day, hour, minute, second)
+}
+
+/// Two ASCII digits as a number.
+#[inline(always)]
+fn digits(tens: u8, ones: u8) -> Option<u8> {
+    (tens.is_ascii_digit() && ones.is_ascii_digit()).then(|| (tens - b'0') * 10 + (ones - b'0'))
+}
+
+/// Seconds since the epoch of a UTC date and time, with the range and field checks of
+/// `der::DateTime::new` (1970 to 9999, a real day of the month, no leap seconds).
+fn unix_seconds(year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Option<u64> {
+    if !(1970..=9999).contains(&year) || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let dt = der::DateTime::new(year, two(at)?, two(at + 2)?, two(at + 4)?, two(at + 6)?, two(at + 8)?).ok()?;
-    Some(dt.unix_duration().as_secs())
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    // Days before the month, and the month's length.
+    let (before, length): (u16, u8) = match month {
+        1 => (0, 31),
+        2 => (31, if leap { 29 } else { 28 }),
+        3 => (59, 31),
+        4 => (90, 30),
+        5 => (120, 31),
+        6 => (151, 30),
+        7 => (181, 31),
+        8 => (212, 31),
+        9 => (243, 30),
+        10 => (273, 31),
+        11 => (304, 30),
+        12 => (334, 31),
+        _ => return None,
+    };
+    if day == 0 || day > length {
+        return None;
+    }
+    let y = u64::from(year) - 1;
+    let leap_days_before = (y / 4 - y / 100 + y / 400) - (1969 / 4 - 1969 / 100 + 1969 / 400);
+    let day_of_year = u64::from(before) + u64::from(day) - 1 + u64::from(leap && month > 2);
+    let days = (u64::from(year) - 1970) * 365 + leap_days_before + day_of_year;
+    Some(days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second))
 }
 
 /// Returns (AlgorithmIdentifier value, subjectPublicKey bits).
@@ -583,6 +624,24 @@ mod tests {
         }
         for text in ["20260601000000Z", "99991231235959Z", "19700101000000Z", "21000229000000Z", "20000229120000Z"] {
             agree(0x18, text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn every_day_of_two_centuries_reads_alike() {
+        for year in (1950..2150).chain([9998, 9999]) {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let time = format!("{month:02}{day:02}235958Z");
+                    agree(0x18, format!("{year:04}{time}").as_bytes());
+                    agree(0x17, format!("{:02}{time}", year % 100).as_bytes());
+                    if year >= 1970 && (1..=12).contains(&month) && (1..=28).contains(&day) {
+                        let text = format!("{year:04}{time}");
+                        let tlv = Tlv { tag: Tag::GeneralizedTime, full: &[], value: text.as_bytes() };
+                        assert!(time_secs(&tlv).is_some(), "{text} read directly");
+                    }
+                }
+            }
         }
     }
 

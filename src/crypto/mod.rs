@@ -89,6 +89,11 @@ impl AlgorithmPolicy {
         if !self.algorithms.iter().any(|a| a.public_key_alg_id().as_ref() == key.algorithm) {
             return Err(Reason::UnsupportedPublicKey(describe_alg_id(key.algorithm)));
         }
+        self.check_key_size(key)
+    }
+
+    /// The size rules for a key of an allowed type.
+    fn check_key_size(&self, key: &KeyRef<'_>) -> Result<(), Reason> {
         if key.algorithm == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref() {
             let bits = key.rsa_bits.ok_or_else(|| Reason::UnsupportedPublicKey("malformed RSA public key".into()))?;
             if bits < self.min_rsa_bits || bits % 8 != 0 || bits > 8192 {
@@ -118,12 +123,22 @@ impl AlgorithmPolicy {
         key: &KeyRef<'_>,
         signature_alg: &[u8],
     ) -> Result<&'static dyn SignatureVerificationAlgorithm, Reason> {
-        self.check_key(key)?;
-        self.algorithms
-            .iter()
-            .find(|a| a.public_key_alg_id().as_ref() == key.algorithm && a.signature_alg_id().as_ref() == signature_alg)
-            .copied()
-            .ok_or_else(|| Reason::UnsupportedSignatureAlgorithm(describe_alg_id(signature_alg)))
+        // One pass over the algorithms; the errors are those of checking the key first.
+        let mut key_allowed = false;
+        for alg in &self.algorithms {
+            if alg.public_key_alg_id().as_ref() == key.algorithm {
+                if alg.signature_alg_id().as_ref() == signature_alg {
+                    self.check_key_size(key)?;
+                    return Ok(*alg);
+                }
+                key_allowed = true;
+            }
+        }
+        if !key_allowed {
+            return Err(Reason::UnsupportedPublicKey(describe_alg_id(key.algorithm)));
+        }
+        self.check_key_size(key)?;
+        Err(Reason::UnsupportedSignatureAlgorithm(describe_alg_id(signature_alg)))
     }
 }
 
@@ -155,5 +170,31 @@ pub(crate) fn describe_alg_id(value: &[u8]) -> String {
             None => oid.to_string(),
         },
         None => format!("<{}>", crate::cert::hex_string(value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls_pki_types::alg_id;
+
+    fn rsa(bits: usize) -> KeyRef<'static> {
+        KeyRef { algorithm: alg_id::RSA_ENCRYPTION.as_ref(), key: &[], rsa_bits: Some(bits), digest: None }
+    }
+
+    /// Choosing the algorithm reports what checking the key first would: the key type, then
+    /// its size, then the signature algorithm.
+    #[test]
+    fn selection_errors_come_in_the_order_of_the_checks() {
+        let policy = AlgorithmPolicy::default();
+        let (sha256, unknown) = (alg_id::RSA_PKCS1_SHA256.as_ref(), &[0x06, 0x01, 0x00][..]);
+        assert!(policy.select(&rsa(2048), sha256).is_ok());
+        assert!(matches!(policy.select(&rsa(1024), sha256), Err(Reason::WeakRsaKey { bits: 1024, .. })));
+        assert!(matches!(policy.select(&rsa(1024), unknown), Err(Reason::WeakRsaKey { .. })));
+        assert!(matches!(policy.select(&rsa(2048), unknown), Err(Reason::UnsupportedSignatureAlgorithm(_))));
+        let other = KeyRef { algorithm: unknown, ..rsa(2048) };
+        assert!(matches!(policy.select(&other, sha256), Err(Reason::UnsupportedPublicKey(_))));
+        assert!(matches!(policy.check_key(&other), Err(Reason::UnsupportedPublicKey(_))));
+        assert!(policy.check_key(&rsa(4096)).is_ok());
     }
 }

@@ -125,14 +125,15 @@ fn check_serial(serial: &[u8]) -> Result<(), Reason> {
 /// with SAN `*.example.com`). Certificates without dNSName SANs keep host-like commonNames,
 /// which no RFC 6125 client consults when iPAddress SANs are present.
 fn check_common_name(cert: &Certificate) -> Result<(), Reason> {
-    let has_dns_sans = cert.san_dns_names().next().is_some();
+    let has_dns_sans = cert.san_dns_name_bytes().next().is_some();
     cert.for_each_subject_cn(|value| {
         let consistent = if let Some(ip) = parse_ip(value) {
             ip.to_string() == value && cert.san_ips().any(|s| s == ip)
         } else if looks_like_legacy_ipv4(value) {
             false
         } else if value.contains('.') && has_dns_sans {
-            cert.san_dns_names().any(|d| d == value || d.strip_suffix(value).is_some_and(|h| h.ends_with('.')))
+            let value = value.as_bytes();
+            cert.san_dns_name_bytes().any(|d| d == value || d.strip_suffix(value).is_some_and(|h| h.ends_with(b".")))
         } else {
             true
         };

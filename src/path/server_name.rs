@@ -17,7 +17,8 @@ pub(crate) fn check(cert: &Certificate, expected: &ExpectedName) -> Result<(), R
     let found = match expected {
         ExpectedName::Dns(reference) => {
             let reference = reference.strip_suffix('.').unwrap_or(reference);
-            is_dns_name(reference) && cert.san_dns_names().any(|presented| dns_matches(presented, reference))
+            is_dns_name(reference)
+                && cert.san_dns_name_bytes().any(|presented| dns_matches(presented, reference.as_bytes()))
         }
         ExpectedName::Ip(ip) => sans().iter().any(|n| match n {
             GeneralName::IpAddress(o) => ip_from_bytes(o.as_bytes()) == Some(*ip),
@@ -35,26 +36,27 @@ pub(crate) fn check(cert: &Certificate, expected: &ExpectedName) -> Result<(), R
     if found { Ok(()) } else { Err(Reason::NameMismatch(expected.to_string())) }
 }
 
-/// Whether the presented dNSName matches the reference host name.
-pub(crate) fn dns_matches(presented: &str, reference: &str) -> bool {
-    if let Some(rest) = presented.strip_prefix("*.") {
+/// Whether the presented dNSName matches the reference host name (both as ASCII octets).
+/// `reference` must be a valid DNS name ([`is_dns_name`], which the caller checks once): a
+/// presented name equal to it or to its parent, ignoring ASCII case, is then valid too.
+pub(crate) fn dns_matches(presented: &[u8], reference: &[u8]) -> bool {
+    if let Some(rest) = presented.strip_prefix(b"*.") {
+        let mut labels = reference.splitn(2, |b| *b == b'.');
+        let covers = match (labels.next(), labels.next()) {
+            (Some(first), Some(parent)) => !first.is_empty() && parent.eq_ignore_ascii_case(rest),
+            _ => false,
+        };
         // The wildcard must cover a label of a registrable domain: never `*`, `*.com`,
         // `*.co.uk` or `*.s3.amazonaws.com` (public suffixes, CABF BR 3.2.2.6).
-        if !is_dns_name(rest) || !rest.contains('.') || is_public_suffix(rest) {
-            return false;
-        }
-        return match reference.split_once('.') {
-            Some((first, parent)) => !first.is_empty() && parent.eq_ignore_ascii_case(rest),
-            None => false,
-        };
+        return covers && rest.contains(&b'.') && !is_public_suffix(rest);
     }
-    presented.eq_ignore_ascii_case(reference) && is_dns_name(presented)
+    presented.eq_ignore_ascii_case(reference)
 }
 
 /// Whether `name` is itself a public suffix (ICANN or private section of the list).
-fn is_public_suffix(name: &str) -> bool {
+fn is_public_suffix(name: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
-    psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == lower.as_bytes())
+    psl::suffix(&lower).is_some_and(|s| s.is_known() && s.as_bytes() == lower.as_slice())
 }
 
 /// Email addresses: the local part compares exactly, the domain case-insensitively.
@@ -62,5 +64,45 @@ pub(crate) fn email_matches(presented: &str, reference: &str) -> bool {
     match (presented.rsplit_once('@'), reference.rsplit_once('@')) {
         (Some((pl, pd)), Some((rl, rd))) => pl == rl && pd.eq_ignore_ascii_case(rd),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dns_matches, is_dns_name};
+
+    /// As `check` matches: the reference name is checked first.
+    fn matches(presented: &str, reference: &str) -> bool {
+        is_dns_name(reference) && dns_matches(presented.as_bytes(), reference.as_bytes())
+    }
+
+    #[test]
+    fn dns_names_match_exactly_or_by_one_wildcard_label() {
+        let yes = [
+            ("example.com", "EXAMPLE.com"),
+            ("*.example.com", "www.example.com"),
+            ("*.Example.COM", "a.example.com"),
+            ("*.example.co.uk", "x.example.co.uk"),
+        ];
+        for (presented, reference) in yes {
+            assert!(matches(presented, reference), "{presented} ~ {reference}");
+        }
+        let no = [
+            ("example.com", "www.example.com"),
+            ("*.example.com", "example.com"),
+            ("*.example.com", "a.b.example.com"),
+            ("*.example.com", ".example.com"),
+            ("*.com", "example.com"),
+            ("*.co.uk", "example.co.uk"),
+            ("*", "localhost"),
+            ("w*.example.com", "www.example.com"),
+            ("exa_mple.com", "exa_mple.com"),
+            ("-a.example.com", "-a.example.com"),
+            ("*.exa_mple.com", "a.exa_mple.com"),
+            ("*.-x.com", "a.-x.com"),
+        ];
+        for (presented, reference) in no {
+            assert!(!matches(presented, reference), "{presented} !~ {reference}");
+        }
     }
 }
