@@ -84,7 +84,11 @@ pub(crate) fn text(tag: Tag, value: &[u8]) -> std::borrow::Cow<'_, str> {
                 value.chunks_exact(2).map(|c| <[u8; 2]>::try_from(c).map_or(0xfffd, u16::from_be_bytes)).collect();
             std::borrow::Cow::Owned(String::from_utf16_lossy(&units))
         }
-        _ => String::from_utf8_lossy(value),
+        // Nearly all values are valid UTF-8 (most are ASCII), which borrows at once.
+        _ => match core::str::from_utf8(value) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(value),
+        },
     }
 }
 

@@ -62,6 +62,8 @@ pub(crate) struct Parsed {
     pub(crate) subject: Span,
     /// The subject's commonName values, noted while the subject was checked.
     pub(crate) subject_cn: CommonNames,
+    /// Issuer and subject are the same name (compared once; validation asks often).
+    self_issued: bool,
     /// The decoded subject, built on first use (`None` if it cannot be decoded).
     subject_name: std::sync::OnceLock<Option<Name>>,
     /// Digests for the signature cache's key, computed on first use: a pooled intermediate or
@@ -283,7 +285,7 @@ impl Certificate {
 
     /// Issuer and subject are the same name (RFC 5280 §6.1: "self-issued").
     pub fn is_self_issued(&self) -> bool {
-        self.issuer_der() == self.subject_der()
+        self.0.self_issued
     }
 
     /// The subjectAltName entries (empty when the extension is absent).
@@ -485,6 +487,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
         subject_cn,
+        self_issued: issuer.full == subject.full,
         subject_name: std::sync::OnceLock::new(),
         signed_memo: Default::default(),
         key_digest: std::sync::OnceLock::new(),

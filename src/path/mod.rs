@@ -121,9 +121,11 @@ impl Search<'_> {
             }
             match validate::validate(chain, anchor, self.policy, self.input, &mut self.budget) {
                 Ok(outcome) => {
+                    // The search ends here: the chain moves into the result (the callers'
+                    // pops then find it empty).
                     return Ok(Some(VerifiedPath {
                         leaf: self.input.leaf.clone(),
-                        certificates: chain.clone(),
+                        certificates: std::mem::take(chain),
                         anchor: anchor.clone(),
                         revocation: outcome.revocation.statuses,
                         needs: outcome.revocation.needs,
