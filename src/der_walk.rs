@@ -220,12 +220,14 @@ impl<'a> Walker<'a> {
     /// Reads the next TLV only if it has `tag`.
     #[inline]
     pub(crate) fn read_optional(&mut self, tag: Tag) -> der::Result<Option<Tlv<'a>>> {
-        // Another tag in one octet is told apart without decoding it.
-        if let (Some(octet), Some(&first)) = (short_octet(tag), self.rest.first())
-            && first != octet
-            && short_tag(first).is_some()
-        {
-            return Ok(None);
+        // The expected tag or another one-octet tag is told apart without decoding it.
+        if let (Some(octet), Some(&first)) = (short_octet(tag), self.rest.first()) {
+            if first == octet {
+                return self.read_tagged(tag).map(Some);
+            }
+            if short_tag(first).is_some() {
+                return Ok(None);
+            }
         }
         if self.is_finished() || self.peek_tag()? != tag {
             return Ok(None);
