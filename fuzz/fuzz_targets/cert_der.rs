@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
     black_box(cert.san_ips().collect::<Vec<_>>());
     black_box((cert.crl_distribution_urls(), cert.aia_urls(ID_AD_OCSP), cert.aia_urls(ID_AD_CA_ISSUERS)));
     black_box((cert.policy_oids(), cert.unknown_extensions()));
+    agrees_with_x509_cert(&cert, data);
     let reparsed = Certificate::from_der(cert.der().clone()).expect("a parsed certificate parses again");
     assert!(reparsed == cert);
 
@@ -62,6 +63,38 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The fields trustpath reads straight from the DER (dNSNames, extended key usages, the
+/// authority key identifier) are what `x509-cert` decodes, whenever it decodes the certificate.
+fn agrees_with_x509_cert(cert: &Certificate, data: &[u8]) {
+    use x509_cert::der::{Decode, asn1::ObjectIdentifier};
+    use x509_cert::ext::pkix::{AuthorityKeyIdentifier, ExtendedKeyUsage, SubjectAltName, name::GeneralName};
+
+    let Ok(reference) = x509_cert::Certificate::from_der(data) else { return };
+    let extensions = reference.tbs_certificate().extensions().map(|e| e.as_slice()).unwrap_or_default();
+    let value = |oid: ObjectIdentifier| extensions.iter().find(|e| e.extn_id == oid).map(|e| e.extn_value.as_bytes());
+    let dns: Vec<String> = match value(const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME) {
+        Some(v) => SubjectAltName::from_der(v)
+            .expect("trustpath accepted it")
+            .0
+            .iter()
+            .filter_map(|n| match n {
+                GeneralName::DnsName(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    assert_eq!(cert.san_dns_names().collect::<Vec<_>>(), dns, "dNSNames");
+    let ekus = value(const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE)
+        .map(|v| ExtendedKeyUsage::from_der(v).expect("trustpath accepted it").0)
+        .unwrap_or_default();
+    assert_eq!(cert.extended_key_usages().collect::<Vec<_>>(), ekus, "extended key usages");
+    let aki = value(const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER)
+        .map(|v| AuthorityKeyIdentifier::from_der(v).expect("trustpath accepted it"));
+    let key_id = aki.as_ref().and_then(|a| a.key_identifier.as_ref()).map(|k| k.as_bytes());
+    assert_eq!(cert.authority_key_id(), key_id, "authority key identifier");
+}
 
 /// Whether `part` lies within `whole` (same memory, not just equal bytes).
 fn contains(whole: &[u8], part: &[u8]) -> bool {
