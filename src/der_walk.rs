@@ -207,6 +207,7 @@ impl<'a> Walker<'a> {
         self.read_tagged_general(tag)
     }
 
+    /// [`Self::read_tagged`] for any encoding, decided by [`Self::read_any`].
     #[cold]
     #[inline(never)]
     fn read_tagged_general(&mut self, tag: Tag) -> der::Result<Tlv<'a>> {

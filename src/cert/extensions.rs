@@ -177,7 +177,6 @@ fn walk_extensions_raw<'a>(
     if list.value.is_empty() {
         return Err(ParseError::invalid(what, "extensions must not be empty when present"));
     }
-    // Extension OIDs as encoded, for the duplicate check (one allocation for typical lists).
     // For the duplicate check: id-ce extensions (nearly all) by a bit per arc, any others by
     // their encoded OIDs.
     let (mut ce_seen, mut others_seen) = (0u128, Vec::<&[u8]>::new());
