@@ -151,7 +151,7 @@ pub enum Reason {
     UnknownCriticalExtension(ObjectIdentifier),
     /// The certificate breaks a rule of the certificate profile in force.
     #[error("certificate profile: {0}")]
-    Profile(&'static str),
+    Profile(crate::policy::ProfileRule),
     /// The end-entity certificate does not carry the expected name.
     #[error("certificate is not valid for {0}")]
     NameMismatch(String),

@@ -12,7 +12,7 @@ use crate::crypto::cache::SignatureCache;
 use crate::error::{Need, ValidationError};
 use crate::jws::HeaderCache;
 use crate::path;
-use crate::policy::{Policy, PolicySets};
+use crate::policy::{Finding, Policy, PolicySets};
 use crate::revocation::{RevocationData, RevocationStatus};
 use crate::trust::{Anchor, CertificatePool, TrustStore};
 
@@ -100,6 +100,7 @@ pub struct VerifiedPath {
     pub(crate) revocation: Vec<RevocationStatus>,
     pub(crate) needs: Vec<Need>,
     pub(crate) policies: PolicySets,
+    pub(crate) findings: Vec<Finding>,
 }
 
 impl VerifiedPath {
@@ -131,6 +132,13 @@ impl VerifiedPath {
     /// The certificate policy sets the path is valid for (RFC 5280 §6.1.6).
     pub fn policies(&self) -> &PolicySets {
         &self.policies
+    }
+
+    /// The certificate-profile rules the path's certificates break without being refused for
+    /// it (RFC 5280 §4 issuance rules, and what RFC 5280 §6.1.1 (d) leaves out of the anchor):
+    /// worth logging and telling the issuing CA. Empty under a policy whose findings are fatal.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
     }
 
     /// Revocation data that was missing (soft-fail): fetch it to raise assurance.

@@ -98,7 +98,7 @@ fn valid_chain_reports_path_anchor_and_community_as_json() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
-    let order = ["valid", "path", "anchor", "community", "error", "revocation", "policies", "needs"];
+    let order = ["valid", "path", "anchor", "community", "error", "revocation", "policies", "needs", "findings"];
     assert_eq!(keys.len(), order.len());
     let positions: Vec<usize> =
         order.iter().map(|k| r.stdout.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k} missing"))).collect();
@@ -673,4 +673,49 @@ fn unreadable_revocation_data_exits_2() {
     let r = run_with_stdin(&[&args[..], &[&vector("revocation/leaf.pem")]].concat(), &[&good[..], bad].concat());
     assert_usage_error(&r);
     assert!(r.stderr.contains("CRL 2"), "{}", r.stderr);
+}
+
+/// `chain verify` over the generated PKI of `test-vectors/pki/` (the profile cases).
+fn verify_pki(args: &[&str]) -> Run {
+    let dir = format!("{}/test-vectors/pki/", env!("CARGO_MANIFEST_DIR"));
+    let mut full: Vec<String> =
+        ["chain", "verify", "--time", "2026-06-01T00:00:00Z", "--anchors"].iter().map(|s| s.to_string()).collect();
+    full.push(format!("{dir}base/root.pem"));
+    full.extend(args.iter().map(|a| a.replace('@', &dir)));
+    let refs: Vec<&str> = full.iter().map(String::as_str).collect();
+    run(&refs)
+}
+
+#[test]
+fn profile_violations_are_findings_unless_strict() {
+    let args = ["--intermediates", "@profile/bc-not-critical.pem", "@profile/bc-not-critical-leaf.pem"];
+    let json = verify_pki(&[&["--json"][..], &args].concat());
+    assert_eq!(json.code, 0, "{}", json.stdout);
+    let v = json.json();
+    assert_eq!(v["valid"], true);
+    let findings = v["findings"].as_array().expect("findings array");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["rule"], "rfc5280.basic-constraints.critical-in-ca");
+    assert_eq!(findings[0]["citation"], "RFC 5280 §4.2.1.9");
+    assert_eq!(findings[0]["certificate_index"], 1);
+
+    let text = verify_pki(&args);
+    assert_eq!(text.code, 0);
+    let warnings: Vec<&str> = text.stdout.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "{}", text.stdout);
+    assert!(warnings[0].contains("rfc5280.basic-constraints.critical-in-ca"), "{}", warnings[0]);
+
+    for profile in [&["--strict"][..], &["--profile", "tls-server", "--eku", "anyExtendedKeyUsage"]] {
+        let strict = verify_pki(&[&["--json"][..], profile, &args].concat());
+        assert_eq!(strict.code, 1, "{profile:?}: {}", strict.stdout);
+        let v = strict.json();
+        assert_eq!(v["error"]["kind"], "certificate_profile", "{profile:?}");
+        assert_eq!(v["error"]["certificate_index"], 1, "{profile:?}");
+        assert_eq!(v["findings"].as_array().map(Vec::len), Some(0));
+    }
+
+    // A conforming path has no findings.
+    let clean = verify_pki(&["--json", "--intermediates", "@base/intermediate.pem", "@base/leaf.pem"]);
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    assert_eq!(clean.json()["findings"], serde_json::json!([]));
 }

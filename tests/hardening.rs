@@ -191,7 +191,8 @@ fn deeply_nested_der_is_rejected_without_recursion_trouble() {
 
 #[test]
 fn huge_integers_are_refused_before_any_arithmetic() {
-    // A leaf whose serial is 100,000 octets: it parses, and the profile rejects it.
+    // A leaf whose serial is 100,000 octets: it parses; under a strict profile it is refused,
+    // otherwise it is a finding (no arithmetic is ever done on a serial).
     let root = self_signed("Int Root");
     let leaf_key = key("int leaf");
     let mut serial = vec![0x01];
@@ -204,7 +205,11 @@ fn huge_integers_are_refused_before_any_arithmetic() {
     let leaf = Certificate::from_der(leaf).expect("parses");
     let mut store = TrustStore::new();
     store.add_certificate("x", Certificate::from_der(root.der.clone()).expect("root"));
-    let v = Verifier::new(store, policy());
+    let lenient = Verifier::new(store.clone(), policy());
+    let path = lenient.verify(&ValidationInput::new(&leaf, now())).expect("a finding only");
+    let rules: Vec<&str> = path.findings().iter().map(|f| f.rule().id).collect();
+    assert_eq!(rules, ["rfc5280.serial.length"]);
+    let v = Verifier::new(store, policy().strict_profile());
     let e = v.verify(&ValidationInput::new(&leaf, now())).expect_err("serial too long");
     assert_eq!(e.kind(), "certificate_profile", "{e}");
 

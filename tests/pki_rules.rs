@@ -39,6 +39,8 @@ struct Accepted {
     needs: Vec<NeedRow>,
     /// (authorities-constrained, user-constrained), sorted.
     policies: (Vec<String>, Vec<String>),
+    /// Profile findings as (rule id, certificate index), sorted.
+    findings: Vec<(String, usize)>,
 }
 
 /// What a rejected case produced.
@@ -143,7 +145,11 @@ fn accepted(path: &VerifiedPath) -> Accepted {
         })
         .collect();
     let p = path.policies();
+    let mut findings: Vec<(String, usize)> =
+        path.findings().iter().map(|f| (f.rule().id.to_string(), f.certificate_index())).collect();
+    findings.sort();
     Accepted {
+        findings,
         community: path.community().to_string(),
         revocation,
         needs: need_rows(path.needs()),
@@ -181,6 +187,9 @@ fn run_case(case: &Value, revocation: &str) -> Outcome {
     }
     policy.revocation = revocation_policy(case, revocation);
     policy.certificate_policies = policy_inputs(case);
+    if case.get("strict").and_then(Value::as_bool) == Some(true) {
+        policy = policy.strict_profile();
+    }
     let data = revocation_data(case);
     let verifier = Verifier::new(store, policy).with_intermediates(pool);
     let mut input = ValidationInput::new(&leaf, time(case["time"].as_str().expect("time"))).revocation(&data);
@@ -247,6 +256,20 @@ fn accept_mismatch(case: &Value, a: &Accepted) -> Option<String> {
         && want != a.needs
     {
         return Some(format!("needs {:?}, expected {want:?}", a.needs));
+    }
+    // Findings are always compared: a case without `expected_findings` expects none.
+    let mut want_findings: Vec<(String, usize)> = case["expected_findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let index = f["certificate_index"].as_u64().expect("finding index") as usize;
+            (f["rule"].as_str().expect("finding rule").to_string(), index)
+        })
+        .collect();
+    want_findings.sort();
+    if want_findings != a.findings {
+        return Some(format!("findings {:?}, expected {want_findings:?}", a.findings));
     }
     if let Some(p) = case.get("expected_policies") {
         let set = |k: &str| {

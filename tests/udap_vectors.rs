@@ -97,7 +97,7 @@ fn setup(m: &Value) -> Setup {
 
 /// What one check gave.
 enum Outcome {
-    Accepted(Option<Registration>),
+    Accepted(Option<Box<Registration>>),
     Rejected(UdapError),
 }
 
@@ -129,7 +129,7 @@ fn check_statement(s: &Setup, document: &str, replay: &MemoryReplayCache) -> Out
         s.registration.verify_software_statement(&s.verifier, document, s.time, Some(&s.revocation), Some(replay))
     };
     match result {
-        Ok(r) => Outcome::Accepted(Some(r)),
+        Ok(r) => Outcome::Accepted(Some(Box::new(r))),
         Err(e) => Outcome::Rejected(e),
     }
 }

@@ -68,6 +68,21 @@ mod known {
     }
 }
 
+/// The extensions a profile rule can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExtensionId {
+    BasicConstraints,
+    SubjectAltName,
+    ExtendedKeyUsage,
+    NameConstraints,
+    SubjectKeyIdentifier,
+    AuthorityKeyIdentifier,
+    PolicyConstraints,
+    InhibitAnyPolicy,
+    FreshestCrl,
+    AuthorityInfoAccess,
+}
+
 /// The decoded extensions of one certificate.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Extensions {
@@ -222,6 +237,25 @@ fn walk_extensions_raw<'a>(
 }
 
 impl Extensions {
+    /// The critical flag of extension `id`, or `None` when the certificate lacks it.
+    pub(crate) fn criticality(&self, id: ExtensionId) -> Option<bool> {
+        fn flag<T>(e: &Option<Ext<T>>) -> Option<bool> {
+            e.as_ref().map(|e| e.critical)
+        }
+        match id {
+            ExtensionId::BasicConstraints => flag(&self.basic_constraints),
+            ExtensionId::SubjectAltName => flag(&self.subject_alt_name),
+            ExtensionId::ExtendedKeyUsage => flag(&self.extended_key_usage),
+            ExtensionId::NameConstraints => flag(&self.name_constraints),
+            ExtensionId::SubjectKeyIdentifier => flag(&self.subject_key_id),
+            ExtensionId::AuthorityKeyIdentifier => flag(&self.authority_key_id),
+            ExtensionId::PolicyConstraints => flag(&self.policy_constraints),
+            ExtensionId::InhibitAnyPolicy => flag(&self.inhibit_any_policy),
+            ExtensionId::FreshestCrl => flag(&self.freshest_crl),
+            ExtensionId::AuthorityInfoAccess => flag(&self.authority_info_access),
+        }
+    }
+
     /// Decodes the `extensions [3] EXPLICIT Extensions` value (a SEQUENCE OF Extension).
     /// `base` is the whole certificate, for spans.
     pub(crate) fn parse(base: &[u8], seq_of: &[u8]) -> Result<Extensions, ParseError> {

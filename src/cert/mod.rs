@@ -25,7 +25,7 @@ use crate::error::ParseError;
 pub(crate) use bundle::first_pem_block;
 pub use bundle::{BundleEntryError, MAX_BUNDLE_ENTRIES, MAX_BUNDLE_LEN, ParsedBundle, parse_bundle};
 pub use extensions::Ext;
-pub(crate) use extensions::Extensions;
+pub(crate) use extensions::{ExtensionId, Extensions};
 pub use names::display_general_name;
 
 /// Largest certificate accepted, in bytes. Real certificates are a few KiB; the largest
@@ -276,6 +276,16 @@ impl Certificate {
     pub(crate) fn eku_contains(&self, purpose: &ObjectIdentifier) -> Option<bool> {
         let list = self.0.ext.extended_key_usage.as_ref()?.value;
         Some(common_shapes::values(self.bytes(list)).any(|oid| oid == purpose.as_bytes()))
+    }
+
+    /// Whether the outer signatureAlgorithm equals the TBSCertificate's signature field.
+    pub(crate) fn signature_algorithms_agree(&self) -> bool {
+        self.signature_algorithm_id() == self.bytes(self.0.tbs_signature_algorithm)
+    }
+
+    /// The critical flag of extension `id`, or `None` when absent.
+    pub(crate) fn extension_criticality(&self, id: ExtensionId) -> Option<bool> {
+        self.0.ext.criticality(id)
     }
 
     /// Whether basicConstraints says this is a CA.

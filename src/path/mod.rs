@@ -130,6 +130,7 @@ impl Search<'_> {
                         revocation: outcome.revocation.statuses,
                         needs: outcome.revocation.needs,
                         policies: outcome.policies,
+                        findings: outcome.findings,
                     }));
                 }
                 Err(e) if matches!(e.reason(), Reason::BudgetExceeded(_)) => return Err(e),

@@ -21,6 +21,7 @@ use x509_cert::name::{Name, RelativeDistinguishedName};
 use super::BudgetCounter;
 use crate::cert::{Certificate, display_general_name};
 use crate::error::Reason;
+use crate::policy::profile::rules;
 
 /// PKCS #9 emailAddress, which RFC 5280 §4.2.1.10 makes subject to rfc822Name constraints.
 const EMAIL_ADDRESS: const_oid::ObjectIdentifier = const_oid::db::rfc3280::EMAIL_ADDRESS;
@@ -38,7 +39,7 @@ pub(crate) fn check_well_formed(nc: &NameConstraints) -> Result<(), Reason> {
     let all = nc.permitted_subtrees.iter().chain(nc.excluded_subtrees.iter()).flatten();
     for subtree in all {
         if subtree.minimum != 0 || subtree.maximum.is_some() {
-            return Err(Reason::Profile("name constraint minimum must be 0 and maximum absent (RFC 5280 §4.2.1.10)"));
+            return Err(Reason::Profile(rules::NAME_CONSTRAINT_MIN_MAX));
         }
         let ok = match &subtree.base {
             GeneralName::DnsName(s) => s.as_str().is_empty() || is_dns_name(s.as_str()),
@@ -51,7 +52,7 @@ pub(crate) fn check_well_formed(nc: &NameConstraints) -> Result<(), Reason> {
             _ => true,
         };
         if !ok {
-            return Err(Reason::Profile("malformed name constraint (RFC 5280 §4.2.1.10)"));
+            return Err(Reason::Profile(rules::NAME_CONSTRAINT_MALFORMED));
         }
     }
     Ok(())

@@ -1,14 +1,15 @@
 //! RFC 5280 §6.1: validation of one complete candidate path, from the anchor down to the leaf.
 //!
 //! Signatures were checked while the path was built; this pass applies everything else, in the
-//! order of §6.1.3–6.1.5, to each certificate. When the anchor comes from a certificate, that
-//! certificate is held to the same rules as a CA certificate in the path (validity, key,
-//! basicConstraints, keyUsage, critical extensions) and its pathLenConstraint and name
-//! constraints apply below it (RFC 5937).
+//! order of §6.1.3–6.1.5, to each certificate, and checks the policy's certificate profile
+//! (findings, or rejections when findings are fatal). When the anchor comes from a
+//! certificate, its pathLenConstraint and name constraints apply below it (RFC 5937); the rest
+//! of that certificate is checked as [`check_anchor`] says.
 
 use crate::cert::Certificate;
 use crate::error::{Reason, ValidationError};
-use crate::policy::{Policy, Position};
+use crate::policy::profile::rules;
+use crate::policy::{Finding, Policy, Position};
 use crate::revocation;
 use crate::trust::Anchor;
 use crate::verifier::ValidationInput;
@@ -16,7 +17,8 @@ use crate::verifier::ValidationInput;
 use super::basic_constraints::{self, PathLength};
 use super::name_constraints::{self, Holder};
 use super::policy_graph::{PolicySets, PolicyState};
-use super::{BudgetCounter, critical_extensions, extended_key_usage, key_usage, profile, server_name, validity};
+use super::profile::{self, Findings};
+use super::{BudgetCounter, critical_extensions, extended_key_usage, key_usage, server_name, validity};
 
 /// Validates `chain` (leaf first) ending at `anchor`.
 pub(crate) fn validate(
@@ -30,6 +32,7 @@ pub(crate) fn validate(
 
     let mut path_length = PathLength::unlimited();
     let mut holders: Vec<Holder<'_>> = Vec::new();
+    let mut findings = Findings::new(policy);
     // Every key on the path (the anchor's, each issuer's, the leaf's) passed the algorithm
     // policy while the path was built, before any signature was checked with it.
     if let Some(nc) = anchor.name_constraints() {
@@ -37,7 +40,7 @@ pub(crate) fn validate(
         holders.push(Holder { index: anchor_index, constraints: nc });
     }
     if let Some(cert) = anchor.certificate() {
-        check_ca(cert, Position::Anchor, anchor_index, policy, input).map_err(located(
+        check_anchor(cert, anchor_index, policy, input, &mut findings).map_err(located(
             anchor_index,
             Some(cert),
             anchor,
@@ -55,14 +58,14 @@ pub(crate) fn validate(
             name_constraints::check(cert, &holders, budget).map_err(&err)?;
         }
         if position == Position::Intermediate {
-            check_ca(cert, position, index, policy, input).map_err(&err)?;
+            check_ca(cert, position, index, policy, input, &mut findings).map_err(&err)?;
             path_length.process_ca(cert).map_err(&err)?;
             if let Some(nc) = &cert.inner().ext.name_constraints {
                 name_constraints::check_well_formed(&nc.value).map_err(&err)?;
                 holders.push(Holder { index, constraints: &nc.value });
             }
         } else {
-            check_leaf(cert, policy, input).map_err(&err)?;
+            check_leaf(cert, policy, input, &mut findings).map_err(&err)?;
         }
     }
 
@@ -71,13 +74,14 @@ pub(crate) fn validate(
     }
     let policies = policies.finish().map_err(|r| ValidationError::new(r, None))?;
     let revocation = revocation::check_path(chain, anchor, policy, input.revocation, input.time, budget)?;
-    Ok(Outcome { revocation, policies })
+    Ok(Outcome { revocation, policies, findings: findings.into_vec() })
 }
 
 /// What a valid path carries besides its certificates.
 pub(crate) struct Outcome {
     pub(crate) revocation: revocation::Checked,
     pub(crate) policies: PolicySets,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// Turns a reason into an error naming the certificate (or, for `None`, the anchor).
@@ -92,47 +96,104 @@ fn located<'a>(
     }
 }
 
-/// Checks every certificate gets, whatever its position.
+/// Checks every certificate below the anchor gets, whatever its position.
 fn check_common(
     cert: &Certificate,
     position: Position,
     index: usize,
     policy: &Policy,
     input: &ValidationInput<'_>,
+    findings: &mut Findings,
 ) -> Result<(), Reason> {
     validity::check(cert, input.time)?;
-    profile::check(cert, position, policy.profile)?;
+    // The signed part names the algorithm the signature was made with; a certificate that
+    // says otherwise outside it is refused whatever the profile (RFC 5280 §4.1.1.2).
+    if !cert.signature_algorithms_agree() {
+        return Err(Reason::SignatureAlgorithmMismatch);
+    }
+    profile::check(cert, position, index, policy, findings)?;
     critical_extensions::check(cert, policy)?;
+    run_hooks(cert, position, index, policy)
+}
+
+fn run_hooks(cert: &Certificate, position: Position, index: usize, policy: &Policy) -> Result<(), Reason> {
     for hook in &policy.certificate_hooks {
         hook.check_certificate(cert, index, position).map_err(Reason::Hook)?;
     }
     Ok(())
 }
 
-/// A certificate that issues others (an intermediate, or the anchor's own certificate).
+/// An intermediate CA certificate: RFC 5280 §6.1.4 (k) and (n), and the policy's EKU rule.
 fn check_ca(
     cert: &Certificate,
     position: Position,
     index: usize,
     policy: &Policy,
     input: &ValidationInput<'_>,
+    findings: &mut Findings,
 ) -> Result<(), Reason> {
-    check_common(cert, position, index, policy, input)?;
-    // A v1 anchor certificate has no extensions to say it is a CA: its configuration as an
-    // anchor does (RFC 5280 §6.1.4 (k)). Any v3 issuer must say so itself.
-    if position == Position::Anchor && cert.version() == 0 {
-        return Ok(());
-    }
+    check_common(cert, position, index, policy, input, findings)?;
+    // (k): a v1 or v2 intermediate cannot say it is a CA, so it is refused like a v3 one
+    // without basicConstraints (the choice §6.1.4 (k) allows).
     basic_constraints::check_is_ca(cert)?;
     key_usage::check_issuer(cert)?;
-    profile::check_name_constraints_criticality(cert, policy.profile)?;
     extended_key_usage::check_issuer(cert, &policy.eku)
 }
 
-fn check_leaf(cert: &Certificate, policy: &Policy, input: &ValidationInput<'_>) -> Result<(), Reason> {
-    check_common(cert, Position::Leaf, 0, policy, input)?;
+/// The anchor's own certificate. RFC 5280 §6.1.1 (d) takes only the anchor's name and key,
+/// and RFC 5937 optionally its constraints (applied by the caller): what its extensions say
+/// is a finding, unless findings are fatal, in which case the certificate is
+/// held to the rules of an intermediate. A v1 certificate has no extensions to say it is a CA:
+/// its configuration as an anchor does.
+fn check_anchor(
+    cert: &Certificate,
+    index: usize,
+    policy: &Policy,
+    input: &ValidationInput<'_>,
+    findings: &mut Findings,
+) -> Result<(), Reason> {
+    let v3 = cert.version() != 0;
+    // Validity is not an extension: an expired anchor certificate is refused under every
+    // policy, as most validators do (OpenSSL, Go, pyca/cryptography; x509-limbo expects it).
+    validity::check(cert, input.time)?;
+    if findings.fatal() {
+        if !cert.signature_algorithms_agree() {
+            return Err(Reason::SignatureAlgorithmMismatch);
+        }
+        profile::check(cert, Position::Anchor, index, policy, findings)?;
+        critical_extensions::check(cert, policy)?;
+        run_hooks(cert, Position::Anchor, index, policy)?;
+        if v3 {
+            basic_constraints::check_is_ca(cert)?;
+            key_usage::check_issuer(cert)?;
+            extended_key_usage::check_issuer(cert, &policy.eku)?;
+        }
+        return Ok(());
+    }
+    run_hooks(cert, Position::Anchor, index, policy)?;
+    let checks = [
+        (critical_extensions::check(cert, policy).is_ok(), rules::ANCHOR_CRITICAL_EXTENSION),
+        (!v3 || basic_constraints::check_is_ca(cert).is_ok(), rules::ANCHOR_NOT_CA),
+        (!v3 || key_usage::check_issuer(cert).is_ok(), rules::ANCHOR_KEY_USAGE),
+        (extended_key_usage::check_issuer(cert, &policy.eku).is_ok(), rules::ANCHOR_EKU),
+    ];
+    for (ok, rule) in checks {
+        if !ok {
+            findings.report(rule, index)?;
+        }
+    }
+    profile::check(cert, Position::Anchor, index, policy, findings)
+}
+
+fn check_leaf(
+    cert: &Certificate,
+    policy: &Policy,
+    input: &ValidationInput<'_>,
+    findings: &mut Findings,
+) -> Result<(), Reason> {
+    check_common(cert, Position::Leaf, 0, policy, input, findings)?;
     if cert.is_ca() && !policy.allow_ca_as_leaf {
-        return Err(Reason::Profile("a CA certificate cannot be the end-entity certificate under this policy"));
+        return Err(Reason::Profile(rules::CA_AS_LEAF));
     }
     key_usage::check_leaf(cert, &policy.leaf_key_usage)?;
     extended_key_usage::check_leaf(cert, &policy.eku)?;

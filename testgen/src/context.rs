@@ -11,7 +11,7 @@ use trustpath_testgen::time::{rfc3339, validation_time};
 use trustpath_testgen::{CertBuilder, Error, KeyKind, KeyPair, KeyStore, Result, bundle};
 use x509_cert::name::Name;
 
-use crate::manifest::{Case, ExpectedName, ExpectedNeed, ExpectedPolicies, ExpectedStatus};
+use crate::manifest::{Case, ExpectedFinding, ExpectedName, ExpectedNeed, ExpectedPolicies, ExpectedStatus};
 
 /// Generator state.
 pub struct Gen {
@@ -150,6 +150,8 @@ pub fn case(id: &str, description: &str) -> CaseBuilder {
         expected_revocation: None,
         revoked_reason: None,
         expected_needs: None,
+        strict: false,
+        expected_findings: Vec::new(),
     })
 }
 
@@ -290,6 +292,21 @@ impl CaseBuilder {
         let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
         self.0.expected_policies =
             Some(ExpectedPolicies { authorities_constrained: own(authorities), user_constrained: own(user) });
+        self
+    }
+
+    /// Profile findings refuse the path.
+    pub fn strict(mut self) -> Self {
+        self.0.strict = true;
+        self
+    }
+
+    /// On accept: the profile findings `(rule id, certificate index)`.
+    pub fn findings(mut self, findings: &[(&'static str, usize)]) -> Self {
+        self.0.expected_findings = findings
+            .iter()
+            .map(|(rule, certificate_index)| ExpectedFinding { rule, certificate_index: *certificate_index })
+            .collect();
         self
     }
 

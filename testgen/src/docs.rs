@@ -61,7 +61,10 @@ removed; `keys/` is never touched except to add missing keys.
   \"kind\": \"crl\"|\"ocsp\"|\"issuer\", \"urls\"}}]`, compared as a set), `revoked_reason`
   (on a `revoked` rejection: the CRL reason name) and `expected_policies` (on accept:
   `{{\"authorities_constrained\": [OIDs], \"user_constrained\": [OIDs]}}`, compared as sets;
-  `2.5.29.32.0` is anyPolicy).
+  `2.5.29.32.0` is anyPolicy). Certificate-profile rules (RFC 5280 §4, CA/B Forum) that a
+  path breaks are findings, not rejections, unless `strict` is true (trustpath's
+  `Policy::strict_profile`; `tls-server` is always strict): `expected_findings` (on accept:
+  `[{{\"rule\", \"certificate_index\"}}]`, compared as a set; absent means none).
 - One directory per rule family (`validity/`, `basic-constraints/`, `key-usage/`, `eku/`,
   `name-constraints/`, `critical-extensions/`, `server-name/`, `trust-store/`,
   `path-building/`, `algorithms/`, `profile/`, `crl/`, `ocsp/`, `policies/`) and the shared

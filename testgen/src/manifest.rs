@@ -98,6 +98,22 @@ pub struct Case {
     /// What the result (accepted path or error) says to fetch; compared as a set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_needs: Option<Vec<ExpectedNeed>>,
+    /// Profile findings are fatal (trustpath's `Policy::strict_profile`, `--strict`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
+    /// On accept: the certificate-profile findings of the path, as (rule id, certificate
+    /// index), compared as a set; an accepted case without this field has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expected_findings: Vec<ExpectedFinding>,
+}
+
+/// A certificate-profile finding on an accepted path.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectedFinding {
+    /// The rule id (`rfc5280.serial.positive`, ...).
+    pub rule: &'static str,
+    /// 0 = leaf; the anchor's certificate is one past the last certificate of the path.
+    pub certificate_index: usize,
 }
 
 /// The policy sets a valid path ends with (RFC 5280 §6.1.6).

@@ -1,6 +1,6 @@
 //! Options shared by the commands that validate a certification path (`chain verify`, and
-//! `jwt verify` for its `x5c` chain): revocation data and mode, and the certificate-policy
-//! inputs of RFC 5280 §6.1.1. Parsing them, reading the CRL and OCSP files they name, and
+//! `jwt verify` and `smime verify` for the signer's chain): revocation data and mode, the
+//! certificate-policy inputs of RFC 5280 §6.1.1, and `--strict`. Parsing them, reading the CRL and OCSP files they name, and
 //! turning them into the library's [`RevocationData`] and [`Policy`] fields.
 
 use const_oid::ObjectIdentifier;
@@ -33,6 +33,13 @@ Certificate policies (RFC 5280 6.1.1):
                           Policy mapping is not allowed (initial-policy-mapping-inhibit)
   --inhibit-any-policy    anyPolicy in certificates is not honoured
                           (initial-any-policy-inhibit)
+
+Certificate profile:
+  --strict                Refuse a path whose certificates break a rule of the profile
+                          (RFC 5280 4 issuance rules; tls-server also the CA/B Forum's)
+                          instead of reporting it as a finding; the anchor's certificate
+                          is then held to the rules of a CA certificate. tls-server is
+                          always strict
 ";
 
 /// The help section for these options. `revocation_notes` continues the description of
@@ -53,6 +60,8 @@ pub struct CheckOptions {
     pub mode: Option<RevocationMode>,
     /// `--initial-policy` and the three flags.
     pub policies: PolicyInputs,
+    /// `--strict`: profile findings refuse the path.
+    pub strict: bool,
 }
 
 /// `off`, `soft` or `hard`.
@@ -105,16 +114,20 @@ impl CheckOptions {
             "require-explicit-policy" => self.policies.initial_explicit_policy = true,
             "inhibit-policy-mapping" => self.policies.initial_policy_mapping_inhibit = true,
             "inhibit-any-policy" => self.policies.initial_any_policy_inhibit = true,
+            "strict" => self.strict = true,
             _ => return Ok(false),
         }
         Ok(true)
     }
 
     /// Applies the options to a profile's policy: the revocation mode (the scope stays the
-    /// preset's) and the certificate-policy inputs.
+    /// preset's), the certificate-policy inputs and `--strict`.
     pub fn apply(&self, policy: &mut Policy) {
         if let Some(mode) = self.mode {
             policy.revocation.mode = mode;
+        }
+        if self.strict {
+            policy.findings_are_fatal = true;
         }
         policy.certificate_policies = self.policies.clone();
     }
@@ -159,6 +172,9 @@ impl CheckOptions {
         }
         if !data.ocsp_responses().is_empty() {
             parts.push(plural(data.ocsp_responses().len(), "OCSP response"));
+        }
+        if policy.findings_are_fatal {
+            parts.push("strict profile".to_string());
         }
         let p = &self.policies;
         if !p.user_initial_policy_set.is_empty() {

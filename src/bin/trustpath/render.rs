@@ -4,7 +4,7 @@
 use core::fmt::Write;
 
 use const_oid::ObjectIdentifier;
-use trustpath::policy::{ANY_POLICY, PolicySets};
+use trustpath::policy::{ANY_POLICY, Finding, PolicySets};
 use trustpath::revocation::{CertStatus, RevocationMode, RevocationStatus};
 use trustpath::time::format_rfc3339;
 use trustpath::{Anchor, Certificate, Need, NeedKind, Reason, ValidationError};
@@ -121,7 +121,7 @@ pub fn hint(error: &ValidationError, leaf: &Certificate, profile: &str) -> Strin
         }
         Reason::Profile(_) => format!(
             "the certificate breaks a rule of the {profile} profile: it must be reissued, or validate it under \
-             another --profile"
+             another --profile (without --strict)"
         ),
         Reason::NameMismatch(_) => {
             let names = dns_and_ip_names(leaf);
@@ -301,6 +301,39 @@ pub fn policies_text(out: &mut String, sets: &PolicySets) {
 }
 
 /// `[{"certificate_index", "kind", "urls"}, ...]`.
+/// The `"findings"` array: certificate-profile rules the path breaks without being refused.
+pub fn findings_json(findings: &[Finding]) -> Json {
+    Json::Array(
+        findings
+            .iter()
+            .map(|f| {
+                let rule = f.rule();
+                Json::Object(vec![
+                    ("rule", Json::str(rule.id)),
+                    ("citation", Json::str(rule.citation)),
+                    ("certificate_index", Json::from(f.certificate_index())),
+                    ("message", Json::str(rule.message)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// One `warning:` line per finding.
+pub fn findings_text(out: &mut String, findings: &[Finding]) {
+    for f in findings {
+        let rule = f.rule();
+        let _ = writeln!(
+            out,
+            "warning: certificate [{}]: {} ({}; rule {}; --strict refuses it)",
+            f.certificate_index(),
+            rule.message,
+            rule.citation,
+            rule.id
+        );
+    }
+}
+
 pub fn needs_json(needs: &[Need]) -> Json {
     Json::Array(
         needs

@@ -15,8 +15,9 @@ use crate::checks::{self, CheckOptions};
 use crate::input::{load_anchors, load_intermediates, parse_eku, parse_server_name, parse_time, read_leaf};
 use crate::json::Json;
 use crate::render::{
-    StatusRow, anchor_json, certificate_json, certificate_text, error_json, error_status_rows, hint, needs_json,
-    needs_text, policies_json, policies_text, revocation_json, revocation_text, status_rows,
+    StatusRow, anchor_json, certificate_json, certificate_text, error_json, error_status_rows, findings_json,
+    findings_text, hint, needs_json, needs_text, policies_json, policies_text, revocation_json, revocation_text,
+    status_rows,
 };
 use crate::{CliError, Outcome, is_help, print};
 
@@ -62,7 +63,8 @@ JSON output:
    \"revocation\": [{\"certificate_index\", \"status\", \"source\"}, ...],
    \"policies\": {\"authorities_constrained\": [OID, ...], \"user_constrained\": [OID, ...]}
                  | null,
-   \"needs\": [{\"certificate_index\", \"kind\", \"urls\": [URL, ...]}, ...]}
+   \"needs\": [{\"certificate_index\", \"kind\", \"urls\": [URL, ...]}, ...],
+   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...]}
   path is leaf first: the verified path without the anchor, or only the leaf when rejected.
   certificate_index counts from the leaf (0); it is null when the failure concerns the whole
   search. serial is the hex of the DER INTEGER's content octets; sha256 is of the DER; the
@@ -72,6 +74,10 @@ JSON output:
   concerns (revoked, or unknown under --revocation hard).
   policies: the RFC 5280 6.1.6 policy sets of a valid path (anyPolicy is 2.5.29.32.0); null
   when rejected.
+  findings: certificate-profile rules (RFC 5280 4 issuance rules, and what RFC 5280 6.1.1
+  leaves out of an anchor) that the valid path's certificates break; empty when rejected,
+  and always under tls-server and --strict, which refuse such paths instead. The anchor's
+  certificate has the certificate_index just past the path's last certificate.
   needs: data to fetch and pass again (kind crl, ocsp or issuer) with the URLs the
   certificate names (possibly none): missing revocation data of a valid path (soft), or what
   the rejection lacked.
@@ -273,7 +279,7 @@ fn path_certificates<'a>(leaf: &'a Certificate, result: &'a Verdict) -> Vec<&'a 
 
 fn json_report(leaf: &Certificate, result: &Verdict) -> String {
     let path = Json::Array(path_certificates(leaf, result).into_iter().map(certificate_json).collect());
-    let (anchor, community, error, revocation, policies, needs) = match result {
+    let (anchor, community, error, revocation, policies, needs, findings) = match result {
         Verdict::Valid(p) => (
             anchor_json(p.anchor()),
             Json::str(p.community()),
@@ -281,10 +287,17 @@ fn json_report(leaf: &Certificate, result: &Verdict) -> String {
             status_rows(p.revocation()),
             policies_json(Some(p.policies())),
             needs_json(p.needs()),
+            findings_json(p.findings()),
         ),
-        Verdict::Rejected(e) => {
-            (Json::Null, Json::Null, error_json(e), error_status_rows(e), policies_json(None), needs_json(e.needs()))
-        }
+        Verdict::Rejected(e) => (
+            Json::Null,
+            Json::Null,
+            error_json(e),
+            error_status_rows(e),
+            policies_json(None),
+            needs_json(e.needs()),
+            findings_json(&[]),
+        ),
     };
     let report = Json::Object(vec![
         ("valid", Json::Bool(matches!(result, Verdict::Valid(_)))),
@@ -295,6 +308,7 @@ fn json_report(leaf: &Certificate, result: &Verdict) -> String {
         ("revocation", revocation_json(&revocation)),
         ("policies", policies),
         ("needs", needs),
+        ("findings", findings),
     ]);
     format!("{report}\n")
 }
@@ -329,6 +343,7 @@ fn text_report(
         Verdict::Valid(path) => {
             let anchor = path.anchor();
             let _ = writeln!(out, "VALID: {} is trusted via community '{}'", leaf.subject_string(), path.community());
+            findings_text(&mut out, path.findings());
             let _ = writeln!(out, "Checked {}.", context(options, revocation, time));
             let _ = writeln!(out, "Path (leaf first):");
             for (i, cert) in certs.iter().enumerate() {

@@ -20,7 +20,7 @@ use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
 use crate::input::{load_anchors, load_intermediates, parse_time, read_file};
 use crate::json::Json;
-use crate::render::{certificate_json, hint, needs_text};
+use crate::render::{certificate_json, findings_json, findings_text, hint, needs_text};
 use crate::{CliError, Outcome, is_help, print};
 
 const HELP: &str = "\
@@ -95,7 +95,8 @@ JSON output (one line per TOKEN_FILE, in order):
    \"path\": [{\"subject\", \"issuer\", \"serial\", \"sha256\"}, ...],
    \"community\": string | null,
    \"san_uri\": string | null,
-   \"error\": {\"kind\", \"message\", \"oauth_error\"} | null}
+   \"error\": {\"kind\", \"message\", \"oauth_error\"} | null,
+   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...]}
   claims is the JWT payload (of the software statement, of signed_metadata); when rejected,
   as read without verification, or null when it is not a JSON object. path is leaf first:
   the verified path without the anchor; when rejected, x5c[0] alone if it can be read, else
@@ -107,6 +108,9 @@ JSON output (one line per TOKEN_FILE, in order):
   OAuth / UDAP error code a server answers with (invalid_client, invalid_request,
   invalid_grant, invalid_software_statement, unapproved_software_statement,
   invalid_client_metadata, invalid_redirect_uri), null for signed metadata and jws.
+  findings: certificate-profile rules (RFC 5280 4) the verified path's certificates break
+  without being refused (see trustpath chain verify --help); empty when rejected and under
+  --strict.
 ";
 
 /// The `--revocation` notes of the help text.
@@ -720,6 +724,7 @@ fn json_report(report: &Report) -> Json {
         ("community", Json::opt_str(report.path.as_ref().map(|p| p.community()))),
         ("san_uri", Json::opt_str(report.san_uri.clone())),
         ("error", error),
+        ("findings", findings_json(report.path.as_ref().map(VerifiedPath::findings).unwrap_or_default())),
     ])
 }
 
@@ -734,6 +739,7 @@ fn text_report(out: &mut String, prefix: &str, context: &Context<'_>, report: &R
     match (&report.failure, &report.path) {
         (None, Some(path)) => {
             let _ = writeln!(out, "{prefix}VALID {} in community {}", report.summary, path.community());
+            findings_text(out, path.findings());
             for line in &report.details {
                 let _ = writeln!(out, "  {line}");
             }

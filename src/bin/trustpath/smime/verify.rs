@@ -14,7 +14,7 @@ use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
 use crate::input::{load_anchors, load_intermediates, parse_time, read_file};
 use crate::json::Json;
-use crate::render::{anchor_json, certificate_json, certificate_text};
+use crate::render::{anchor_json, certificate_json, certificate_text, findings_json, findings_text};
 use crate::{CliError, Outcome, is_help, print};
 
 const HELP: &str = "\
@@ -59,11 +59,14 @@ JSON output:
    \"path\": [{\"subject\", \"issuer\", \"serial\", \"sha256\"}, ...],
    \"anchor\": {\"subject\", \"community\", \"sha256\"} | null,
    \"attachments\": [{\"content_type\", \"filename\", \"size\", \"fhir_resource_type\"}, ...],
-   \"error\": {\"kind\", \"message\"} | null}
+   \"error\": {\"kind\", \"message\"} | null,
+   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...]}
   path is the signer's verified path, signer first, without the anchor. binding is null when
   no sender was known (a detached signature over non-MIME content without --sender). When
   rejected, signer, path, anchor and attachments are empty: nothing of an unverified message
-  is reported.
+  is reported. findings: certificate-profile rules (RFC 5280 4) the signer's path breaks
+  without being refused (see trustpath chain verify --help); empty when rejected and under
+  --strict.
 ";
 
 /// The `--revocation` notes of the help text (see [`checks::help`]).
@@ -200,6 +203,7 @@ fn json_report(result: &Result<VerifiedMessage, DirectError>) -> String {
                 ("anchor", anchor_json(m.path().anchor())),
                 ("attachments", Json::Array(attachments)),
                 ("error", Json::Null),
+                ("findings", findings_json(m.path().findings())),
             ])
         }
         Err(e) => Json::Object(vec![
@@ -212,6 +216,7 @@ fn json_report(result: &Result<VerifiedMessage, DirectError>) -> String {
             ("anchor", Json::Null),
             ("attachments", Json::Array(Vec::new())),
             ("error", Json::Object(vec![("kind", Json::str(e.kind())), ("message", Json::str(e.to_string()))])),
+            ("findings", findings_json(&[])),
         ]),
     };
     format!("{report}\n")
@@ -262,6 +267,7 @@ fn text_report(
         Ok(m) => {
             let signer = m.signer();
             let _ = writeln!(out, "VALID: signed by {}", signer.subject_string());
+            findings_text(&mut out, m.path().findings());
             match (m.binding(), m.sender()) {
                 (Some(binding), Some(sender)) => {
                     let _ = writeln!(out, "  bound to {sender} ({} binding)", binding.as_str());

@@ -12,6 +12,9 @@ use crate::crypto::AlgorithmPolicy;
 use crate::revocation::{RevocationMode, RevocationPolicy};
 
 pub use crate::path::policy_graph::{ANY_POLICY, PolicyInputs, PolicySets};
+pub use profile::{Finding, ProfileRow, ProfileRule};
+
+pub mod profile;
 use crate::trust::Anchor;
 
 /// id-kp-serverAuth.
@@ -60,17 +63,19 @@ pub struct EkuPolicy {
     pub constrain_by_issuers: bool,
 }
 
-/// A certificate profile that adds checks beyond RFC 5280 path validation.
+/// The certificate profile checked beside RFC 5280 path validation: the rules a conforming CA
+/// follows when it *issues* certificates (see [`profile`]). Breaking one is a
+/// [`Finding`] on the verified path, or the reason it is refused when
+/// [`Policy::findings_are_fatal`] is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Profile {
-    /// RFC 5280 §4 profile rules that a conforming CA MUST follow (key identifiers present and
-    /// non-critical, positive serials of at most 20 octets, critical basicConstraints in CA
-    /// certificates, ...).
+    /// RFC 5280 §4 (key identifiers present and non-critical, positive serials of at most 20
+    /// octets, critical basicConstraints in CA certificates, ...): [`profile::RFC5280_RULES`].
     Rfc5280,
-    /// Rfc5280 plus the CA/B Forum Baseline Requirements' certificate profile (v3 only, EKU
-    /// present and without anyExtendedKeyUsage in leaves, no EKU in roots, a leaf is never a
-    /// CA, SAN critical only with an empty subject, ...).
+    /// RFC 5280 §4 plus the CA/B Forum Baseline Requirements' certificate profile (v3 only,
+    /// no anyExtendedKeyUsage in leaves, no EKU in roots, SAN critical only with an empty
+    /// subject, ...): [`profile::WEB_PKI_RULES`]. Non-critical nameConstraints are allowed.
     WebPki,
 }
 
@@ -91,8 +96,13 @@ pub struct Policy {
     pub leaf_key_usage: Vec<KeyUsages>,
     /// Whether the end-entity certificate may itself be a CA certificate.
     pub allow_ca_as_leaf: bool,
-    /// Which certificate profile is enforced in addition to path validation.
+    /// Which certificate profile is checked in addition to path validation.
     pub profile: Profile,
+    /// Profile violations refuse the path instead of being reported as findings, and the
+    /// anchor's own certificate is held to the rules of a CA certificate (validity,
+    /// basicConstraints, keyUsage, critical extensions). Set by `tls-server` and by
+    /// [`Policy::strict_profile`].
+    pub findings_are_fatal: bool,
     /// Revocation checking with the CRLs and OCSP responses given in the input.
     pub revocation: RevocationPolicy,
     /// Certificate policy processing inputs (RFC 5280 §6.1.1).
@@ -105,8 +115,10 @@ pub struct Policy {
 
 impl Policy {
     /// Plain RFC 5280 path validation: no purpose required, EKU in CA certificates ignored,
-    /// the RFC 5280 certificate profile enforced, revocation soft-fail over the whole chain
+    /// the RFC 5280 §4 profile reported as findings, revocation soft-fail over the whole chain
     /// (supplied CRLs and OCSP responses are used; missing ones are reported, not required).
+    /// The anchor is its name, key and constraints (RFC 5280 §6.1.1 (d), RFC 5937): anything
+    /// else about its certificate is a finding.
     pub fn rfc5280() -> Self {
         Policy {
             algorithms: AlgorithmPolicy::default(),
@@ -121,6 +133,7 @@ impl Policy {
             leaf_key_usage: Vec::new(),
             allow_ca_as_leaf: true,
             profile: Profile::Rfc5280,
+            findings_are_fatal: false,
             revocation: RevocationPolicy::chain(RevocationMode::SoftFail),
             certificate_policies: PolicyInputs::default(),
             certificate_hooks: Vec::new(),
@@ -128,8 +141,9 @@ impl Policy {
         }
     }
 
-    /// TLS server certificates of the web PKI: serverAuth, the CA/B Forum profile, a server
-    /// name to match (given in the validation input).
+    /// TLS server certificates of the web PKI: serverAuth, the RFC 5280 and CA/B Forum
+    /// profiles enforced (violations refuse the path, the anchor's certificate included), a
+    /// server name to match (given in the validation input).
     pub fn tls_server() -> Self {
         Policy {
             eku: EkuPolicy {
@@ -140,6 +154,7 @@ impl Policy {
             },
             allow_ca_as_leaf: false,
             profile: Profile::WebPki,
+            findings_are_fatal: true,
             ..Policy::rfc5280()
         }
     }
@@ -203,6 +218,13 @@ impl Policy {
             "direct" => Policy::direct(),
             _ => return None,
         })
+    }
+
+    /// Makes every profile finding fatal: a path is refused where it would otherwise carry a
+    /// finding (the `--strict` of the command-line tool).
+    pub fn strict_profile(mut self) -> Self {
+        self.findings_are_fatal = true;
+        self
     }
 
     /// Adds a certificate hook.
