@@ -277,7 +277,7 @@ fn sign_then_verify_jws_round_trip() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     let keys: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
-    let order = ["valid", "claims", "path", "community", "san_uri", "error"];
+    let order = ["valid", "claims", "path", "community", "san_uri", "error", "findings"];
     assert_eq!(keys.len(), order.len(), "{keys:?}");
     let positions: Vec<usize> =
         order.iter().map(|k| r.stdout.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k} missing"))).collect();

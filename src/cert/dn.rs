@@ -18,6 +18,11 @@ use crate::der_walk::{Tlv, Walker, read_any, read_tagged};
 /// structural error: not a SEQUENCE OF SET OF SEQUENCE {OID, ANY}, an empty RDN, a SET OF
 /// not in DER order, trailing bytes.
 pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(&'a [u8], Tlv<'a>)) -> der::Result<()> {
+    walk_rdns(name, |_, oid, value| f(oid, value))
+}
+
+/// [`walk`], telling `f` also whether the attribute is the first of its RDN.
+pub(crate) fn walk_rdns<'a>(name: &'a [u8], mut f: impl FnMut(bool, &'a [u8], Tlv<'a>)) -> der::Result<()> {
     let mut r = Walker::new(name)?;
     let seq = read_tagged(&mut r, Tag::Sequence)?;
     r.finish()?;
@@ -29,6 +34,7 @@ pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(&'a [u8], Tlv<'a>)) -> 
         }
         let mut atvs = Walker::new(rdn.value)?;
         let mut previous: Option<&[u8]> = None;
+        let mut first = true;
         while !atvs.is_finished() {
             let atv = read_tagged(&mut atvs, Tag::Sequence)?;
             // DER orders SET OF elements by their encodings (X.690 §11.6).
@@ -43,7 +49,8 @@ pub(crate) fn walk<'a>(name: &'a [u8], mut f: impl FnMut(&'a [u8], Tlv<'a>)) -> 
             }
             let value = read_any(&mut parts)?;
             parts.finish()?;
-            f(oid.value, value);
+            f(first, oid.value, value);
+            first = false;
         }
     }
     Ok(())

@@ -8,6 +8,7 @@ mod bundle;
 mod common_shapes;
 pub(crate) mod dn;
 pub(crate) mod extensions;
+pub(crate) mod name_match;
 mod names;
 
 use std::sync::Arc;
@@ -63,7 +64,14 @@ pub(crate) struct Parsed {
     /// The subject's commonName values, noted while the subject was checked.
     pub(crate) subject_cn: CommonNames,
     /// Issuer and subject are the same name (compared once; validation asks often).
-    self_issued: bool,
+    self_issued_bytes: bool,
+    /// Issuer and subject are the same name under RFC 5280 §7.1 (decided on first use when
+    /// their encodings differ).
+    self_issued: std::sync::OnceLock<bool>,
+    /// The canonical forms of the subject and issuer (see [`name_match::canonical`]), built
+    /// on first use: only name comparisons that byte equality cannot settle need them.
+    canonical_subject: std::sync::OnceLock<Option<Vec<u8>>>,
+    canonical_issuer: std::sync::OnceLock<Option<Vec<u8>>>,
     /// The decoded subject, built on first use (`None` if it cannot be decoded).
     subject_name: std::sync::OnceLock<Option<Name>>,
     /// Digests for the signature cache's key, computed on first use: a pooled intermediate or
@@ -295,7 +303,26 @@ impl Certificate {
 
     /// Issuer and subject are the same name (RFC 5280 §6.1: "self-issued").
     pub fn is_self_issued(&self) -> bool {
-        self.0.self_issued
+        self.0.self_issued_bytes
+            || *self.0.self_issued.get_or_init(
+                || matches!((self.canonical_subject(), self.canonical_issuer()), (Some(s), Some(i)) if s == i),
+            )
+    }
+
+    /// The subject's canonical form for RFC 5280 §7.1 comparison (`None`: it does not walk).
+    pub(crate) fn canonical_subject(&self) -> Option<&[u8]> {
+        self.0.canonical_subject.get_or_init(|| name_match::canonical(self.subject_der())).as_deref()
+    }
+
+    /// Whether `other`'s subject is the same name as this one's (RFC 5280 §7.1).
+    pub(crate) fn has_subject_of(&self, other: &Certificate) -> bool {
+        self.subject_der() == other.subject_der()
+            || matches!((self.canonical_subject(), other.canonical_subject()), (Some(a), Some(b)) if a == b)
+    }
+
+    /// The issuer's canonical form for RFC 5280 §7.1 comparison.
+    pub(crate) fn canonical_issuer(&self) -> Option<&[u8]> {
+        self.0.canonical_issuer.get_or_init(|| name_match::canonical(self.issuer_der())).as_deref()
     }
 
     /// The subjectAltName entries (empty when the extension is absent).
@@ -497,7 +524,10 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
         subject_cn,
-        self_issued: issuer.full == subject.full,
+        self_issued_bytes: issuer.full == subject.full,
+        self_issued: std::sync::OnceLock::new(),
+        canonical_subject: std::sync::OnceLock::new(),
+        canonical_issuer: std::sync::OnceLock::new(),
         subject_name: std::sync::OnceLock::new(),
         signed_memo: Default::default(),
         key_digest: std::sync::OnceLock::new(),

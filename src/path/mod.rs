@@ -78,7 +78,7 @@ fn key_id_rank(child: &Certificate, candidate_ski: Option<&[u8]>) -> u8 {
     }
 }
 
-impl Search<'_> {
+impl<'a> Search<'a> {
     fn record(&mut self, error: ValidationError) {
         let better = match &self.best {
             None => true,
@@ -95,16 +95,70 @@ impl Search<'_> {
 
     /// Tries to complete `chain` (leaf first) into a valid path. `Err` only when a budget ran
     /// out, which ends the whole search.
+    ///
+    /// Issuers are looked up by the child's issuer name as encoded first; only when none of
+    /// those gives a path are the anchors and intermediates whose subject is the same name
+    /// under RFC 5280 §7.1 but encoded otherwise tried, so the common case prepares no name.
     fn extend(&mut self, chain: &mut Vec<Certificate>) -> Result<Option<VerifiedPath>, ValidationError> {
         let Some(child) = chain.last().cloned() else { return Ok(None) };
-        let child_index = chain.len() - 1;
+        let issuer = child.issuer_der();
 
-        let mut anchors: SmallVec<[&Arc<Anchor>; 4]> = self
-            .store
-            .anchors_by_subject(child.issuer_der())
-            .filter(|a| self.input.community.is_none_or(|c| c == a.community()))
-            .collect();
-        anchors.sort_by_key(|a| key_id_rank(&child, a.subject_key_id()));
+        let anchors: SmallVec<[&'a Arc<Anchor>; 4]> = self.store.anchors_by_subject(issuer).collect();
+        if let Some(path) = self.try_anchors(chain, &child, anchors)? {
+            return Ok(Some(path));
+        }
+        let offered = self.input.intermediates.iter().filter(|c| c.subject_der() == issuer);
+        let mut candidates: SmallVec<[&'a Certificate; 4]> = SmallVec::new();
+        for c in self.pool.by_subject(issuer).chain(offered) {
+            if !candidates.contains(&c) {
+                candidates.push(c);
+            }
+        }
+        if let Some(path) = self.try_issuers(chain, &child, candidates)? {
+            return Ok(Some(path));
+        }
+
+        if let Some(canonical) = child.canonical_issuer() {
+            // Those encoded exactly as `issuer` were tried above.
+            let anchors: SmallVec<[&'a Arc<Anchor>; 4]> =
+                self.store.anchors_by_canonical_subject(canonical).filter(|a| a.subject_der() != issuer).collect();
+            if let Some(path) = self.try_anchors(chain, &child, anchors)? {
+                return Ok(Some(path));
+            }
+            let pooled = self.pool.by_canonical_subject(canonical);
+            let offered = self.input.intermediates.iter().filter(|c| c.canonical_subject() == Some(canonical));
+            let mut candidates: SmallVec<[&'a Certificate; 4]> = SmallVec::new();
+            for c in pooled.chain(offered).filter(|c| c.subject_der() != issuer) {
+                if !candidates.contains(&c) {
+                    candidates.push(c);
+                }
+            }
+            if let Some(path) = self.try_issuers(chain, &child, candidates)? {
+                return Ok(Some(path));
+            }
+        }
+
+        let child_index = chain.len() - 1;
+        let needs =
+            vec![Need { certificate_index: child_index, kind: NeedKind::Issuer, urls: child.aia_urls(AD_CA_ISSUERS) }];
+        self.record(
+            ValidationError::new(Reason::UnknownIssuer, Some(child_index))
+                .with_subject(child.subject_string())
+                .with_needs(needs),
+        );
+        Ok(None)
+    }
+
+    /// Tries each anchor (best key identifier match first) as the end of `chain`.
+    fn try_anchors(
+        &mut self,
+        chain: &mut Vec<Certificate>,
+        child: &Certificate,
+        mut anchors: SmallVec<[&'a Arc<Anchor>; 4]>,
+    ) -> Result<Option<VerifiedPath>, ValidationError> {
+        let child_index = chain.len() - 1;
+        anchors.retain(|a| self.input.community.is_none_or(|c| c == a.community()));
+        anchors.sort_by_key(|a| key_id_rank(child, a.subject_key_id()));
         for anchor in anchors {
             self.budget.build_step()?;
             let key = anchor.key_ref();
@@ -114,9 +168,9 @@ impl Search<'_> {
                 continue;
             }
             if let Err(reason) =
-                self.budget.verify_signature(&self.policy.algorithms, &SignedData::certificate(key, &child))?
+                self.budget.verify_signature(&self.policy.algorithms, &SignedData::certificate(key, child))?
             {
-                self.record_at(reason, child_index, &child);
+                self.record_at(reason, child_index, child);
                 continue;
             }
             match validate::validate(chain, anchor, self.policy, self.input, &mut self.budget) {
@@ -137,20 +191,24 @@ impl Search<'_> {
                 Err(e) => self.record(e),
             }
         }
+        Ok(None)
+    }
 
-        let mut candidates: SmallVec<[&Certificate; 4]> = SmallVec::new();
-        let offered = self.input.intermediates.iter().filter(|c| c.subject_der() == child.issuer_der());
-        for c in self.pool.by_subject(child.issuer_der()).chain(offered) {
-            if !candidates.contains(&c) {
-                candidates.push(c);
-            }
-        }
-        candidates.sort_by_key(|c| key_id_rank(&child, c.subject_key_id()));
+    /// Tries each candidate intermediate (best key identifier match first) as the issuer of
+    /// `child`, extending the path above it.
+    fn try_issuers(
+        &mut self,
+        chain: &mut Vec<Certificate>,
+        child: &Certificate,
+        mut candidates: SmallVec<[&'a Certificate; 4]>,
+    ) -> Result<Option<VerifiedPath>, ValidationError> {
+        let child_index = chain.len() - 1;
+        candidates.sort_by_key(|c| key_id_rank(child, c.subject_key_id()));
         for candidate in candidates {
             self.budget.build_step()?;
-            let in_path = chain
-                .iter()
-                .any(|c| c.subject_der() == candidate.subject_der() && c.spki_der() == candidate.spki_der());
+            // A (name, key) already in the path would make a cycle. Keys first: they tell
+            // most certificates apart without comparing names.
+            let in_path = chain.iter().any(|c| c.spki_der() == candidate.spki_der() && c.has_subject_of(candidate));
             if in_path {
                 continue;
             }
@@ -163,9 +221,9 @@ impl Search<'_> {
                 self.record_at(reason, candidate_index, candidate);
                 continue;
             }
-            let signed = SignedData::certificate(candidate.key_ref(), &child);
+            let signed = SignedData::certificate(candidate.key_ref(), child);
             if let Err(reason) = self.budget.verify_signature(&self.policy.algorithms, &signed)? {
-                self.record_at(reason, child_index, &child);
+                self.record_at(reason, child_index, child);
                 continue;
             }
             chain.push(candidate.clone());
@@ -175,13 +233,6 @@ impl Search<'_> {
                 return Ok(found);
             }
         }
-        let needs =
-            vec![Need { certificate_index: child_index, kind: NeedKind::Issuer, urls: child.aia_urls(AD_CA_ISSUERS) }];
-        self.record(
-            ValidationError::new(Reason::UnknownIssuer, Some(child_index))
-                .with_subject(child.subject_string())
-                .with_needs(needs),
-        );
         Ok(None)
     }
 }

@@ -11,15 +11,14 @@
 //! A wildcard dNSName (`*.example.com`) stands for every name it could match: it is permitted
 //! only if all of them are, and excluded if any of them is (CVE-2025-61727).
 
-use der::{Decode, Tag, Tagged};
-use x509_cert::attr::AttributeTypeAndValue;
+use der::Encode;
 use x509_cert::ext::pkix::NameConstraints;
 use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::name::{Name, RelativeDistinguishedName};
+use x509_cert::name::Name;
 
 use super::BudgetCounter;
-use crate::cert::{Certificate, display_general_name};
+use crate::cert::{Certificate, display_general_name, name_match};
 use crate::error::Reason;
 use crate::policy::profile::rules;
 
@@ -142,7 +141,7 @@ fn within(name: &GeneralName, base: &GeneralName) -> Option<bool> {
             }
             Some(n.iter().zip(addr).zip(mask).all(|((x, a), m)| x & m == a & m))
         }
-        (GeneralName::DirectoryName(n), GeneralName::DirectoryName(b)) => Some(dn_within(n, b)),
+        (GeneralName::DirectoryName(n), GeneralName::DirectoryName(b)) => dn_within(n, b),
         _ => None,
     }
 }
@@ -294,39 +293,12 @@ fn dns_class(b: u8) -> u8 {
     }
 }
 
-/// `base` is an RDN-wise prefix of `name` (§7.1 comparison rules, simplified).
-fn dn_within(name: &Name, base: &Name) -> bool {
-    let name: Vec<&RelativeDistinguishedName> = name.iter_rdn().collect();
-    let base: Vec<&RelativeDistinguishedName> = base.iter_rdn().collect();
-    base.len() <= name.len() && base.iter().zip(name.iter()).all(|(b, n)| rdn_eq(b, n))
-}
-
-fn rdn_eq(a: &RelativeDistinguishedName, b: &RelativeDistinguishedName) -> bool {
-    a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| atv_eq(x, y)))
-}
-
-/// Attribute values compare after RFC 4518-style preparation for the common string types
-/// (insignificant whitespace removed, case folded); other types compare as encoded.
-fn atv_eq(a: &AttributeTypeAndValue, b: &AttributeTypeAndValue) -> bool {
-    if a.oid != b.oid {
-        return false;
-    }
-    match (prepared(a), prepared(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a.value == b.value,
-    }
-}
-
-fn prepared(atv: &AttributeTypeAndValue) -> Option<String> {
-    let tag = atv.value.tag();
-    let text = match tag {
-        Tag::PrintableString | Tag::Utf8String | Tag::Ia5String | Tag::TeletexString => {
-            core::str::from_utf8(atv.value.value()).ok()?.to_string()
-        }
-        Tag::BmpString => der::asn1::BmpString::from_der(&der::Encode::to_der(&atv.value).ok()?).ok()?.to_string(),
-        _ => return None,
-    };
-    Some(text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+/// `base` is an RDN-wise prefix of `name`, attribute values compared as RFC 5280 §7.1 says
+/// (see [`name_match::dn_within`]); `None` when undecidable, which fails closed.
+fn dn_within(name: &Name, base: &Name) -> Option<bool> {
+    let name = name.to_der().ok()?;
+    let base = base.to_der().ok()?;
+    name_match::dn_within(&name, &base)
 }
 
 #[cfg(test)]

@@ -86,11 +86,13 @@ impl<'a> PolicyState<'a> {
     /// i < n the preparation §6.1.4 (a)–(b), (h)–(j), and for i = n the wrap-up §6.1.5 (a)–(b).
     pub(crate) fn process(&mut self, cert: &Certificate, i: usize, n: usize) -> Result<(), Reason> {
         let ext = &cert.inner().ext;
-        let self_issued = cert.is_self_issued();
+        // Only intermediates' self-issuance matters (§6.1.3 (d)(1)(ii), §6.1.4 (h)); the leaf's
+        // may need its names prepared, so it is not asked.
+        let self_issued = i < n && cert.is_self_issued();
         match &ext.certificate_policies {
             Some(cp) if self.levels.is_some() => {
                 let policies: Vec<ObjectIdentifier> = cp.value.0.iter().map(|p| p.policy_identifier).collect();
-                self.add_level(&policies, i < n && self_issued)?;
+                self.add_level(&policies, self_issued)?;
             }
             Some(_) => {}
             None => self.levels = None,

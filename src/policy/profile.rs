@@ -224,7 +224,7 @@ pub static RFC5280_RULES: &[ProfileRow] = &[
         "RFC 5280 §4.2.1.1",
         "authorityKeyIdentifier keyIdentifier missing",
         Roles::ISSUED,
-        Check::Holds(|c| c.is_self_issued() || c.authority_key_id().is_some()),
+        Check::Holds(|c| c.authority_key_id().is_some() || c.is_self_issued()),
     ),
     row(
         "rfc5280.ski.non-critical",

@@ -18,7 +18,7 @@ use super::ocsp::{OcspStatus, ResponderId};
 use super::{
     CertStatus, Crl, OcspResponse, RevocationData, RevocationMode, RevocationScope, RevocationStatus, StatusSource,
 };
-use crate::cert::Certificate;
+use crate::cert::{Certificate, name_match};
 use crate::crypto::KeyRef;
 use crate::crypto::cache::SignedData;
 use crate::crypto::rustcrypto::Hash;
@@ -131,7 +131,7 @@ pub(crate) fn check_path(
 
 /// Whether `crl` covers `cert` at all (issuer, indirect CRL naming, distribution point scope).
 fn in_scope(crl: &Crl, cert: &Certificate, issuer: &Issuer<'_>) -> bool {
-    let direct = crl.issuer_der() == issuer.subject;
+    let direct = name_match::equivalent(crl.issuer_der(), issuer.subject);
     let dps = cert.inner().ext.crl_distribution_points.as_ref().map(|e| &e.value.0);
     if !direct {
         // §6.3.3 (b)(1): an indirect CRL must be named by the certificate's cRLIssuer and say
@@ -139,7 +139,9 @@ fn in_scope(crl: &Crl, cert: &Certificate, issuer: &Issuer<'_>) -> bool {
         let named = dps.is_some_and(|dps| {
             dps.iter().any(|dp| {
                 dp.crl_issuer.iter().flatten().any(|n| match n {
-                    GeneralName::DirectoryName(dn) => der::Encode::to_der(dn).is_ok_and(|d| d == crl.issuer_der()),
+                    GeneralName::DirectoryName(dn) => {
+                        der::Encode::to_der(dn).is_ok_and(|d| name_match::equivalent(&d, crl.issuer_der()))
+                    }
                     _ => false,
                 })
             })
@@ -200,11 +202,13 @@ fn usable(
     // The signer: the certificate's issuer for a direct CRL, otherwise a CRL-signing
     // certificate that the same issuer certified (a CA's dedicated CRL signer).
     let delegate;
-    let (key, signer_cert) = if crl.issuer_der() == issuer.subject {
+    let (key, signer_cert) = if name_match::equivalent(crl.issuer_der(), issuer.subject) {
         (issuer.key, issuer.cert)
     } else {
-        delegate =
-            data.certificates.iter().find(|c| c.subject_der() == crl.issuer_der() && c.issuer_der() == issuer.subject);
+        delegate = data.certificates.iter().find(|c| {
+            name_match::equivalent(c.subject_der(), crl.issuer_der())
+                && name_match::equivalent(c.issuer_der(), issuer.subject)
+        });
         let Some(d) = delegate else {
             return Ok(Err(Verdict::Invalid("indirect CRL signer certificate not supplied".into())));
         };
@@ -296,7 +300,7 @@ fn newest_delta<'d>(
     for crl in data.crls.iter().filter(|c| c.is_delta() && in_scope(c, cert, issuer)) {
         let base = crl.delta_base.as_deref().unwrap_or_default();
         let number = crl.crl_number.as_deref().unwrap_or_default();
-        let applies = crl.issuer_der() == complete.issuer_der()
+        let applies = name_match::equivalent(crl.issuer_der(), complete.issuer_der())
             && number_cmp(base, base_number).is_le()
             && number_cmp(number, base_number).is_gt();
         if !applies || delta.is_some_and(|d| number_cmp(number, d.crl_number.as_deref().unwrap_or_default()).is_le()) {
@@ -370,7 +374,7 @@ fn ocsp_verdicts(
 
 fn responder_matches(response: &OcspResponse, subject: &[u8], key: &[u8]) -> bool {
     match &response.responder {
-        ResponderId::ByName(span) => response.span(*span) == subject,
+        ResponderId::ByName(span) => name_match::equivalent(response.span(*span), subject),
         ResponderId::ByKey(span) => response.span(*span) == Hash::Sha1.digest(key).as_slice(),
     }
 }
@@ -401,7 +405,7 @@ fn verify_response(
     // not known and the response is used, as most responders carry nocheck.
     let candidates = response.certs.iter().chain(data.certificates.iter());
     for responder in candidates {
-        if responder.issuer_der() != issuer.subject
+        if !name_match::equivalent(responder.issuer_der(), issuer.subject)
             || !responder_matches(response, responder.subject_der(), responder.public_key())
         {
             continue;

@@ -3,7 +3,10 @@
 //! An anchor is a (subject, public key) pair, optionally with the certificate it came from and
 //! name constraints. Anchors may be self-signed roots or intermediates (Direct bundles often
 //! anchor at an intermediate). Both stores are indexed by subject so that finding an issuer
-//! is one hash lookup, whatever the store's size.
+//! is one hash lookup, whatever the store's size: by the exact encoding (what a path's
+//! issuer name nearly always is), and by the canonical form of RFC 5280 §7.1 name matching
+//! (case, spaces and string types insignificant), which path building asks only when the
+//! exact lookup found no path.
 
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -13,6 +16,7 @@ use rustls_pki_types::TrustAnchor;
 use x509_cert::ext::pkix::NameConstraints;
 use x509_cert::name::Name;
 
+use crate::cert::name_match;
 use crate::cert::{BundleEntryError, Certificate, parse_bundle, parse_spki};
 use crate::crypto::KeyRef;
 use crate::der_walk::{Span, Walker, wrap_sequence};
@@ -99,6 +103,8 @@ pub struct TrustStore {
     /// A fast unkeyed hash: the keys are the configured anchors' subjects, so only whoever
     /// configures the store could arrange collisions; names from input are only looked up.
     by_subject: FxHashMap<Vec<u8>, Vec<usize>>,
+    /// By the subject's canonical form (see [`name_match::canonical`]).
+    by_canonical_subject: FxHashMap<Vec<u8>, Vec<usize>>,
     communities: Vec<Arc<str>>,
 }
 
@@ -199,7 +205,20 @@ impl TrustStore {
         }
         let index = self.anchors.len();
         self.by_subject.entry(anchor.subject.clone()).or_default().push(index);
+        if let Some(canonical) = name_match::canonical(&anchor.subject) {
+            self.by_canonical_subject.entry(canonical).or_default().push(index);
+        }
         self.anchors.push(Arc::new(anchor));
+    }
+
+    /// Anchors whose subject has the canonical form `canonical`: the same name under RFC 5280
+    /// §7.1, however encoded.
+    pub(crate) fn anchors_by_canonical_subject<'s>(
+        &'s self,
+        canonical: &[u8],
+    ) -> impl Iterator<Item = &'s Arc<Anchor>> + 's {
+        let indices = self.by_canonical_subject.get(canonical).map(Vec::as_slice).unwrap_or_default();
+        indices.iter().filter_map(|i| self.anchors.get(*i))
     }
 
     /// Anchors whose subject is exactly `subject` (full Name TLV).
@@ -236,6 +255,8 @@ pub struct CertificatePool {
     certificates: Vec<Certificate>,
     /// Unkeyed, as the store's: the keys are the configured certificates' subjects.
     by_subject: FxHashMap<Vec<u8>, Vec<usize>>,
+    /// By the subject's canonical form (see [`name_match::canonical`]).
+    by_canonical_subject: FxHashMap<Vec<u8>, Vec<usize>>,
 }
 
 impl CertificatePool {
@@ -261,7 +282,17 @@ impl CertificatePool {
         }
         let index = self.certificates.len();
         self.by_subject.entry(cert.subject_der().to_vec()).or_default().push(index);
+        if let Some(canonical) = cert.canonical_subject() {
+            self.by_canonical_subject.entry(canonical.to_vec()).or_default().push(index);
+        }
         self.certificates.push(cert);
+    }
+
+    /// Certificates whose subject has the canonical form `canonical`: the same name under RFC
+    /// 5280 §7.1, however encoded.
+    pub(crate) fn by_canonical_subject<'s>(&'s self, canonical: &[u8]) -> impl Iterator<Item = &'s Certificate> + 's {
+        let indices = self.by_canonical_subject.get(canonical).map(Vec::as_slice).unwrap_or_default();
+        indices.iter().filter_map(|i| self.certificates.get(*i))
     }
 
     /// Certificates whose subject is exactly `subject`.

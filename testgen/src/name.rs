@@ -17,6 +17,16 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
 use crate::Result;
 
+/// The content octets of `text` as a value of string type `tag`: UTF-16BE for BMPString,
+/// ISO 8859-1 for TeletexString (as validators read T.61), UTF-8 otherwise.
+fn encode_text(tag: Tag, text: &str) -> Vec<u8> {
+    match tag {
+        Tag::BmpString => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        Tag::TeletexString => text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect(),
+        _ => text.as_bytes().to_vec(),
+    }
+}
+
 /// Builds a [`Name`] attribute by attribute.
 #[derive(Debug, Clone, Default)]
 pub struct NameBuilder {
@@ -70,7 +80,7 @@ impl NameBuilder {
         let mut seq = RdnSequence::default();
         for (oid, tag, value) in &self.attrs {
             let mut rdn = RelativeDistinguishedName::default();
-            rdn.insert(AttributeTypeAndValue { oid: *oid, value: Any::new(*tag, value.as_bytes())? })?;
+            rdn.insert(AttributeTypeAndValue { oid: *oid, value: Any::new(*tag, encode_text(*tag, value))? })?;
             seq.push(rdn);
         }
         Ok(seq.to_der()?)

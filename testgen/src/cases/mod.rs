@@ -9,6 +9,7 @@ mod crl;
 mod eku;
 mod key_usage;
 mod name_constraints;
+mod names;
 mod ocsp;
 mod path_building;
 mod policies;
@@ -38,6 +39,7 @@ pub fn generate(g: &mut Gen) -> Result<Base> {
     path_building::generate(g, &b)?;
     algorithms::generate(g, &b)?;
     profile::generate(g, &b)?;
+    names::generate(g, &b)?;
     let rev = revocation::generate(g)?;
     crl::generate(g, &rev)?;
     ocsp::generate(g, &rev)?;
