@@ -19,6 +19,7 @@ mod key_usage;
 pub(crate) mod name_constraints;
 pub(crate) mod policy_graph;
 mod profile;
+mod revocation;
 pub(crate) mod server_name;
 mod validate;
 mod validity;
@@ -30,7 +31,8 @@ use smallvec::SmallVec;
 use crate::cert::Certificate;
 use crate::crypto::cache::{SignatureCache, SignedData};
 use crate::error::{Need, NeedKind, Reason, ValidationError};
-use crate::policy::Policy;
+use crate::policy::{EkuPolicy, Policy, PolicyInputs};
+use crate::revocation::{RevocationMode, RevocationScope};
 use crate::trust::{Anchor, CertificatePool, TrustStore};
 use crate::verifier::{ValidationInput, VerifiedPath};
 
@@ -49,8 +51,9 @@ pub(crate) fn build(
     validity::check(input.leaf, input.time)
         .and_then(|()| policy.algorithms.check_key(&input.leaf.key_ref()))
         .map_err(|r| ValidationError::new(r, Some(0)).with_subject(input.leaf.subject_string()))?;
-    let budget = BudgetCounter::new(policy.budget, cache);
-    let mut search = Search { store, pool, policy, input, budget, best: None };
+    let mut budget = BudgetCounter::new(policy.budget, cache);
+    let mut search =
+        Search { store, pool, policy, input, budget: &mut budget, best: None, only_anchor: None, signers: Vec::new() };
     let mut chain = Vec::with_capacity(4);
     chain.push(input.leaf.clone());
     match search.extend(&mut chain) {
@@ -60,13 +63,42 @@ pub(crate) fn build(
     }
 }
 
-struct Search<'a> {
-    store: &'a TrustStore,
-    pool: &'a CertificatePool,
-    policy: &'a Policy,
-    input: &'a ValidationInput<'a>,
-    budget: BudgetCounter<'a>,
+/// One path search. The revocation check may start nested searches (for the path of a CRL
+/// signer, RFC 5280 §6.3.3 (f)), which share the budget and must end at the same anchor.
+pub(crate) struct Search<'s, 'c> {
+    store: &'s TrustStore,
+    pool: &'s CertificatePool,
+    pub(crate) policy: &'s Policy,
+    pub(crate) input: &'s ValidationInput<'s>,
+    pub(crate) budget: &'s mut BudgetCounter<'c>,
     best: Option<ValidationError>,
+    /// Only paths to this anchor count (nested searches).
+    only_anchor: Option<&'s Arc<Anchor>>,
+    /// The CRL signers whose paths the enclosing searches are validating, innermost last: one
+    /// of them cannot vouch for itself, and their number bounds the nesting.
+    signers: Vec<Certificate>,
+}
+
+/// Most CRL signers whose paths are validated inside one another (RFC 5280 §6.3.3 (f)).
+const MAX_NESTED_SIGNERS: usize = 4;
+
+/// The policy a CRL signer's own path is validated under: the validation's, without what it
+/// asks of its end entity (purpose, key usage beyond cRLSign, policies, hooks). Revocation:
+/// the same, over the signer's whole path; but when only the leaf's status is required, the
+/// signer's is checked with the data at hand and not required (as an intermediate's would be).
+fn signer_policy(policy: &Policy) -> Policy {
+    let mut p = policy.clone();
+    if policy.revocation.scope == RevocationScope::Leaf && policy.revocation.mode == RevocationMode::HardFail {
+        p.revocation.mode = RevocationMode::SoftFail;
+    }
+    p.revocation.scope = RevocationScope::Chain;
+    p.eku = EkuPolicy { required: None, required_in_leaf: false, any_satisfies: true, constrain_by_issuers: false };
+    p.leaf_key_usage = Vec::new();
+    p.allow_ca_as_leaf = true;
+    p.certificate_policies = PolicyInputs::default();
+    p.certificate_hooks.clear();
+    p.path_hooks.clear();
+    p
 }
 
 /// How well a candidate's subjectKeyIdentifier agrees with the child's authorityKeyIdentifier.
@@ -78,7 +110,7 @@ fn key_id_rank(child: &Certificate, candidate_ski: Option<&[u8]>) -> u8 {
     }
 }
 
-impl<'a> Search<'a> {
+impl<'s, 'c> Search<'s, 'c> {
     fn record(&mut self, error: ValidationError) {
         let better = match &self.best {
             None => true,
@@ -103,12 +135,12 @@ impl<'a> Search<'a> {
         let Some(child) = chain.last().cloned() else { return Ok(None) };
         let issuer = child.issuer_der();
 
-        let anchors: SmallVec<[&'a Arc<Anchor>; 4]> = self.store.anchors_by_subject(issuer).collect();
+        let anchors: SmallVec<[&'s Arc<Anchor>; 4]> = self.store.anchors_by_subject(issuer).collect();
         if let Some(path) = self.try_anchors(chain, &child, anchors)? {
             return Ok(Some(path));
         }
         let offered = self.input.intermediates.iter().filter(|c| c.subject_der() == issuer);
-        let mut candidates: SmallVec<[&'a Certificate; 4]> = SmallVec::new();
+        let mut candidates: SmallVec<[&'s Certificate; 4]> = SmallVec::new();
         for c in self.pool.by_subject(issuer).chain(offered) {
             if !candidates.contains(&c) {
                 candidates.push(c);
@@ -120,14 +152,14 @@ impl<'a> Search<'a> {
 
         if let Some(canonical) = child.canonical_issuer() {
             // Those encoded exactly as `issuer` were tried above.
-            let anchors: SmallVec<[&'a Arc<Anchor>; 4]> =
+            let anchors: SmallVec<[&'s Arc<Anchor>; 4]> =
                 self.store.anchors_by_canonical_subject(canonical).filter(|a| a.subject_der() != issuer).collect();
             if let Some(path) = self.try_anchors(chain, &child, anchors)? {
                 return Ok(Some(path));
             }
             let pooled = self.pool.by_canonical_subject(canonical);
             let offered = self.input.intermediates.iter().filter(|c| c.canonical_subject() == Some(canonical));
-            let mut candidates: SmallVec<[&'a Certificate; 4]> = SmallVec::new();
+            let mut candidates: SmallVec<[&'s Certificate; 4]> = SmallVec::new();
             for c in pooled.chain(offered).filter(|c| c.subject_der() != issuer) {
                 if !candidates.contains(&c) {
                     candidates.push(c);
@@ -149,15 +181,72 @@ impl<'a> Search<'a> {
         Ok(None)
     }
 
+    /// Pooled certificates whose subject is the name `name` (exactly, or under RFC 5280 §7.1).
+    pub(crate) fn pool_by_name(&self, name: &[u8]) -> impl Iterator<Item = &'s Certificate> + 's {
+        let canonical = crate::cert::name_match::canonical(name);
+        let pool = self.pool;
+        let exact: Vec<&'s Certificate> = pool.by_subject(name).collect();
+        let equivalent = canonical
+            .map(|c| pool.by_canonical_subject(&c).filter(|p| !exact.contains(p)).collect::<Vec<_>>())
+            .unwrap_or_default();
+        exact.into_iter().chain(equivalent)
+    }
+
+    /// Whether this search validates the path of `cert` as a CRL signer (`cert` is its leaf).
+    pub(crate) fn is_validating_signer(&self, cert: &Certificate) -> bool {
+        self.signers.last() == Some(cert) && self.input.leaf == cert
+    }
+
+    /// Whether `signer`, a certificate outside the path that signed a CRL, has a valid path of
+    /// its own to `anchor` (RFC 5280 §6.3.3 (f)): a nested search with this one's budget,
+    /// revocation data and time. A signer cannot vouch for itself, and nesting is bounded.
+    pub(crate) fn signer_has_path(
+        &mut self,
+        signer: &Certificate,
+        anchor: &Arc<Anchor>,
+    ) -> Result<bool, ValidationError> {
+        if self.signers.len() >= MAX_NESTED_SIGNERS || self.signers.contains(signer) {
+            return Ok(false);
+        }
+        let time = self.input.time;
+        if validity::check(signer, time).is_err() || self.policy.algorithms.check_key(&signer.key_ref()).is_err() {
+            return Ok(false);
+        }
+        let policy = signer_policy(self.policy);
+        let mut offered: Vec<Certificate> = self.input.intermediates.to_vec();
+        if let Some(data) = self.input.revocation {
+            offered.extend(data.certificates.iter().cloned());
+        }
+        let mut input = ValidationInput::new(signer, time).intermediates(&offered);
+        input.revocation = self.input.revocation;
+        let mut signers = self.signers.clone();
+        signers.push(signer.clone());
+        let mut nested = Search {
+            store: self.store,
+            pool: self.pool,
+            policy: &policy,
+            input: &input,
+            budget: &mut *self.budget,
+            best: None,
+            only_anchor: Some(anchor),
+            signers,
+        };
+        let mut chain = vec![signer.clone()];
+        Ok(nested.extend(&mut chain)?.is_some())
+    }
+
     /// Tries each anchor (best key identifier match first) as the end of `chain`.
     fn try_anchors(
         &mut self,
         chain: &mut Vec<Certificate>,
         child: &Certificate,
-        mut anchors: SmallVec<[&'a Arc<Anchor>; 4]>,
+        mut anchors: SmallVec<[&'s Arc<Anchor>; 4]>,
     ) -> Result<Option<VerifiedPath>, ValidationError> {
         let child_index = chain.len() - 1;
-        anchors.retain(|a| self.input.community.is_none_or(|c| c == a.community()));
+        anchors.retain(|a| {
+            self.input.community.is_none_or(|c| c == a.community())
+                && self.only_anchor.is_none_or(|only| Arc::ptr_eq(only, a))
+        });
         anchors.sort_by_key(|a| key_id_rank(child, a.subject_key_id()));
         for anchor in anchors {
             self.budget.build_step()?;
@@ -173,7 +262,7 @@ impl<'a> Search<'a> {
                 self.record_at(reason, child_index, child);
                 continue;
             }
-            match validate::validate(chain, anchor, self.policy, self.input, &mut self.budget) {
+            match validate::validate(self, chain, anchor) {
                 Ok(outcome) => {
                     // The search ends here: the chain moves into the result (the callers'
                     // pops then find it empty).
@@ -200,7 +289,7 @@ impl<'a> Search<'a> {
         &mut self,
         chain: &mut Vec<Certificate>,
         child: &Certificate,
-        mut candidates: SmallVec<[&'a Certificate; 4]>,
+        mut candidates: SmallVec<[&'s Certificate; 4]>,
     ) -> Result<Option<VerifiedPath>, ValidationError> {
         let child_index = chain.len() - 1;
         candidates.sort_by_key(|c| key_id_rank(child, c.subject_key_id()));

@@ -6,11 +6,12 @@
 //! certificate, its pathLenConstraint and name constraints apply below it (RFC 5937); the rest
 //! of that certificate is checked as [`check_anchor`] says.
 
+use std::sync::Arc;
+
 use crate::cert::Certificate;
 use crate::error::{Reason, ValidationError};
 use crate::policy::profile::rules;
 use crate::policy::{Finding, Policy, Position};
-use crate::revocation;
 use crate::trust::Anchor;
 use crate::verifier::ValidationInput;
 
@@ -18,16 +19,16 @@ use super::basic_constraints::{self, PathLength};
 use super::name_constraints::{self, Holder};
 use super::policy_graph::{PolicySets, PolicyState};
 use super::profile::{self, Findings};
-use super::{BudgetCounter, critical_extensions, extended_key_usage, key_usage, server_name, validity};
+use super::revocation::{self, Checked};
+use super::{Search, critical_extensions, extended_key_usage, key_usage, server_name, validity};
 
-/// Validates `chain` (leaf first) ending at `anchor`.
+/// Validates `chain` (leaf first) ending at `anchor`, for `search`.
 pub(crate) fn validate(
+    search: &mut Search<'_, '_>,
     chain: &[Certificate],
-    anchor: &Anchor,
-    policy: &Policy,
-    input: &ValidationInput<'_>,
-    budget: &mut BudgetCounter<'_>,
+    anchor: &Arc<Anchor>,
 ) -> Result<Outcome, ValidationError> {
+    let (policy, input) = (search.policy, search.input);
     let anchor_index = chain.len();
 
     let mut path_length = PathLength::unlimited();
@@ -55,7 +56,7 @@ pub(crate) fn validate(
         policies.process(cert, n - index, n).map_err(&err)?;
         let position = if index == 0 { Position::Leaf } else { Position::Intermediate };
         if index == 0 || !cert.is_self_issued() {
-            name_constraints::check(cert, &holders, budget).map_err(&err)?;
+            name_constraints::check(cert, &holders, search.budget).map_err(&err)?;
         }
         if position == Position::Intermediate {
             check_ca(cert, position, index, policy, input, &mut findings).map_err(&err)?;
@@ -73,13 +74,13 @@ pub(crate) fn validate(
         hook.check_path(chain, anchor).map_err(|m| ValidationError::new(Reason::Hook(m), None))?;
     }
     let policies = policies.finish().map_err(|r| ValidationError::new(r, None))?;
-    let revocation = revocation::check_path(chain, anchor, policy, input.revocation, input.time, budget)?;
+    let revocation = revocation::check_path(search, chain, anchor)?;
     Ok(Outcome { revocation, policies, findings: findings.into_vec() })
 }
 
 /// What a valid path carries besides its certificates.
 pub(crate) struct Outcome {
-    pub(crate) revocation: revocation::Checked,
+    pub(crate) revocation: Checked,
     pub(crate) policies: PolicySets,
     pub(crate) findings: Vec<Finding>,
 }

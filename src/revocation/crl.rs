@@ -187,7 +187,8 @@ impl Crl {
         self.bytes(self.signature_algorithm) == self.bytes(self.tbs_signature_algorithm)
     }
 
-    /// Entries for `serial` whose certificate issuer is `issuer` (full Name TLV). O(log n).
+    /// Entries for `serial` whose certificate issuer is `issuer` (full Name TLV; the same name
+    /// under RFC 5280 §7.1). O(log n).
     pub(crate) fn lookup(&self, serial: &[u8], issuer: &[u8]) -> Option<Entry> {
         let wanted = serial;
         let start = self.entries.partition_point(|e| serial_cmp(self.bytes(e.serial), wanted).is_lt());
@@ -196,7 +197,7 @@ impl Crl {
             .unwrap_or_default()
             .iter()
             .take_while(|e| self.bytes(e.serial) == wanted)
-            .find(|e| self.entry_issuer(e) == issuer)
+            .find(|e| crate::cert::name_match::equivalent(self.entry_issuer(e), issuer))
             .copied()
     }
 
@@ -204,15 +205,6 @@ impl Crl {
         match e.issuer {
             0 => self.issuer_der(),
             i => self.entry_issuers.get(i as usize).map(Vec::as_slice).unwrap_or_default(),
-        }
-    }
-
-    /// fullName URIs of the issuingDistributionPoint, if it names one.
-    pub(crate) fn idp_names(&self) -> Option<Vec<&GeneralName>> {
-        use x509_cert::ext::pkix::name::DistributionPointName;
-        match self.idp.as_ref()?.distribution_point.as_ref()? {
-            DistributionPointName::FullName(names) => Some(names.iter().collect()),
-            DistributionPointName::NameRelativeToCRLIssuer(_) => Some(Vec::new()),
         }
     }
 }

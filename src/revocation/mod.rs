@@ -11,14 +11,11 @@
 //! unknown critical extension) rejects the path in every mode except off: soft-fail tolerates
 //! missing data, not bad data.
 
-mod check;
 pub mod crl;
 pub mod ocsp;
 
 pub use crl::Crl;
 pub use ocsp::OcspResponse;
-
-pub(crate) use check::{Checked, check_path};
 
 use crate::cert::Certificate;
 
