@@ -1,8 +1,8 @@
 //! Finding the third-party test suites (x509-limbo, NIST PKITS, Wycheproof, the RFC JWS
 //! examples), which are read where they are published and never copied into this repository.
 //!
-//! Tests include this file with `#[path = "support/vectors.rs"] mod vectors;` (it needs only
-//! `std`). A suite is a directory named after it, looked for first under `$TRUSTPATH_VECTORS`,
+//! Tests include this file with `#[path = "support/vectors.rs"] mod vectors;`, examples with
+//! `#[path = "../tests/support/vectors.rs"]` (it needs only `std`). A suite is a directory named after it, looked for first under `$TRUSTPATH_VECTORS`,
 //! then under `../shared/vectors/` next to the repository (resolved from the crate's manifest
 //! directory, so the working directory does not matter).
 
