@@ -1,22 +1,24 @@
-//! x509-limbo harness: reads a limbo suite (path as first argument, stdin when none) and
-//! writes the limbo result JSON to stdout; a summary goes to stderr.
+//! x509-limbo harness: reads a limbo suite and writes the limbo result JSON to stdout; a
+//! summary goes to stderr.
 //!
-//! `cargo run --release --example limbo -- test-vectors/limbo/limbo.json`
+//! `cargo run --release --example limbo -- ../shared/vectors/limbo`
+//!
+//! The argument is the suite's directory (its `limbo.json` is read) or the JSON file itself.
+//! The suite is C2SP/x509-limbo's compiled `limbo.json`; it is not part of this repository.
 
 #[path = "support/limbo_harness.rs"]
 mod harness;
 
-use std::io::Read;
+use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let text = match std::env::args().nth(1) {
-        Some(path) => std::fs::read_to_string(path)?,
-        None => {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s)?;
-            s
-        }
+    let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        return Err(
+            "usage: limbo SUITE (the x509-limbo directory, e.g. ../shared/vectors/limbo, or its limbo.json)".into()
+        );
     };
+    let file = if path.is_dir() { path.join("limbo.json") } else { path };
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
     let suite: serde_json::Value = serde_json::from_str(&text)?;
     let outcomes = harness::run_suite(&suite);
     let results: Vec<serde_json::Value> = outcomes

@@ -1,31 +1,34 @@
-//! Validates a bundled certificate chain and shows a rejected one with its reason.
+//! Validates a certificate chain and shows a rejected one with its reason.
 //!
 //! `cargo run --release --example verify_chain`
 //!
-//! Uses the cryptography.io chain from the bundled x509-limbo suite (validated at the suite's
-//! fixed time), first with its intermediate (accepted), then without it (rejected).
+//! Uses the generated base PKI of `test-vectors/pki/base/` (root, intermediate, leaf for
+//! `leaf.example.com`; see `testgen/`), validated at the suite's fixed time, first with its
+//! intermediate (accepted), then without it (rejected).
+
+use std::path::Path;
 
 use trustpath::{Certificate, CertificatePool, ExpectedName, Policy, TrustStore, ValidationInput, Verifier};
 
-fn case<'a>(suite: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    suite["testcases"].as_array().into_iter().flatten().find(|c| c["id"] == id).unwrap_or(&serde_json::Value::Null)
+fn load(file: &str) -> Result<Certificate, Box<dyn std::error::Error>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki/base").join(file);
+    let pem = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Certificate::from_pem(&pem)?)
 }
 
-fn run(suite: &serde_json::Value, id: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let c = case(suite, id);
+fn run(title: &str, with_intermediate: bool) -> Result<(), Box<dyn std::error::Error>> {
     let mut store = TrustStore::new();
-    for pem in c["trusted_certs"].as_array().into_iter().flatten() {
-        store.add_certificate("web", Certificate::from_pem(pem.as_str().unwrap_or_default().as_bytes())?);
-    }
+    store.add_certificate("web", load("root.pem")?);
     let mut pool = CertificatePool::new();
-    for pem in c["untrusted_intermediates"].as_array().into_iter().flatten() {
-        pool.add(Certificate::from_pem(pem.as_str().unwrap_or_default().as_bytes())?);
+    if with_intermediate {
+        pool.add(load("intermediate.pem")?);
     }
-    let leaf = Certificate::from_pem(c["peer_certificate"].as_str().unwrap_or_default().as_bytes())?;
-    let time = trustpath::time::parse_rfc3339(c["validation_time"].as_str().unwrap_or_default())?;
+    let leaf = load("leaf.pem")?;
+    // The test PKI's fixed validation time (its certificates are valid 2025 to 2030).
+    let time = trustpath::time::parse_rfc3339("2026-06-01T00:00:00Z")?;
     let verifier = Verifier::new(store, Policy::tls_server()).with_intermediates(pool);
-    let input = ValidationInput::new(&leaf, time).expect_name(ExpectedName::Dns("cryptography.io".into()));
-    println!("== {id}: leaf {} at {}", leaf.subject_string(), trustpath::time::format_rfc3339(time));
+    let input = ValidationInput::new(&leaf, time).expect_name(ExpectedName::Dns("leaf.example.com".into()));
+    println!("== {title}: leaf {} at {}", leaf.subject_string(), trustpath::time::format_rfc3339(time));
     match verifier.verify(&input) {
         Ok(path) => {
             println!("   VALID, community {:?}", path.community());
@@ -40,8 +43,7 @@ fn run(suite: &serde_json::Value, id: &str) -> Result<(), Box<dyn std::error::Er
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let suite: serde_json::Value = serde_json::from_str(&std::fs::read_to_string("test-vectors/limbo/limbo.json")?)?;
-    run(&suite, "webpki::cryptographydotio-chain")?;
-    run(&suite, "webpki::cryptographydotio-chain-missing-intermediate")?;
+    run("with the intermediate", true)?;
+    run("without the intermediate", false)?;
     Ok(())
 }

