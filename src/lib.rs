@@ -28,6 +28,8 @@
 //! - `path`: path building (budgeted DFS) and RFC 5280 §6.1 validation, one file per step.
 //! - [`policy`]: [`Policy`] presets and hook traits.
 //! - [`Verifier`]: the entry point.
+//! - [`json`]: the one reader of JSON documents (duplicate members refused) that every module
+//!   above uses.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -39,6 +41,7 @@ mod der_walk;
 #[cfg(feature = "direct")]
 pub mod direct;
 mod error;
+pub mod json;
 pub mod jws;
 mod path;
 pub mod policy;
