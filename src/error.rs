@@ -155,6 +155,15 @@ pub enum Reason {
     /// The end-entity certificate does not carry the expected name.
     #[error("certificate is not valid for {0}")]
     NameMismatch(String),
+    /// The end-entity certificate carries the expected URI, but that URI cannot serve as an
+    /// identity ([`crate::uri::check_identity`]): other parsers could read its host otherwise.
+    #[error("URI {uri:?} cannot serve as an identity: {problem}")]
+    InvalidUri {
+        /// The URI.
+        uri: String,
+        /// Why.
+        problem: crate::uri::UriError,
+    },
     /// The path would be longer than the policy's maximum depth.
     #[error("path longer than the maximum of {0} intermediate certificates")]
     MaxDepthExceeded(usize),
@@ -219,6 +228,7 @@ impl Reason {
             Reason::UnknownCriticalExtension(_) => "unknown_critical_extension",
             Reason::Profile(_) => "certificate_profile",
             Reason::NameMismatch(_) => "name_mismatch",
+            Reason::InvalidUri { .. } => "invalid_uri",
             Reason::MaxDepthExceeded(_) => "max_depth_exceeded",
             Reason::BudgetExceeded(_) => "budget_exceeded",
             Reason::Hook(_) => "policy_hook",

@@ -28,6 +28,8 @@
 //! - `path`: path building (budgeted DFS) and RFC 5280 §6.1 validation, one file per step.
 //! - [`policy`]: [`Policy`] presets and hook traits.
 //! - [`Verifier`]: the entry point.
+//! - [`uri`] and [`json`]: the one reading of a URI's host and of a JSON document (duplicate
+//!   members refused) that every module above uses.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -38,7 +40,9 @@ pub mod crypto;
 mod der_walk;
 #[cfg(feature = "direct")]
 pub mod direct;
+mod dns_name;
 mod error;
+pub mod json;
 pub mod jws;
 mod path;
 pub mod policy;
@@ -49,6 +53,7 @@ pub mod time;
 pub mod tls;
 pub mod trust;
 pub mod udap;
+pub mod uri;
 mod verifier;
 
 /// The README's examples, compiled as doctests.

@@ -25,7 +25,8 @@ pub enum ExpectedName {
     Ip(IpAddr),
     /// An email / Direct address, matched against rfc822Name SANs.
     Email(String),
-    /// A URI, matched exactly against uniformResourceIdentifier SANs.
+    /// A URI, matched exactly against uniformResourceIdentifier SANs; it must also be a URI
+    /// that [`crate::uri::check_identity`] accepts (no host other parsers read otherwise).
     Uri(String),
 }
 

@@ -855,3 +855,46 @@ fn help_texts() {
         assert!(r.stdout.contains(needle), "{needle} missing from help");
     }
 }
+
+/// Issue 15: every JSON file the CLI reads goes through the strict reader — claims to sign, a
+/// registration request, a metadata document and a `--metadata` file with a member twice are
+/// refused, each naming the member.
+#[test]
+fn json_files_with_a_duplicate_member_are_refused() {
+    let pki = Pki::new("duplicates");
+    let claims =
+        pki.write("twice.claims.json", br#"{"iss": "https://evil.example/app", "iss": "https://client.example/app"}"#);
+    let (key, chain) = (pki.path("client.key"), pki.path("client.pem"));
+    let r = run(&["jwt", "sign", "--key", &key, "--chain", &chain, &claims]);
+    assert_usage_error(&r);
+    assert!(r.stderr.contains("duplicate member \"iss\""), "{}", r.stderr);
+
+    let statement = pki.sign("client", &statement_claims("s-dup"), "statement.jwt");
+    let request = format!(r#"{{"udap": "0", "software_statement": "{statement}", "udap": "1"}}"#);
+    pki.write("request.json", request.as_bytes());
+    let registration = ["--profile", "udap-software-statement", "--anchors", "@root.pem", "--aud", REGISTER_URL];
+    let r = pki.verify(&[&registration[..], &["--revocation", "off", "--json", "@request.json"]].concat());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    let error = (&v["error"]["kind"], &v["error"]["oauth_error"]);
+    assert_eq!(error, (&json!("duplicate_member"), &json!("invalid_client_metadata")));
+
+    let signed = pki.sign("server", &server().signed_claims(now(), "m-dup"), "signed-metadata.jwt");
+    let document = server().document(&signed).to_string();
+    let twice = format!(r#"{{"token_endpoint": "https://evil.example/token", {}"#, &document[1..]);
+    pki.write("udap-twice.json", twice.as_bytes());
+    let metadata = ["--profile", "udap-signed-metadata", "--anchors", "@root.pem", "--base-url", BASE_URL];
+    let r = pki.verify(&[&metadata[..], &["--revocation", "off", "--json", "@udap-twice.json"]].concat());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!((&v["valid"], &v["error"]["kind"]), (&json!(false), &json!("duplicate_member")));
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("token_endpoint")), "{v}");
+
+    let mut unsigned: Value = serde_json::from_str(&document).expect("JSON");
+    unsigned.as_object_mut().expect("object").remove("signed_metadata");
+    let unsigned = format!(r#"{{"token_endpoint": "https://evil.example/token", {}"#, &unsigned.to_string()[1..]);
+    pki.write("unsigned-twice.json", unsigned.as_bytes());
+    let r = pki.verify(&[&metadata[..], &["--metadata", "@unsigned-twice.json", "@signed-metadata.jwt"]].concat());
+    assert_usage_error(&r);
+    assert!(r.stderr.contains("duplicate member \"token_endpoint\""), "{}", r.stderr);
+}

@@ -673,3 +673,131 @@ fn signer_identified_by_subject_key_identifier() {
     assert_eq!(e.kind(), "signer_not_found");
     assert!(e.to_string().contains("subjectKeyIdentifier 010203"), "{e}");
 }
+
+// Issue 15, item 4: the originator fields (RFC 5322 §3.6) of the outer and the wrapped message.
+
+const ALICE: &str = "alice@direct.example.org";
+const DAVE: &str = "dave@direct.example.org";
+
+/// A multipart/signed message with `outer` headers, carrying `entity` signed by `signer`.
+fn multipart_signed(outer: &str, entity: &[u8], signer: &SmimeSigner) -> Vec<u8> {
+    let cms = signer.sign_detached(entity).unwrap();
+    let b64 = pem_rfc7468::encode_string("X", pem_rfc7468::LineEnding::CRLF, &cms).unwrap();
+    let body: String = b64.lines().filter(|l| !l.starts_with("-----")).map(|l| format!("{l}\r\n")).collect();
+    let head = format!(
+        "{outer}MIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; \
+         micalg=sha-256; boundary=\"sig\"\r\n\r\n--sig\r\n"
+    );
+    let tail = format!(
+        "\r\n--sig\r\nContent-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{body}--sig--\r\n"
+    );
+    [head.as_bytes(), entity, tail.as_bytes()].concat()
+}
+
+/// An application/pkcs7-mime message with `outer` headers, encapsulating `entity`.
+fn pkcs7_mime(outer: &str, entity: &[u8], signer: &SmimeSigner) -> Vec<u8> {
+    let cms = signer.sign_encapsulated(entity).unwrap();
+    let b64 = pem_rfc7468::encode_string("X", pem_rfc7468::LineEnding::CRLF, &cms).unwrap();
+    let body: String = b64.lines().filter(|l| !l.starts_with("-----")).map(|l| format!("{l}\r\n")).collect();
+    format!(
+        "{outer}MIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=signed-data; \
+         name=\"smime.p7m\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}"
+    )
+    .into_bytes()
+}
+
+/// The wrapped message from `from` as the builder makes it, with `extra` header lines put
+/// first in its header.
+fn wrapped_entity(from: &str, extra: &str) -> Vec<u8> {
+    let entity = builder(from).signed_entity().unwrap();
+    let start = b"Content-Type: message/rfc822\r\n\r\n";
+    replace_once(&entity, start, &[start.as_slice(), extra.as_bytes()].concat())
+}
+
+#[test]
+fn two_from_fields_are_refused_wherever_they_are() {
+    let v = verifier();
+    let dave = signer("ec");
+    // The control: dave's own message verifies as his, in both forms.
+    let entity = wrapped_entity(DAVE, "");
+    let outer = format!("From: {DAVE}\r\n");
+    for msg in [multipart_signed(&outer, &entity, &dave), pkcs7_mime(&outer, &entity, &dave)] {
+        let m = verify(&v, &msg).unwrap();
+        assert_eq!((m.sender().map(|s| s.as_str()), m.binding()), (Some(DAVE), Some(Binding::Address)));
+        let originator = m.originator().unwrap();
+        assert_eq!((originator.from_addresses(), originator.sender()), (&[DAVE.to_string()][..], None));
+    }
+    // alice then dave in the wrapped message, signed by dave: a mail client shows alice.
+    let entity = wrapped_entity(DAVE, &format!("From: {ALICE}\r\n"));
+    for msg in [multipart_signed(&outer, &entity, &dave), pkcs7_mime(&outer, &entity, &dave)] {
+        for result in [verify(&v, &msg), verify_from(&v, &msg, DAVE)] {
+            let e = result.unwrap_err();
+            assert_eq!(e.kind(), "duplicate_header", "{e}");
+            assert!(
+                matches!(e, DirectError::DuplicateHeader { part: "wrapped message", field: "From", count: 2 }),
+                "{e}"
+            );
+        }
+    }
+    // Twice in the outer header, around an unwrapped or a wrapped signed body.
+    let unwrapped = builder(DAVE).wrapped(false).signed_entity().unwrap();
+    let outer = format!("From: {ALICE}\r\nFrom: {DAVE}\r\n");
+    for msg in [
+        multipart_signed(&outer, &unwrapped, &dave),
+        multipart_signed(&outer, &wrapped_entity(DAVE, ""), &dave),
+        pkcs7_mime(&outer, &unwrapped, &dave),
+    ] {
+        let e = verify(&v, &msg).unwrap_err();
+        assert!(matches!(e, DirectError::DuplicateHeader { part: "message", field: "From", count: 2 }), "{e}");
+    }
+    // A Sender given twice, and a detached signature over a message with two From fields.
+    let entity = wrapped_entity(DAVE, &format!("Sender: {DAVE}\r\nSender: {DAVE}\r\n"));
+    let e = verify(&v, &multipart_signed(&format!("From: {DAVE}\r\n"), &entity, &dave)).unwrap_err();
+    assert!(matches!(e, DirectError::DuplicateHeader { field: "Sender", count: 2, .. }), "{e}");
+    let content = [format!("From: {ALICE}\r\n").as_bytes(), &unwrapped].concat();
+    let content = [format!("From: {DAVE}\r\n").as_bytes(), &content].concat();
+    let data = crls();
+    let e = v
+        .verify_detached(&dave.sign_detached(&content).unwrap(), &content, &SmimeInput::new(time()).revocation(&data))
+        .unwrap_err();
+    assert!(matches!(e, DirectError::DuplicateHeader { part: "content", field: "From", count: 2 }), "{e}");
+}
+
+#[test]
+fn a_sender_other_than_the_author_is_refused_unless_allowed() {
+    let dave = signer("ec");
+    let outer = format!("From: {ALICE}\r\n");
+    // From alice (the builder's), Sender dave, signed by dave.
+    let entity = wrapped_entity(ALICE, &format!("Sender: {DAVE}\r\n"));
+    let msg = multipart_signed(&outer, &entity, &dave);
+    let e = verify(&verifier(), &msg).unwrap_err();
+    assert_eq!(e.kind(), "sender_not_from");
+    assert!(
+        matches!(&e, DirectError::SenderNotFrom { from, sender } if from == &[ALICE.to_string()] && sender == DAVE),
+        "{e}"
+    );
+    // Allowed: the signer is bound to the Sender, and both addresses are reported.
+    let m = verify(&verifier().allow_distinct_sender(true), &msg).unwrap();
+    assert_eq!((m.sender().map(|s| s.as_str()), m.binding()), (Some(DAVE), Some(Binding::Address)));
+    let originator = m.originator().unwrap();
+    assert_eq!((originator.from_addresses(), originator.sender()), (&[ALICE.to_string()][..], Some(DAVE)));
+    // Allowing it does not let alice's signature stand for dave the sender.
+    let signed_by_alice = multipart_signed(&outer, &entity, &signer("address"));
+    assert_eq!(kind(verify(&verifier().allow_distinct_sender(true), &signed_by_alice)), "binding_mismatch");
+    // A Sender that is the author is no mismatch.
+    let entity = wrapped_entity(ALICE, &format!("Sender: {ALICE}\r\n"));
+    let m = verify(&verifier(), &multipart_signed(&outer, &entity, &signer("address"))).unwrap();
+    assert_eq!(m.sender().map(|s| s.as_str()), Some(ALICE));
+}
+
+#[test]
+fn fhir_json_with_a_duplicate_member_is_not_recognised() {
+    use trustpath::direct::detect_fhir;
+    let plain = detect_fhir("application/octet-stream", br#"{"resourceType": "Patient", "id": "1"}"#).unwrap();
+    assert_eq!(plain.resource_type(), Some("Patient"));
+    let twice = br#"{"resourceType": "Patient", "resourceType": "Bundle", "type": "collection"}"#;
+    assert!(detect_fhir("application/octet-stream", twice).is_none(), "sniffed: refused");
+    let declared = detect_fhir("application/fhir+json", twice).unwrap();
+    assert_eq!((declared.format(), declared.resource_type()), (FhirFormat::Json, None), "declared, type unknown");
+}

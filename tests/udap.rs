@@ -10,7 +10,7 @@ use trustpath::revocation::{RevocationMode, RevocationPolicy};
 use trustpath::udap::build::{self, B2bExtension, ServerMetadata, SoftwareStatement, StatementGrant};
 use trustpath::udap::{
     AssertionRequest, GrantType, MemoryReplayCache, MetadataCheck, RegisteredClient, RegistrationEndpoint,
-    RegistrationGrant, TokenEndpoint, UdapError, verify_signed_metadata,
+    RegistrationGrant, TokenEndpoint, UdapError, UdapErrorKind, parse_metadata_document, verify_signed_metadata,
 };
 use trustpath::{Certificate, Policy, TrustStore, UnixTime, Verifier};
 use trustpath_testgen::templates::{self, Issuer};
@@ -521,4 +521,130 @@ fn signed_metadata_is_checked_against_the_document_and_base_url() {
     );
     let e = verify_signed_metadata(&doc, BASE_URL, &untrusted, now(), &check).expect_err("untrusted");
     assert_eq!(e.kind_str(), "unknown_issuer");
+}
+
+// Issue 15: unsigned JSON read strictly, redirect URIs with a host, SAN URIs as identities.
+
+#[test]
+fn a_registration_body_with_a_duplicate_member_is_refused() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let endpoint = RegistrationEndpoint::new(REGISTER_URL);
+    let claims = statement(StatementGrant::ClientCredentials).claims(now(), "jti-dup");
+    let valid = signer(&pki.client).sign_json(&claims).expect("sign");
+    let forged = signer(&pki.stranger).sign_json(&claims).expect("sign");
+    let body = format!(r#"{{"software_statement": "{valid}", "udap": "1"}}"#);
+    assert!(endpoint.verify_request(&v, &body, now(), None, None).is_ok(), "the body without duplicates");
+    let cases = [
+        // A first-value reader sees the forged statement, a last-value reader the valid one.
+        (
+            format!(r#"{{"software_statement": "{forged}", "udap": "1", "software_statement": "{valid}"}}"#),
+            "software_statement",
+        ),
+        (format!(r#"{{"udap": "0", "software_statement": "{valid}", "udap": "1"}}"#), "udap"),
+        (format!(r#"{{"software_statement": "{valid}", "udap": "1", "x": [{{"k": 1, "\u006b": 2}}]}}"#), "k"),
+    ];
+    for (body, member) in cases {
+        let e = endpoint.verify_request(&v, &body, now(), None, None).expect_err(member);
+        assert_eq!((e.kind_str(), e.oauth_error()), ("duplicate_member", Some("invalid_client_metadata")), "{e}");
+        assert!(matches!(e.kind(), UdapErrorKind::DuplicateMember { name, .. } if name == member), "{e}");
+        assert_eq!(e.error_body()["error"], "invalid_client_metadata");
+    }
+}
+
+#[test]
+fn a_metadata_document_with_a_duplicate_endpoint_is_refused() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let check = MetadataCheck::default();
+    let text = metadata(&pki, &server().signed_claims(now(), "m-dup"), JwsAlgorithm::Rs256).to_string();
+    let doc = parse_metadata_document(text.as_bytes()).expect("the strict reader reads a plain document");
+    assert!(verify_signed_metadata(&doc, BASE_URL, &v, now(), &check).is_ok());
+    // token_endpoint twice, the first pointing elsewhere: serde_json keeps the signed (last)
+    // value, so a document parsed by it verifies, while a first-value client would post
+    // tokens to evil.example.
+    let twice = format!(r#"{{"token_endpoint": "https://evil.example/token", {}"#, text.get(1..).expect("object"));
+    let last_wins: Value = serde_json::from_str(&twice).expect("serde_json reads it");
+    assert!(verify_signed_metadata(&last_wins, BASE_URL, &v, now(), &check).is_ok(), "the trap");
+    let e = parse_metadata_document(twice.as_bytes()).expect_err("duplicate token_endpoint");
+    assert_eq!((e.kind_str(), e.oauth_error()), ("duplicate_member", None), "{e}");
+    assert!(matches!(e.kind(), UdapErrorKind::DuplicateMember { name, .. } if name == "token_endpoint"), "{e}");
+    let e = parse_metadata_document(b"[1]").expect_err("not an object");
+    assert_eq!(e.kind_str(), "metadata_mismatch");
+}
+
+#[test]
+fn redirect_uris_are_absolute_https_uris_with_a_host_and_no_fragment() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let s = signer(&pki.client);
+    let code = |redirect: &str, jti: &str| {
+        let grant = StatementGrant::AuthorizationCode {
+            redirect_uris: vec!["https://client.example/cb".into(), redirect.into()],
+            logo_uri: "https://client.example/logo.png".into(),
+            refresh_token: false,
+        };
+        signed_statement(&s, &statement(grant).claims(now(), jti))
+    };
+    let endpoint = RegistrationEndpoint::new(REGISTER_URL);
+    for (i, ok) in ["https://client.example:8443/cb?state=1", "HTTPS://Client.Example/cb", "https://192.0.2.7/cb"]
+        .into_iter()
+        .enumerate()
+    {
+        let body = code(ok, &format!("jti-ok-{i}")).to_string();
+        assert!(endpoint.verify_request(&v, &body, now(), None, None).is_ok(), "{ok}");
+    }
+    let refused = [
+        ("https:///cb", "host \"\" is not a DNS name"),
+        ("https:/cb", "no authority"),
+        ("https:cb", "no authority"),
+        ("/cb", "not an absolute RFC 3986 URI"),
+        ("client.example/cb", "not an absolute RFC 3986 URI"),
+        ("https://client.example/cb#done", "fragment"),
+        ("https://user@client.example/cb", "userinfo"),
+        ("https://client.example./cb", "is not a DNS name"),
+        ("https://evil.test\\@client.example/cb", "not an absolute RFC 3986 URI"),
+        ("http://client.example/cb", "https scheme"),
+    ];
+    for (i, (uri, problem)) in refused.into_iter().enumerate() {
+        let e = registration_error(&code(uri, &format!("jti-bad-{i}")), &v);
+        assert_eq!((e.kind_str(), e.oauth_error()), ("redirect_uri", Some("invalid_redirect_uri")), "{uri}: {e}");
+        let message = e.to_string();
+        assert!(message.contains(&format!("{uri:?}")) && message.contains(problem), "{uri}: {message}");
+    }
+}
+
+/// What an RFC 3986 reader refuses and a WHATWG reader takes as host `evil.test`.
+const ODD_URI: &str = "https://evil.test\\@client.example.org/apps/42";
+
+#[test]
+fn a_san_uri_that_parsers_read_differently_binds_no_client() {
+    let pki = pki();
+    let v = verifier(&pki, RevocationMode::Off);
+    let key = Arc::new(KeyPair::generate("udap odd", KeyKind::P256).expect("key"));
+    let odd = leaf(&pki.root, key, "Odd Client", ODD_URI, None);
+    let claims = SoftwareStatement { client_uri: ODD_URI.into(), ..statement(StatementGrant::ClientCredentials) }
+        .claims(now(), "jti-odd");
+    let e = registration_error(&signed_statement(&signer(&odd), &claims), &v);
+    assert_eq!((e.kind_str(), e.oauth_error()), ("invalid_uri", Some("invalid_software_statement")), "{e}");
+    assert!(matches!(e.kind(), UdapErrorKind::InvalidUri { uri, .. } if uri == ODD_URI), "{e}");
+
+    let client = RegisteredClient { client_uri: ODD_URI.into(), ..registered() };
+    let token = signer(&odd)
+        .sign_json(&build::client_assertion_claims("client-123", TOKEN_URL, now(), "a-odd", Some(&b2b())))
+        .expect("sign");
+    let replay = MemoryReplayCache::default();
+    let e = assertion(&TokenEndpoint::new(TOKEN_URL), &v, &token, GrantType::ClientCredentials, &client, &replay)
+        .expect_err("odd client URI");
+    assert_eq!((e.kind_str(), e.oauth_error()), ("invalid_uri", Some("invalid_client")), "{e}");
+
+    let odd_base = "https://fhir.example\\@evil.test/r4";
+    let rsa_pem = std::fs::read_to_string("test-vectors/pki/keys/rsa2048-leaf.pem").expect("rsa key");
+    let rsa = Arc::new(KeyPair::from_pkcs8_pem("server", KeyKind::Rsa2048, &rsa_pem).expect("rsa"));
+    let odd_server = leaf(&pki.root, rsa, "Odd Server", odd_base, None);
+    let endpoints = ServerMetadata { base_url: odd_base.into(), ..server() };
+    let document =
+        endpoints.document(&signer(&odd_server).sign_json(&endpoints.signed_claims(now(), "m-odd")).expect("sign"));
+    let e = verify_signed_metadata(&document, odd_base, &v, now(), &MetadataCheck::default()).expect_err("odd base");
+    assert_eq!((e.kind_str(), e.oauth_error()), ("invalid_uri", None), "{e}");
 }

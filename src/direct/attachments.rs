@@ -116,8 +116,12 @@ fn is_resource_name(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric()) && name.len() <= 64
 }
 
+/// The resource type (and Bundle type) of a JSON resource. Read by [`crate::json`]: a
+/// document with a duplicate member (two `resourceType`s) is not recognised, as readers
+/// disagree on which value it has. Each member or element costs at least one byte, so the
+/// length bounds the entries.
 fn json_resource(bytes: &[u8]) -> Option<(String, Option<String>)> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let value = serde_json::Value::Object(crate::json::parse_object(bytes, bytes.len()).ok()?);
     let resource_type = value.get("resourceType")?.as_str()?.to_string();
     if !is_resource_name(&resource_type) {
         return None;

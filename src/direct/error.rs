@@ -74,6 +74,27 @@ pub enum DirectError {
     /// No sender address to check the binding against (no From header and none given).
     #[error("no sender address: {0}")]
     MissingSender(String),
+    /// An originator field occurs more than once in a message's header (RFC 5322 §3.6: one
+    /// From, at most one Sender): readers disagree on which one counts.
+    #[error("{part} has {count} {field} header fields (RFC 5322 §3.6 allows one)")]
+    DuplicateHeader {
+        /// `"message"`, `"wrapped message"` or `"content"`.
+        part: &'static str,
+        /// `"From"` or `"Sender"`.
+        field: &'static str,
+        /// How many there are.
+        count: usize,
+    },
+    /// The Sender header names an address that the From header does not: a mail client shows
+    /// the From address as the author, while the signer would be bound to the Sender. Allowed
+    /// only with [`crate::direct::SmimeVerifier::allow_distinct_sender`].
+    #[error("Sender {sender} is none of the From addresses {from:?}")]
+    SenderNotFrom {
+        /// The From addresses.
+        from: Vec<String>,
+        /// The Sender address.
+        sender: String,
+    },
     /// A string is not a valid Direct address (`local@domain`).
     #[error("invalid Direct address {0:?}")]
     InvalidAddress(String),
@@ -111,6 +132,8 @@ impl DirectError {
             DirectError::Certificate(e) => e.kind(),
             DirectError::BindingMismatch { .. } => "binding_mismatch",
             DirectError::MissingSender(_) => "missing_sender",
+            DirectError::DuplicateHeader { .. } => "duplicate_header",
+            DirectError::SenderNotFrom { .. } => "sender_not_from",
             DirectError::InvalidAddress(_) => "invalid_address",
             DirectError::Key(_) => "invalid_key",
             DirectError::Signing(_) => "signing_failed",

@@ -41,6 +41,7 @@ mod ber;
 mod binding;
 mod cms_verify;
 mod error;
+mod originator;
 mod policy;
 mod sign;
 mod smime;
@@ -52,6 +53,7 @@ pub use attachments::{Attachment, FhirFormat, FhirPayload, detect_fhir, guess_co
 pub use binding::{Binding, BindingPolicy, binding, certificate_addresses, check_binding};
 pub use cms_verify::{DigestAlgorithm, VerifiedSignature};
 pub use error::DirectError;
+pub use originator::Originator;
 pub use policy::{LeafPolicyRequirement, Purpose, narrow_policy, oids, policy};
 pub use sign::{MessageBuilder, SmimeSigner};
 pub use smime::{SignedForm, SmimeInput, SmimeVerifier, VerifiedMessage};

@@ -12,7 +12,10 @@
 //!
 //! The sender whose address the signer must be bound to is the one given, else the From
 //! address of the signed content when it is a wrapped message (`message/rfc822`, as AS v1.3
-//! requires), else the message's From address (Sender when From lists several).
+//! requires), else the message's From address (Sender when From lists several). Whatever the
+//! sender, the outer header and a wrapped message's header must each have at most one From
+//! and one Sender field, and a Sender must be one of the From addresses unless
+//! [`SmimeVerifier::allow_distinct_sender`] is set ([`Originator`]).
 
 use std::sync::Arc;
 
@@ -22,6 +25,7 @@ use rustls_pki_types::UnixTime;
 use super::attachments::{Attachment, parse_mime, parse_parts};
 use super::binding::{Binding, BindingPolicy};
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
+use super::originator::Originator;
 use super::policy::{Purpose, narrow_policy, policy};
 use super::{DirectAddress, DirectError, Limits};
 use crate::cert::Certificate;
@@ -89,6 +93,7 @@ pub struct VerifiedMessage {
     signed_content: Vec<u8>,
     micalg: Option<String>,
     parts: Vec<Attachment>,
+    originator: Option<Originator>,
 }
 
 impl VerifiedMessage {
@@ -116,6 +121,14 @@ impl VerifiedMessage {
     /// The sender the binding was checked against.
     pub fn sender(&self) -> Option<&DirectAddress> {
         self.signature.sender()
+    }
+
+    /// The From and Sender addresses of the header the sender was read from: the wrapped
+    /// message's when the signed content is one with a From field, else the outer message's
+    /// (`None` for detached content that is not a MIME entity). With
+    /// [`SmimeVerifier::allow_distinct_sender`] they may name different people: show both.
+    pub fn originator(&self) -> Option<&Originator> {
+        self.originator.as_ref()
     }
 
     /// How the signature was carried.
@@ -153,6 +166,7 @@ pub struct SmimeVerifier {
     binding: BindingPolicy,
     limits: Limits,
     allow_sha1: bool,
+    allow_distinct_sender: bool,
     certificates: Arc<Vec<Certificate>>,
 }
 
@@ -172,6 +186,7 @@ impl SmimeVerifier {
             binding: BindingPolicy::default(),
             limits: Limits::default(),
             allow_sha1: false,
+            allow_distinct_sender: false,
             certificates: Arc::new(Vec::new()),
         }
     }
@@ -215,6 +230,16 @@ impl SmimeVerifier {
         self
     }
 
+    /// Accept a message whose Sender header names someone the From header does not (a
+    /// secretary sending for the author, RFC 5322 §3.6.2). Off by default: a mail client shows
+    /// the From address, while the signer is bound to the Sender, so such a message is a
+    /// [`DirectError::SenderNotFrom`]. When on, the signer must be bound to the Sender, and
+    /// [`VerifiedMessage::originator`] reports both addresses for the caller to show.
+    pub fn allow_distinct_sender(mut self, allow: bool) -> Self {
+        self.allow_distinct_sender = allow;
+        self
+    }
+
     /// The path verifier (trust store, policy, intermediates).
     pub fn verifier(&self) -> &Verifier {
         &self.verifier
@@ -223,6 +248,38 @@ impl SmimeVerifier {
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    fn originator(&self, message: &Message<'_>, part: &'static str) -> Result<Originator, DirectError> {
+        Originator::read(message, part, self.allow_distinct_sender)
+    }
+
+    /// The originator fields of a wrapped message (`message/rfc822` signed content), if the
+    /// content is one.
+    fn wrapped_originator(&self, entity: &[u8]) -> Result<Option<Originator>, DirectError> {
+        let Some(parsed) = parse_mime(entity) else { return Ok(None) };
+        match parsed.parts.first().map(|root| &root.body) {
+            Some(PartType::Message(inner)) => self.originator(inner, "wrapped message").map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The sender — `given`, else the one the headers name — and the header that names it:
+    /// the wrapped message's when it has a From field (AS v1.3), else the outer one's.
+    fn header_sender(
+        outer: Originator,
+        wrapped: Option<Originator>,
+        given: Option<&DirectAddress>,
+    ) -> Result<(Option<DirectAddress>, Originator), DirectError> {
+        let originator = match wrapped {
+            Some(wrapped) if !wrapped.from_addresses().is_empty() => wrapped,
+            _ => outer,
+        };
+        let sender = match given {
+            Some(given) => Some(given.clone()),
+            None => originator.signer_address()?,
+        };
+        Ok((sender, originator))
     }
 
     fn context<'a>(&'a self, input: &'a SmimeInput<'_>, sender: Sender<'a>) -> Context<'a> {
@@ -265,13 +322,14 @@ impl SmimeVerifier {
         input: &SmimeInput<'_>,
     ) -> Result<VerifiedMessage, DirectError> {
         let parsed = looks_like_mime(content).then(|| parse_mime(content)).flatten();
-        let resolved = match (&input.sender, &parsed) {
-            (Some(s), _) => Some(s.clone()),
-            (None, Some(message)) => match wrapped_sender(content)? {
-                Some(s) => Some(s),
-                None => sender_of(message)?,
-            },
-            (None, None) => None,
+        let (resolved, originator) = match &parsed {
+            Some(message) => {
+                let outer = self.originator(message, "content")?;
+                let wrapped = self.wrapped_originator(content)?;
+                let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
+                (sender, Some(originator))
+            }
+            None => (input.sender.clone(), None),
         };
         let sender = resolved.as_ref().map_or(Sender::Unchecked, Sender::Given);
         let (signature, signed) = self.verify_canonical(cms, content, &self.context(input, sender))?;
@@ -280,7 +338,14 @@ impl SmimeVerifier {
         } else {
             vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.clone())]
         };
-        Ok(VerifiedMessage { signature, form: SignedForm::Detached, signed_content: signed, micalg: None, parts })
+        Ok(VerifiedMessage {
+            signature,
+            form: SignedForm::Detached,
+            signed_content: signed,
+            micalg: None,
+            parts,
+            originator,
+        })
     }
 
     /// Verifies `content` as given, then in canonical CRLF form if its digest did not match
@@ -318,7 +383,7 @@ impl SmimeVerifier {
         let parsed = parse_mime(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
         let root = parsed.parts.first().ok_or_else(|| DirectError::Mime("no MIME part".into()))?;
         let content_type = full_type(root);
-        let outer_sender = || sender_of(&parsed);
+        let outer = self.originator(&parsed, "message")?;
         match content_type.as_str() {
             "multipart/signed" => {
                 let protocol = root.content_type().and_then(|c| c.attribute("protocol")).map(str::to_ascii_lowercase);
@@ -357,14 +422,9 @@ impl SmimeVerifier {
                 let signed = message
                     .get(start..end)
                     .ok_or_else(|| DirectError::Mime("the signed part's bounds are outside the message".into()))?;
-                let sender = match &input.sender {
-                    Some(s) => Some(s.clone()),
-                    None => match wrapped_sender(signed)? {
-                        Some(s) => Some(s),
-                        None => outer_sender()?,
-                    },
-                }
-                .ok_or_else(|| {
+                let wrapped = self.wrapped_originator(signed)?;
+                let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
+                let sender = sender.ok_or_else(|| {
                     DirectError::MissingSender("the message has no From header: give the expected sender".into())
                 })?;
                 let ctx = self.context(input, Sender::Given(&sender));
@@ -376,6 +436,7 @@ impl SmimeVerifier {
                     signed_content: signed,
                     micalg,
                     parts,
+                    originator: Some(originator),
                 })
             }
             "application/pkcs7-mime" | "application/x-pkcs7-mime" | "application/octet-stream" => {
@@ -399,9 +460,8 @@ impl SmimeVerifier {
                     }
                     Some(other) => return Err(DirectError::Unsupported(format!("smime-type {other}"))),
                 }
-                let outer = outer_sender()?;
-                let resolve = move |content: &[u8]| -> Result<Option<DirectAddress>, DirectError> {
-                    Ok(wrapped_sender(content)?.or_else(|| outer.clone()))
+                let resolve = |content: &[u8]| -> Result<Option<DirectAddress>, DirectError> {
+                    Ok(Self::header_sender(outer.clone(), self.wrapped_originator(content)?, None)?.0)
                 };
                 let sender = match &input.sender {
                     Some(s) => Sender::Given(s),
@@ -409,6 +469,9 @@ impl SmimeVerifier {
                 };
                 let signature = cms_verify::verify(root.contents(), None, &self.context(input, sender))?;
                 let signed = signature.encapsulated_content().unwrap_or_default().to_vec();
+                // Read again here: a given sender left the wrapped header unread.
+                let wrapped = self.wrapped_originator(&signed)?;
+                let (_, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
                 let parts = parse_parts(&signed, &self.limits)?;
                 Ok(VerifiedMessage {
                     signature,
@@ -416,6 +479,7 @@ impl SmimeVerifier {
                     signed_content: signed,
                     micalg: None,
                     parts,
+                    originator: Some(originator),
                 })
             }
             other => Err(DirectError::NotSigned(format!("content type {other}"))),
@@ -444,32 +508,6 @@ fn looks_like_mime(content: &[u8]) -> bool {
     match line.iter().position(|b| *b == b':') {
         Some(colon) => colon > 0 && line.iter().take(colon).all(|b| b.is_ascii_alphanumeric() || *b == b'-'),
         None => false,
-    }
-}
-
-/// The sender of a message's headers: its single From address, or its Sender when From lists
-/// several.
-fn sender_of(message: &Message<'_>) -> Result<Option<DirectAddress>, DirectError> {
-    let from: Vec<&str> = message.from().map(|a| a.iter().filter_map(|a| a.address()).collect()).unwrap_or_default();
-    match from.as_slice() {
-        [] => Ok(None),
-        [one] => DirectAddress::parse(one).map(Some),
-        _ => match message.sender().and_then(|s| s.first()).and_then(|a| a.address()) {
-            Some(sender) => DirectAddress::parse(sender).map(Some),
-            None => Err(DirectError::MissingSender(
-                "From lists several addresses and there is no Sender header: give the expected sender".into(),
-            )),
-        },
-    }
-}
-
-/// The From address of a wrapped message (`message/rfc822` signed content), if the content is
-/// one.
-fn wrapped_sender(entity: &[u8]) -> Result<Option<DirectAddress>, DirectError> {
-    let Some(parsed) = parse_mime(entity) else { return Ok(None) };
-    match parsed.parts.first().map(|root| &root.body) {
-        Some(PartType::Message(inner)) => sender_of(inner),
-        _ => Ok(None),
     }
 }
 

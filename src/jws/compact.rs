@@ -10,9 +10,9 @@ use super::alg::{self, AlgorithmSet, JwsAlgorithm};
 use super::error::{JwsError, Segment};
 use super::header::Header;
 use super::header_cache::HeaderCache;
-use super::json::{StrictJsonError, parse_object};
 use super::x5c;
 use crate::cert::Certificate;
+use crate::json::parse_object;
 
 /// Bounds on what a token may make the parser do. The defaults suit UDAP and Direct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,14 +194,7 @@ impl Jws {
 }
 
 pub(crate) fn parse_claims(payload: &[u8], limits: &Limits) -> Result<Map<String, Value>, JwsError> {
-    parse_object(payload, limits.max_claims_entries).map_err(|e| {
-        JwsError::PayloadNotJsonObject(match e {
-            StrictJsonError::TooManyEntries => {
-                format!("more than {} members and array elements", limits.max_claims_entries)
-            }
-            other => other.to_string(),
-        })
-    })
+    parse_object(payload, limits.max_claims_entries).map_err(|e| JwsError::PayloadNotJsonObject(e.to_string()))
 }
 
 #[cfg(test)]

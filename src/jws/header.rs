@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::JwsError;
-use super::json::{StrictJsonError, parse_object};
+use crate::json::{JsonError, parse_object};
 
 /// Header parameters registered by RFC 7515 / RFC 7518 / RFC 7797. `crit` must not name them.
 const REGISTERED: &[&str] = &[
@@ -41,8 +41,8 @@ impl Header {
     /// `max_entries` members and array elements, `alg` a string, no `crit`.
     pub(crate) fn parse(bytes: &[u8], max_entries: usize) -> Result<Header, JwsError> {
         let members = parse_object(bytes, max_entries).map_err(|e| match e {
-            StrictJsonError::Duplicate(name) => JwsError::DuplicateHeaderMember(name),
-            StrictJsonError::TooManyEntries => JwsError::HeaderTooLarge { limit: max_entries },
+            JsonError::DuplicateMember(name) => JwsError::DuplicateHeaderMember(name),
+            JsonError::TooManyEntries { .. } => JwsError::HeaderTooLarge { limit: max_entries },
             other => JwsError::HeaderJson(other.to_string()),
         })?;
         check_crit(&members)?;

@@ -28,7 +28,6 @@ mod compact;
 mod error;
 mod header;
 mod header_cache;
-mod json;
 mod sign;
 mod verify;
 mod x5c;

@@ -10,6 +10,10 @@
 //!
 //! A wildcard dNSName (`*.example.com`) stands for every name it could match: it is permitted
 //! only if all of them are, and excluded if any of them is (CVE-2025-61727).
+//!
+//! A URI is compared by its host as [`crate::uri::host`] reads it; a URI whose host is not
+//! read unambiguously as a DNS name is rejected under any URI constraint, permitted or
+//! excluded, as a malformed dNSName is under dNSName constraints.
 
 use der::Encode;
 use x509_cert::ext::pkix::NameConstraints;
@@ -19,8 +23,10 @@ use x509_cert::name::Name;
 
 use super::BudgetCounter;
 use crate::cert::{Certificate, display_general_name, name_match};
+use crate::dns_name::is_dns_name;
 use crate::error::Reason;
 use crate::policy::profile::rules;
+use crate::uri::{self, UriHost};
 
 /// PKCS #9 emailAddress, which RFC 5280 §4.2.1.10 makes subject to rfc822Name constraints.
 const EMAIL_ADDRESS: const_oid::ObjectIdentifier = const_oid::db::rfc3280::EMAIL_ADDRESS;
@@ -126,9 +132,14 @@ fn within(name: &GeneralName, base: &GeneralName) -> Option<bool> {
             }
         }
         (GeneralName::Rfc822Name(n), GeneralName::Rfc822Name(b)) => email_within(n.as_str(), b.as_str()),
+        // §4.2.1.10: a URI whose authority does not name its host by a fully qualified domain
+        // name (no authority, an IP literal) "MUST" be rejected under a URI constraint; so is
+        // one whose host trustpath cannot read unambiguously (`uri::host`).
         (GeneralName::UniformResourceIdentifier(n), GeneralName::UniformResourceIdentifier(b)) => {
-            let host = uri_host(n.as_str())?;
-            Some(host_within(host, b.as_str()))
+            match uri::host(n.as_str()) {
+                Ok(UriHost::Dns(host)) => Some(host_within(host, b.as_str())),
+                Ok(UriHost::Ip(_)) | Err(_) => None,
+            }
         }
         (GeneralName::IpAddress(n), GeneralName::IpAddress(b)) => {
             let (addr, mask) = ip_constraint(b.as_bytes())?;
@@ -219,23 +230,6 @@ fn email_constraint_ok(base: &str) -> bool {
     }
 }
 
-/// The host of a URI with an authority component (`scheme://[userinfo@]host[:port]...`).
-pub(crate) fn uri_host(uri: &str) -> Option<&str> {
-    let (scheme, rest) = uri.split_once(':')?;
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
-        return None;
-    }
-    let rest = rest.strip_prefix("//")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = hostport.strip_prefix('[') {
-        v6.split_once(']')?.0
-    } else {
-        hostport.split_once(':').map_or(hostport, |(h, _)| h)
-    };
-    (!host.is_empty()).then_some(host)
-}
-
 /// An iPAddress constraint: (address, mask) with a contiguous mask.
 fn ip_constraint(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     if bytes.len() != 8 && bytes.len() != 32 {
@@ -246,51 +240,6 @@ fn ip_constraint(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let bits: u128 = mask.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b)) << (128 - width);
     let contiguous = bits.count_ones() == bits.leading_ones();
     contiguous.then_some((addr, mask))
-}
-
-/// A syntactically valid DNS name (letters, digits, hyphens; labels of 1–63; no leading or
-/// trailing hyphen; ≤ 253 characters), checked in one pass over the bytes.
-pub(crate) fn is_dns_name(name: &str) -> bool {
-    is_dns_name_bytes(name.as_bytes())
-}
-
-/// [`is_dns_name`] over octets.
-pub(crate) fn is_dns_name_bytes(bytes: &[u8]) -> bool {
-    if bytes.is_empty() || bytes.len() > 253 {
-        return false;
-    }
-    let (mut label_len, mut previous) = (0usize, DOT);
-    for &b in bytes {
-        let class = dns_class(b);
-        match class {
-            DOT if label_len == 0 || previous == HYPHEN => return false,
-            DOT => label_len = 0,
-            HYPHEN if label_len == 0 => return false,
-            HYPHEN | LETTER_OR_DIGIT => label_len += 1,
-            _ => return false,
-        }
-        if label_len > 63 {
-            return false;
-        }
-        previous = class;
-    }
-    label_len > 0 && previous != HYPHEN
-}
-
-const INVALID: u8 = 0;
-const LETTER_OR_DIGIT: u8 = 1;
-const HYPHEN: u8 = 2;
-const DOT: u8 = 3;
-
-/// The class of an octet in a host name.
-#[inline(always)]
-fn dns_class(b: u8) -> u8 {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => LETTER_OR_DIGIT,
-        b'-' => HYPHEN,
-        b'.' => DOT,
-        _ => INVALID,
-    }
 }
 
 /// `base` is an RDN-wise prefix of `name`, attribute values compared as RFC 5280 §7.1 says

@@ -1,5 +1,6 @@
 //! Matching the end-entity certificate against the name the caller expects (RFC 6125 / RFC
-//! 9525 for DNS names, exact comparison for IP addresses, email addresses and URIs).
+//! 9525 for DNS names, exact comparison for IP addresses, email addresses and URIs; a URI
+//! must also be one [`crate::uri::check_identity`] accepts).
 //!
 //! Only subjectAltName entries count; the subject's commonName is never used. DNS wildcards
 //! are honoured only as the whole left-most label over a name that is not a public suffix
@@ -7,9 +8,10 @@
 
 use x509_cert::ext::pkix::name::GeneralName;
 
-use super::name_constraints::is_dns_name;
 use crate::cert::{Certificate, ip_from_bytes};
+use crate::dns_name::is_dns_name;
 use crate::error::Reason;
+use crate::uri;
 use crate::verifier::ExpectedName;
 
 pub(crate) fn check(cert: &Certificate, expected: &ExpectedName) -> Result<(), Reason> {
@@ -28,10 +30,16 @@ pub(crate) fn check(cert: &Certificate, expected: &ExpectedName) -> Result<(), R
             GeneralName::Rfc822Name(p) => email_matches(p.as_str(), address),
             _ => false,
         }),
-        ExpectedName::Uri(uri) => sans().iter().any(|n| match n {
-            GeneralName::UniformResourceIdentifier(p) => p.as_str() == uri,
-            _ => false,
-        }),
+        ExpectedName::Uri(uri) => {
+            let found = sans().iter().any(|n| match n {
+                GeneralName::UniformResourceIdentifier(p) => p.as_str() == uri,
+                _ => false,
+            });
+            if found && let Err(problem) = uri::check_identity(uri) {
+                return Err(Reason::InvalidUri { uri: uri.clone(), problem });
+            }
+            found
+        }
     };
     if found { Ok(()) } else { Err(Reason::NameMismatch(expected.to_string())) }
 }

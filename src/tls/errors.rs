@@ -30,7 +30,7 @@ pub fn to_rustls_error(error: ValidationError) -> Error {
     let kind = match error.reason() {
         Reason::Expired { .. } => CertificateError::Expired,
         Reason::NotYetValid { .. } => CertificateError::NotValidYet,
-        Reason::NameMismatch(_) => CertificateError::NotValidForName,
+        Reason::NameMismatch(_) | Reason::InvalidUri { .. } => CertificateError::NotValidForName,
         Reason::ExtendedKeyUsageNotAllowed(_) => CertificateError::InvalidPurpose,
         _ => return simple(error),
     };

@@ -9,6 +9,7 @@ use rustls_pki_types::UnixTime;
 use crate::cert::Certificate;
 use crate::trust::Anchor;
 use crate::udap::RegisteredClient;
+use crate::uri;
 use crate::verifier::VerifiedPath;
 
 /// Who a TLS client is, according to a certificate path that passed validation: the leaf,
@@ -113,9 +114,11 @@ impl ClientIdentity {
         self.0.verified_at
     }
 
-    /// Whether the leaf carries `uri` as a SAN URI (exact comparison).
+    /// Whether the leaf carries `uri` as a SAN URI (exact comparison) and `uri` can serve as an
+    /// identity ([`crate::uri::check_identity`]: no host that other parsers read otherwise, no
+    /// userinfo).
     pub fn has_san_uri(&self, uri: &str) -> bool {
-        self.0.uris.iter().any(|u| u == uri)
+        self.0.uris.iter().any(|u| u == uri) && uri::check_identity(uri).is_ok()
     }
 
     /// Whether the certificate matches the name a client registered for mutual-TLS client
@@ -158,7 +161,7 @@ pub enum TlsClientAuthName {
     SubjectDn(String),
     /// The subject as Name DER, compared byte for byte.
     SubjectDer(Vec<u8>),
-    /// `tls_client_auth_san_uri`: exact comparison.
+    /// `tls_client_auth_san_uri`: exact comparison ([`ClientIdentity::has_san_uri`]).
     SanUri(String),
     /// `tls_client_auth_san_dns`: ASCII case-insensitive comparison.
     SanDns(String),

@@ -150,16 +150,7 @@ impl TokenEndpoint {
         let lifetime = Lifetime { max: MAX_ASSERTION_LIFETIME, skew: self.clock_skew };
         let times = claims::times(&claims, now, lifetime, endpoint)?;
         let jti = claims::string(&claims, "jti", endpoint)?;
-        let leaf = path.leaf();
-        if !leaf.san_uris().any(|u| u == client.client_uri) {
-            return Err(UdapError::new(
-                endpoint,
-                UdapErrorKind::SanUriMismatch {
-                    expected: client.client_uri.clone(),
-                    found: leaf.san_uris().map(String::from).collect(),
-                },
-            ));
-        }
+        claims::bind_san_uri(path.leaf(), &client.client_uri, endpoint)?;
         if request.grant_type == GrantType::ClientCredentials {
             check_b2b(&claims)?;
         }

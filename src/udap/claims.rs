@@ -4,6 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::error::{Endpoint, UdapError, UdapErrorKind};
+use crate::cert::Certificate;
+use crate::uri;
 
 /// Time rules for one kind of JWT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +110,24 @@ pub(crate) fn is_absolute_uri(s: &str) -> bool {
     }
 }
 
-/// Whether a URI uses https with a host.
+/// Whether a URI uses https with a host ([`uri::host`] reads it).
 pub(crate) fn is_https_url(s: &str) -> bool {
-    is_absolute_uri(s) && s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")) && s.len() > 8
+    uri::components(s).is_ok_and(|c| c.scheme.eq_ignore_ascii_case("https") && c.host.is_some())
+}
+
+/// The SAN-URI binding: `uri` (a client URI, a server's base URL) is a uniformResourceIdentifier
+/// of `leaf`, compared exactly (IG §7.1.5), and it can serve as an identity
+/// ([`uri::check_identity`]: no host that other parsers could read differently).
+pub(crate) fn bind_san_uri(leaf: &Certificate, uri: &str, endpoint: Endpoint) -> Result<(), UdapError> {
+    if !leaf.san_uris().any(|u| u == uri) {
+        return Err(UdapError::new(
+            endpoint,
+            UdapErrorKind::SanUriMismatch {
+                expected: uri.to_string(),
+                found: leaf.san_uris().map(String::from).collect(),
+            },
+        ));
+    }
+    uri::check_identity(uri)
+        .map_err(|problem| UdapError::new(endpoint, UdapErrorKind::InvalidUri { uri: uri.to_string(), problem }))
 }

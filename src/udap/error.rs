@@ -7,14 +7,16 @@
 //! | certificate not trusted (path, revocation, community) | `invalid_client` | `unapproved_software_statement` |
 //! | claims (`iss`, `sub`, `aud`, lifetime, expiry, `jti`, SAN URI, replay) | `invalid_client` | `invalid_software_statement` |
 //! | authorization extension (`hl7-b2b`) | `invalid_grant` | — |
-//! | registration parameters | — | `invalid_client_metadata` |
+//! | registration parameters; a duplicate member in the request body | — | `invalid_client_metadata` |
 //! | redirect URIs | — | `invalid_redirect_uri` |
+//! | a SAN URI that matches but cannot be an identity (`uri::check_identity`) | `invalid_client` | `invalid_software_statement` |
 //!
 //! Signed metadata is checked by clients, which have no OAuth error to send: its rejections
 //! have no code (`None`).
 
 use crate::error::ValidationError;
 use crate::jws::JwsError;
+use crate::uri::UriError;
 
 /// Which UDAP artifact was being checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,25 @@ pub enum UdapErrorKind {
     /// The signed metadata disagrees with the unsigned metadata document.
     #[error("signed metadata: {0}")]
     MetadataMismatch(String),
+    /// A member name occurs twice in an unsigned JSON document (the registration request body,
+    /// the metadata document): readers that keep the first value and readers that keep the
+    /// last would see different documents.
+    #[error("{document}: duplicate member {name:?}")]
+    DuplicateMember {
+        /// Which document.
+        document: &'static str,
+        /// The repeated member name.
+        name: String,
+    },
+    /// A SAN URI equals the expected client URI or base URL, but that URI cannot serve as an
+    /// identity: its host could be read differently by other parsers, or it has userinfo.
+    #[error("URI {uri:?} cannot serve as an identity: {problem}")]
+    InvalidUri {
+        /// The URI.
+        uri: String,
+        /// Why.
+        problem: UriError,
+    },
 }
 
 /// A UDAP rejection: what was wrong, at which endpoint, and the error code to answer with.
@@ -128,6 +149,8 @@ impl UdapError {
             UdapErrorKind::ClientMetadata { .. } => "client_metadata",
             UdapErrorKind::RedirectUri(_) => "redirect_uri",
             UdapErrorKind::MetadataMismatch(_) => "metadata_mismatch",
+            UdapErrorKind::DuplicateMember { .. } => "duplicate_member",
+            UdapErrorKind::InvalidUri { .. } => "invalid_uri",
         }
     }
 
@@ -137,13 +160,14 @@ impl UdapError {
         use UdapErrorKind as K;
         Some(match (self.endpoint, &*self.kind) {
             (Endpoint::Metadata, _) => return None,
-            (Endpoint::Token, K::Jws(_)) => "invalid_request",
+            (Endpoint::Token, K::Jws(_) | K::DuplicateMember { .. }) => "invalid_request",
             (Endpoint::Token, K::AuthorizationExtension { .. }) => "invalid_grant",
             (Endpoint::Token, _) => "invalid_client",
             (Endpoint::Registration, K::Untrusted(_)) => "unapproved_software_statement",
-            (Endpoint::Registration, K::ClientMetadata { .. } | K::AuthorizationExtension { .. }) => {
-                "invalid_client_metadata"
-            }
+            (
+                Endpoint::Registration,
+                K::ClientMetadata { .. } | K::AuthorizationExtension { .. } | K::DuplicateMember { .. },
+            ) => "invalid_client_metadata",
             (Endpoint::Registration, K::RedirectUri(_)) => "invalid_redirect_uri",
             (Endpoint::Registration, _) => "invalid_software_statement",
         })

@@ -1,17 +1,23 @@
 //! Signed server metadata (`signed_metadata` in `/.well-known/udap`), checked by clients:
 //! UDAP Server Metadata §3 and IG §2.3.
 //!
+//! Read the unsigned document with [`parse_metadata_document`], which refuses duplicate
+//! members: a document whose `token_endpoint` is given twice reads differently to a reader
+//! that keeps the first value than to one that keeps the last.
+//!
 //! Checked: RS256 only; `x5c[0]`'s path to an anchor the client trusts; `iss` = `sub` = the
-//! FHIR server's base URL, which must be a SAN URI of `x5c[0]`; `exp ≤ iat + 1 year`,
-//! unexpired, `iat` not in the future; `jti` present; every endpoint in the unsigned document
-//! (`authorization_endpoint`, `token_endpoint`, `registration_endpoint`) equals the signed one,
-//! and the signed claims include the token and registration endpoints.
+//! FHIR server's base URL, which must be a SAN URI of `x5c[0]` (and a URI that can serve as an
+//! identity); `exp ≤ iat + 1 year`, unexpired, `iat` not in the future; `jti` present; every
+//! endpoint in the unsigned document (`authorization_endpoint`, `token_endpoint`,
+//! `registration_endpoint`) equals the signed one, and the signed claims include the token and
+//! registration endpoints.
 
 use rustls_pki_types::UnixTime;
 use serde_json::{Map, Value};
 
 use super::claims::{self, Lifetime, claim_error};
 use super::error::{Endpoint, UdapError, UdapErrorKind};
+use crate::json::{self, JsonError};
 use crate::jws::{self, AlgorithmSet, JwsAlgorithm, X5cOptions};
 use crate::revocation::RevocationData;
 use crate::verifier::{VerifiedPath, Verifier};
@@ -64,8 +70,25 @@ impl Default for MetadataCheck<'_> {
     }
 }
 
-/// Verifies the `signed_metadata` of a `/.well-known/udap` document (the whole JSON object)
-/// for the FHIR server at `base_url`.
+/// Reads a `/.well-known/udap` document as received (JSON bytes) for
+/// [`verify_signed_metadata`]: a JSON object without duplicate members at any depth
+/// ([`UdapErrorKind::DuplicateMember`]). A document parsed by `serde_json` into a `Value` has
+/// already lost its duplicates (the last value wins), so read it here.
+pub fn parse_metadata_document(bytes: &[u8]) -> Result<Value, UdapError> {
+    json::parse_object(bytes, json::DEFAULT_MAX_ENTRIES).map(Value::Object).map_err(|e| {
+        let kind = match e {
+            JsonError::DuplicateMember(name) => UdapErrorKind::DuplicateMember { document: "metadata document", name },
+            JsonError::NotAnObject => {
+                UdapErrorKind::MetadataMismatch("the metadata document is not a JSON object".into())
+            }
+            other => UdapErrorKind::MetadataMismatch(format!("the metadata document is not JSON: {other}")),
+        };
+        UdapError::new(Endpoint::Metadata, kind)
+    })
+}
+
+/// Verifies the `signed_metadata` of a `/.well-known/udap` document (the whole JSON object,
+/// read with [`parse_metadata_document`]) for the FHIR server at `base_url`.
 pub fn verify_signed_metadata(
     document: &Value,
     base_url: &str,
@@ -96,16 +119,7 @@ pub fn verify_signed_metadata(
     if iss != base_url {
         return Err(claim_error(endpoint, "iss", format!("must equal the server's base URL {base_url:?}")));
     }
-    let leaf = path.leaf();
-    if !leaf.san_uris().any(|u| u == iss) {
-        return Err(UdapError::new(
-            endpoint,
-            UdapErrorKind::SanUriMismatch {
-                expected: iss.to_string(),
-                found: leaf.san_uris().map(String::from).collect(),
-            },
-        ));
-    }
+    claims::bind_san_uri(path.leaf(), iss, endpoint)?;
     if claims::string(&claims, "sub", endpoint)? != iss {
         return Err(claim_error(endpoint, "sub", "must equal iss"));
     }

@@ -8,14 +8,18 @@
 //!   (`iss`, `jti`) through a caller's [`ReplayCache`].
 //! - [`RegistrationEndpoint::verify_request`]: software statements (flow D), reporting the
 //!   matched community and client URI; an empty `grant_types` is a cancellation.
-//! - [`verify_signed_metadata`]: `/.well-known/udap` signed metadata, checked by clients.
+//! - [`verify_signed_metadata`]: `/.well-known/udap` signed metadata, checked by clients, of a
+//!   document read with [`parse_metadata_document`].
 //! - [`build`]: the signing side's claims (sign with [`crate::jws::Signer`]).
 //!
 //! Every rejection is a [`UdapError`] whose [`UdapError::oauth_error`] is the code the spec
 //! names, and [`UdapError::error_body`] the JSON body a server returns.
 //!
 //! Signatures are verified with `x5c[0]`'s key only; other `x5c` entries are untrusted
-//! intermediates, never anchors. URIs compare exactly (IG §7.1.5).
+//! intermediates, never anchors. URIs compare exactly (IG §7.1.5), and a client URI or base URL
+//! must also be a URI whose host no parser reads differently ([`crate::uri::check_identity`]).
+//! Unsigned JSON (request bodies, metadata documents) is read by [`crate::json`]: a duplicate
+//! member is refused.
 
 mod assertion;
 pub mod build;
@@ -29,6 +33,8 @@ pub use assertion::{
     AssertionRequest, GrantType, MAX_ASSERTION_LIFETIME, RegisteredClient, TokenEndpoint, VerifiedAssertion,
 };
 pub use error::{Endpoint, UdapError, UdapErrorKind};
-pub use metadata::{MAX_METADATA_LIFETIME, MetadataCheck, VerifiedMetadata, verify_signed_metadata};
+pub use metadata::{
+    MAX_METADATA_LIFETIME, MetadataCheck, VerifiedMetadata, parse_metadata_document, verify_signed_metadata,
+};
 pub use registration::{MAX_SOFTWARE_STATEMENT_LIFETIME, Registration, RegistrationEndpoint, RegistrationGrant};
 pub use replay::{MemoryReplayCache, ReplayCache};

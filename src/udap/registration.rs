@@ -1,12 +1,14 @@
 //! Dynamic client registration with a signed software statement (flow D): UDAP Dynamic
 //! Client Registration §4 and IG §3.
 //!
-//! Checked, in order: the request body (`software_statement`, optional `certifications`,
-//! `udap: "1"`); the JWS and `x5c[0]`'s path to any anchor of the store (the matched community
-//! is reported: registrations are keyed by (community, `iss`)); `iss` is a SAN URI of `x5c[0]`,
-//! `sub` = `iss`, `aud` contains the registration URL, `exp ≤ iat + 300 s`, unexpired, `iat`
-//! not in the future, `jti` present (and not replayed, when a cache is given); then the
-//! registration parameters. An empty `grant_types` is a cancellation request.
+//! Checked, in order: the request body (a JSON object without duplicate members;
+//! `software_statement`, optional `certifications`, `udap: "1"`); the JWS and `x5c[0]`'s path
+//! to any anchor of the store (the matched community is reported: registrations are keyed by
+//! (community, `iss`)); `iss` is a SAN URI of `x5c[0]` and a URI that can identify a client
+//! (`uri::check_identity`), `sub` = `iss`, `aud` contains the registration URL,
+//! `exp ≤ iat + 300 s`, unexpired, `iat` not in the future, `jti` present (and not replayed,
+//! when a cache is given); then the registration parameters, every redirect URI an absolute
+//! `https` URI with a host and no fragment. An empty `grant_types` is a cancellation request.
 
 use rustls_pki_types::UnixTime;
 use serde_json::{Map, Value};
@@ -14,8 +16,10 @@ use serde_json::{Map, Value};
 use super::claims::{self, Lifetime, claim_error, is_https_url};
 use super::error::{Endpoint, UdapError, UdapErrorKind};
 use super::replay::ReplayCache;
+use crate::json::{self, JsonError};
 use crate::jws::{self, AlgorithmSet, X5cOptions};
 use crate::revocation::RevocationData;
+use crate::uri::{self, UriError};
 use crate::verifier::{VerifiedPath, Verifier};
 
 /// Largest software statement lifetime the IG allows (`exp − iat`), in seconds.
@@ -95,13 +99,27 @@ fn metadata_error(field: &'static str, problem: impl Into<String>) -> UdapError 
     UdapError::new(Endpoint::Registration, UdapErrorKind::ClientMetadata { field, problem: problem.into() })
 }
 
+/// The request body as a JSON object, read strictly.
+fn read_body(body: &str) -> Result<Map<String, Value>, UdapError> {
+    json::parse_object(body.as_bytes(), json::DEFAULT_MAX_ENTRIES).map_err(|e| match e {
+        JsonError::DuplicateMember(name) => UdapError::new(
+            Endpoint::Registration,
+            UdapErrorKind::DuplicateMember { document: "registration request", name },
+        ),
+        JsonError::Syntax(message) => metadata_error("body", format!("not JSON: {message}")),
+        other => metadata_error("body", other.to_string()),
+    })
+}
+
 impl RegistrationEndpoint {
     /// A registration endpoint at `url` with the defaults.
     pub fn new(url: impl Into<String>) -> Self {
         RegistrationEndpoint { url: url.into(), clock_skew: 60, algorithms: AlgorithmSet::udap() }
     }
 
-    /// Verifies a registration request body (JSON) at `time`.
+    /// Verifies a registration request body (JSON) at `time`. The body is read by
+    /// [`crate::json::parse_object`]: a member given twice (`software_statement`, `udap`) is a
+    /// [`UdapErrorKind::DuplicateMember`], since readers disagree on which value counts.
     pub fn verify_request(
         &self,
         verifier: &Verifier,
@@ -110,8 +128,7 @@ impl RegistrationEndpoint {
         revocation: Option<&RevocationData>,
         replay: Option<&dyn ReplayCache>,
     ) -> Result<Registration, UdapError> {
-        let body: Value = serde_json::from_str(body).map_err(|e| metadata_error("body", format!("not JSON: {e}")))?;
-        let body = body.as_object().ok_or_else(|| metadata_error("body", "not a JSON object"))?;
+        let body = read_body(body)?;
         if body.get("udap").and_then(Value::as_str) != Some("1") {
             return Err(metadata_error("udap", "must be \"1\""));
         }
@@ -148,16 +165,7 @@ impl RegistrationEndpoint {
         let (claims, path) = verified.into_parts();
 
         let iss = claims::string(&claims, "iss", endpoint)?;
-        let leaf = path.leaf();
-        if !leaf.san_uris().any(|u| u == iss) {
-            return Err(UdapError::new(
-                endpoint,
-                UdapErrorKind::SanUriMismatch {
-                    expected: iss.to_string(),
-                    found: leaf.san_uris().map(String::from).collect(),
-                },
-            ));
-        }
+        claims::bind_san_uri(path.leaf(), iss, endpoint)?;
         if claims::string(&claims, "sub", endpoint)? != iss {
             return Err(claim_error(endpoint, "sub", "must equal iss"));
         }
@@ -253,10 +261,9 @@ fn registration_parameters(claims: &Map<String, Value>) -> Result<RegistrationGr
     };
     let mut redirect = Vec::new();
     for u in uris {
-        match u.as_str() {
-            Some(s) if is_https_url(s) => redirect.push(s.to_string()),
-            _ => return Err(redirect_error("every redirect URI must use the https scheme")),
-        }
+        let s = u.as_str().ok_or_else(|| redirect_error("every redirect URI must be a string"))?;
+        check_redirect_uri(s).map_err(|problem| redirect_error(&format!("{s:?}: {problem}")))?;
+        redirect.push(s.to_string());
     }
     match response_types {
         Some(Value::Array(list)) if list.len() == 1 && list.first().and_then(Value::as_str) == Some("code") => {}
@@ -266,6 +273,22 @@ fn registration_parameters(claims: &Map<String, Value>) -> Result<RegistrationGr
         return Err(metadata_error("logo_uri", "required with authorization_code"));
     }
     Ok(RegistrationGrant::AuthorizationCode { refresh_token: refresh, redirect_uris: redirect })
+}
+
+/// A redirect URI: an absolute `https` URI (IG §3.1) with a host that [`uri::host`] reads,
+/// and no fragment (RFC 6749 §3.1.2).
+fn check_redirect_uri(s: &str) -> Result<(), String> {
+    let parts = uri::components(s).map_err(|e| e.to_string())?;
+    if !parts.scheme.eq_ignore_ascii_case("https") {
+        return Err("must use the https scheme".into());
+    }
+    if parts.host.is_none() {
+        return Err(UriError::NoAuthority.to_string());
+    }
+    if parts.has_fragment {
+        return Err("must not have a fragment (RFC 6749 §3.1.2)".into());
+    }
+    Ok(())
 }
 
 fn is_mailto(uri: &str) -> bool {

@@ -2,6 +2,7 @@
 //! certificate chain.
 
 use serde_json::Value;
+use trustpath::json::{self, JsonError};
 use trustpath::jws::{JwsAlgorithm, JwsError, Signer};
 
 use crate::args::{Arg, Args};
@@ -112,11 +113,15 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
         })?;
     }
     let bytes = read_file(&options.claims)?;
-    let claims: Value =
-        serde_json::from_slice(&bytes).map_err(|e| CliError::Input(format!("{}: not JSON: {e}", options.claims)))?;
-    if !claims.is_object() {
-        return Err(CliError::Input(format!("{}: the claims must be a JSON object", options.claims)));
-    }
+    // The strict reader: a claim given twice would be signed with serde_json's last value while
+    // a first-value reader of the token sees the first.
+    let claims = json::parse_object(&bytes, json::DEFAULT_MAX_ENTRIES).map(Value::Object).map_err(|e| {
+        CliError::Input(match e {
+            JsonError::Syntax(m) => format!("{}: not JSON: {m}", options.claims),
+            JsonError::NotAnObject => format!("{}: the claims must be a JSON object", options.claims),
+            other => format!("{}: {other}", options.claims),
+        })
+    })?;
     let token = signer.sign_json(&claims).map_err(|e| CliError::Input(format!("cannot sign: {e}")))?;
     print(&format!("{token}\n")).map(|()| Outcome::Success)
 }

@@ -6,13 +6,14 @@ use core::fmt::Write;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Map, Value};
+use trustpath::json::{self, JsonError};
 use trustpath::jws::{self, AlgorithmSet, Jws, JwsError, Limits, X5cOptions};
 use trustpath::revocation::RevocationData;
 use trustpath::time::format_rfc3339;
 use trustpath::trust::DEFAULT_COMMUNITY;
 use trustpath::udap::{
     AssertionRequest, GrantType, MemoryReplayCache, MetadataCheck, RegisteredClient, RegistrationEndpoint,
-    RegistrationGrant, TokenEndpoint, UdapError, UdapErrorKind, verify_signed_metadata,
+    RegistrationGrant, TokenEndpoint, UdapError, UdapErrorKind, parse_metadata_document, verify_signed_metadata,
 };
 use trustpath::{Certificate, Need, Policy, UnixTime, ValidationError, VerifiedPath, Verifier};
 
@@ -370,7 +371,8 @@ impl Token {
         match document {
             Some(doc) => member(doc, "signed_metadata"),
             None if self.text.starts_with('{') => {
-                serde_json::from_str::<Value>(&self.text).ok().and_then(|body| member(&body, "software_statement"))
+                let body = json::parse_object(self.text.as_bytes(), json::DEFAULT_MAX_ENTRIES).ok()?;
+                member(&Value::Object(body), "software_statement")
             }
             None => Some(self.text.clone()),
         }
@@ -422,10 +424,7 @@ struct Report {
 fn peek_claims(token: &str) -> Option<Map<String, Value>> {
     let payload = token.split('.').nth(1)?;
     let bytes = Base64UrlUnpadded::decode_vec(payload).ok()?;
-    match serde_json::from_slice(&bytes).ok()? {
-        Value::Object(claims) => Some(claims),
-        _ => None,
-    }
+    json::parse_object(&bytes, json::DEFAULT_MAX_ENTRIES).ok()
 }
 
 /// The `x5c` certificates of a compact JWS, without verifying anything (empty when it does
@@ -448,7 +447,10 @@ struct Context<'a> {
 impl Context<'_> {
     fn verify(&self, token: &Token) -> Report {
         let document = self.metadata_document(token);
-        let jws = token.jws(document.as_ref());
+        let jws = match &document {
+            Some(document) => document.as_ref().ok().and_then(|d| token.jws(Some(d))),
+            None => token.jws(None),
+        };
         let x5c = jws.as_deref().map(peek_x5c).unwrap_or_default();
         // The certificates after the signer may have signed CRLs or OCSP responses.
         let mut revocation = self.revocation.clone();
@@ -460,9 +462,11 @@ impl Context<'_> {
             Target::SoftwareStatement { registration_url } => {
                 self.software_statement(registration_url, &token.text, &revocation)
             }
-            Target::SignedMetadata { base_url, .. } => {
-                self.signed_metadata(base_url, document.as_ref().unwrap_or(&Value::Null), &revocation)
-            }
+            Target::SignedMetadata { base_url, .. } => match &document {
+                Some(Err(e)) => rejected(format!("signed metadata for {base_url}"), Failure::udap(e)),
+                Some(Ok(document)) => self.signed_metadata(base_url, document, &revocation),
+                None => self.signed_metadata(base_url, &Value::Null, &revocation),
+            },
             Target::Jws => self.plain_jws(&token.text, &revocation),
         };
         if report.failure.is_some() {
@@ -472,10 +476,10 @@ impl Context<'_> {
         report
     }
 
-    /// The metadata document to check (signed metadata only): the token file, or the
-    /// `--metadata` document with the token as its `signed_metadata`. Not JSON: `Null`, which
-    /// the library rejects as not an object.
-    fn metadata_document(&self, token: &Token) -> Option<Value> {
+    /// The metadata document to check (signed metadata only): the token file, read by the
+    /// library's strict reader, or the `--metadata` document with the token as its
+    /// `signed_metadata`.
+    fn metadata_document(&self, token: &Token) -> Option<Result<Value, UdapError>> {
         if self.options.target.profile() != Profile::SignedMetadata {
             return None;
         }
@@ -483,9 +487,9 @@ impl Context<'_> {
             Some(doc) => {
                 let mut doc = doc.clone();
                 doc.insert("signed_metadata".into(), Value::String(token.text.clone()));
-                Value::Object(doc)
+                Ok(Value::Object(doc))
             }
-            None => serde_json::from_str(&token.text).unwrap_or(Value::Null),
+            None => parse_metadata_document(token.text.as_bytes()),
         })
     }
 
@@ -637,14 +641,16 @@ fn rejected(summary: String, failure: Failure) -> Report {
     }
 }
 
-/// Reads the `--metadata` document: a JSON object.
+/// Reads the `--metadata` document: a JSON object without duplicate members.
 fn read_metadata(path: &str) -> Result<Map<String, Value>, CliError> {
     let bytes = read_file(path)?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(doc)) => Ok(doc),
-        Ok(_) => Err(CliError::Input(format!("{path}: the metadata document is not a JSON object"))),
-        Err(e) => Err(CliError::Input(format!("{path}: not JSON: {e}"))),
-    }
+    json::parse_object(&bytes, json::DEFAULT_MAX_ENTRIES).map_err(|e| {
+        CliError::Input(match e {
+            JsonError::NotAnObject => format!("{path}: the metadata document is not a JSON object"),
+            JsonError::Syntax(m) => format!("{path}: not JSON: {m}"),
+            other => format!("{path}: {other}"),
+        })
+    })
 }
 
 /// Runs `trustpath jwt verify` with the arguments after `verify`.
