@@ -190,7 +190,7 @@ fn usable(
     if !crl.algorithms_consistent() {
         return Ok(Err(Verdict::Invalid("CRL signature algorithms disagree".into())));
     }
-    let now = time.as_secs();
+    let now = crate::time::unix_seconds(time);
     match crl.next_update {
         None => return Ok(Err(Verdict::Invalid("CRL without nextUpdate (RFC 5280 §5.1.2.5)".into()))),
         Some(next) if now > next => return Ok(Err(Verdict::Stale)),
@@ -345,15 +345,15 @@ fn ocsp_verdicts(
             out.push(Verdict::Invalid(why));
             continue;
         }
-        let now = time.as_secs();
+        let now = crate::time::unix_seconds(time);
         for single in matching {
             if single.unknown_critical {
                 out.push(Verdict::Invalid("OCSP SingleResponse has an unknown critical extension".into()));
                 continue;
             }
-            let expires = single
-                .next_update
-                .unwrap_or(single.this_update.saturating_add(policy.revocation.ocsp_max_age_without_next_update));
+            let expires = single.next_update.unwrap_or(
+                single.this_update.saturating_add_unsigned(policy.revocation.ocsp_max_age_without_next_update),
+            );
             if now < single.this_update || now > expires {
                 out.push(Verdict::Stale);
                 continue;

@@ -15,6 +15,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 use crate::cert::extensions::walk_extensions;
 use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
+use crate::time::x509_time;
 
 /// id-ce-issuingDistributionPoint (x509-cert 0.3 associates the wrong OID with its type).
 const ID_CE_ISSUING_DISTRIBUTION_POINT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.28");
@@ -63,8 +64,9 @@ pub struct Crl {
     pub(crate) signature: Span,
     /// Full TLV of the issuer Name.
     pub(crate) issuer: Span,
-    pub(crate) this_update: u64,
-    pub(crate) next_update: Option<u64>,
+    /// `thisUpdate` and `nextUpdate`, seconds since the epoch (negative before 1970).
+    pub(crate) this_update: i64,
+    pub(crate) next_update: Option<i64>,
     pub(crate) crl_number: Option<Vec<u8>>,
     pub(crate) delta_base: Option<Vec<u8>>,
     pub(crate) idp: Option<IssuingDistributionPoint>,
@@ -77,11 +79,6 @@ pub struct Crl {
     /// Digests for the signature cache's key: the TBS bytes are hashed once per CRL, not once
     /// per validation (40 MB for a million entries).
     pub(crate) signed_memo: crate::crypto::cache::SignedMemo,
-}
-
-fn time_value(tlv: &crate::der_walk::Tlv<'_>, what: &'static str) -> Result<u64, ParseError> {
-    let t = x509_cert::time::Time::from_der(tlv.full).map_err(ParseError::der(what))?;
-    Ok(t.to_unix_duration().as_secs())
 }
 
 fn is_time(tag: Tag) -> bool {
@@ -155,14 +152,16 @@ impl Crl {
         self.delta_base.is_some()
     }
 
-    /// `thisUpdate`.
+    /// `thisUpdate` (a time before 1970 reads as the epoch; revocation checking compares
+    /// the exact time).
     pub fn this_update(&self) -> UnixTime {
-        UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.this_update))
+        crate::time::to_unix_time(self.this_update)
     }
 
-    /// `nextUpdate`, if present.
+    /// `nextUpdate`, if present (a time before 1970 reads as the epoch; revocation checking
+    /// compares the exact time).
     pub fn next_update(&self) -> Option<UnixTime> {
-        self.next_update.map(|s| UnixTime::since_unix_epoch(core::time::Duration::from_secs(s)))
+        self.next_update.map(crate::time::to_unix_time)
     }
 
     /// Why the CRL cannot be used for status decisions (an unknown critical extension, a
@@ -281,10 +280,10 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     let tbs_sig_alg = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL signature"))?;
     let issuer = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL issuer"))?;
     x509_cert::name::Name::from_der(issuer.full).map_err(e("CRL issuer"))?;
-    let this_update = time_value(&read_any(&mut t).map_err(e("thisUpdate"))?, "thisUpdate")?;
+    let this_update = x509_time(&read_any(&mut t).map_err(e("thisUpdate"))?, "thisUpdate")?;
     let mut next_update = None;
     if !t.is_finished() && is_time(t.peek_tag().map_err(e("nextUpdate"))?) {
-        next_update = Some(time_value(&read_any(&mut t).map_err(e("nextUpdate"))?, "nextUpdate")?);
+        next_update = Some(x509_time(&read_any(&mut t).map_err(e("nextUpdate"))?, "nextUpdate")?);
     }
     let revoked = read_optional(&mut t, Tag::Sequence).map_err(e("revokedCertificates"))?;
     let ext = match read_optional(&mut t, TagNumber(0).context_specific(true)).map_err(e("crlExtensions"))? {
