@@ -1,12 +1,15 @@
 //! Encodings met in the wild (issue 14, class 5), each on certificates generated here with
-//! `trustpath-testgen` and signed with the test PKI's keys: UTCTime years 1950 to 1969.
+//! `trustpath-testgen` and signed with the test PKI's keys (the RSA keys are the committed
+//! `test-vectors/pki/keys/rsa2048-*.pem`): UTCTime years 1950 to 1969; RSA signature
+//! AlgorithmIdentifiers without their NULL parameters.
 
 use std::sync::Arc;
 
+use trustpath::revocation::{Crl, RevocationData, RevocationMode, RevocationPolicy};
 use trustpath::{Certificate, Policy, Reason, TrustStore, UnixTime, ValidationError, ValidationInput, Verifier};
 use trustpath_testgen::bundle::tlv;
 use trustpath_testgen::templates::{self, Issuer};
-use trustpath_testgen::{CertBuilder, KeyKind, KeyPair, name};
+use trustpath_testgen::{CertBuilder, CrlBuilder, CrlEntry, KeyKind, KeyPair, Serial, SigAlg, crl, name};
 
 /// 2026-06-01T00:00:00Z.
 const NOW: u64 = 1_780_272_000;
@@ -30,6 +33,19 @@ fn issuer(cn: &str, key: Arc<KeyPair>, parent: Option<&Issuer>) -> Issuer {
     Issuer::new(n, key, der.expect("sign"))
 }
 
+/// The committed RSA-2048 key `test-vectors/pki/keys/rsa2048-{which}.pem`.
+fn rsa_key(which: &str) -> Arc<KeyPair> {
+    let path = format!("{}/test-vectors/pki/keys/rsa2048-{which}.pem", env!("CARGO_MANIFEST_DIR"));
+    let pem = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Arc::new(KeyPair::from_pkcs8_pem(&format!("encodings rsa {which}"), KeyKind::Rsa2048, &pem).expect("RSA key"))
+}
+
+fn rsa_pki() -> Pki {
+    let root = issuer("Encodings RSA Root", rsa_key("root"), None);
+    let ca = issuer("Encodings RSA CA", rsa_key("int"), Some(&root));
+    Pki { root, ca }
+}
+
 fn p256_pki() -> Pki {
     let key = |n: &str| Arc::new(KeyPair::generate(&format!("encodings {n}"), KeyKind::P256).expect("key"));
     let root = issuer("Encodings Root", key("root"), None);
@@ -37,7 +53,7 @@ fn p256_pki() -> Pki {
     Pki { root, ca }
 }
 
-/// A leaf builder below `pki.ca`.
+/// A leaf builder below `pki.ca` (with a P-256 key, whatever the CA's).
 fn leaf(pki: &Pki, cn: &str) -> CertBuilder {
     let key = KeyPair::generate(&format!("encodings leaf {cn}"), KeyKind::P256).expect("key");
     let n = name::NameBuilder::new().o("Encodings").cn(cn).build().expect("name");
@@ -85,5 +101,195 @@ fn utctime_before_1970_ends_a_validity_period() {
         assert_eq!((e.kind(), e.certificate_index()), ("expired", Some(0)), "{e}");
         assert_eq!(e.reason(), &Reason::Expired { not_after: -1 });
         assert!(e.to_string().contains("1969-12-31T23:59:59Z"), "{e}");
+    }
+}
+
+/// sha256WithRSAEncryption (1.2.840.113549.1.1.11) with its NULL parameters, as DER.
+fn rsa_sha256_with_null() -> Vec<u8> {
+    SigAlg::RsaPkcs1Sha256.algorithm_identifier()
+}
+
+/// sha256WithRSAEncryption without parameters.
+fn rsa_sha256_without_null() -> Vec<u8> {
+    tlv(0x30, &tlv(0x06, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]))
+}
+
+/// ecdsa-with-SHA256 with NULL parameters, which RFC 5758 §3.2 forbids.
+fn ecdsa_sha256_with_null() -> Vec<u8> {
+    tlv(0x30, &[&tlv(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02])[..], &[0x05, 0x00]].concat())
+}
+
+/// A leaf signed by `pki.ca` with `alg`, its TBS `signature` field and outer
+/// `signatureAlgorithm` encoded as given.
+fn leaf_with_algorithms(pki: &Pki, cn: &str, alg: SigAlg, tbs: Vec<u8>, outer: Vec<u8>) -> Certificate {
+    let builder =
+        leaf(pki, cn).signature_algorithm(alg).tbs_signature_algorithm_der(tbs).outer_signature_algorithm_der(outer);
+    Certificate::from_der(pki.ca.sign(&builder).expect("sign")).expect("parses")
+}
+
+/// RFC 4055 §5: verifiers MUST accept sha256WithRSAEncryption without its NULL parameters,
+/// and the NULL and the absence name one algorithm, so the two fields agree either way.
+#[test]
+fn rsa_signature_algorithms_without_null_parameters_verify() {
+    let pki = rsa_pki();
+    let (with, without) = (rsa_sha256_with_null(), rsa_sha256_without_null());
+    let cases =
+        [("both absent", &without, &without), ("outer absent", &with, &without), ("TBS absent", &without, &with)];
+    for (cn, tbs, outer) in cases {
+        let cert = leaf_with_algorithms(&pki, cn, SigAlg::RsaPkcs1Sha256, tbs.clone(), outer.clone());
+        assert_eq!(cert.signature_algorithm_id(), &outer[2..], "{cn}: encoded as asked");
+        assert_eq!(validate(&pki, &cert, at(NOW)).map_err(|e| e.to_string()), Ok(2), "{cn}");
+    }
+    // The same certificate with a signature that does not verify is still refused for it.
+    let builder = leaf(&pki, "forged")
+        .signature_algorithm(SigAlg::RsaPkcs1Sha256)
+        .tbs_signature_algorithm_der(without.clone())
+        .outer_signature_algorithm_der(without.clone())
+        .corrupt_signature();
+    let forged = Certificate::from_der(pki.ca.sign(&builder).expect("sign")).expect("parses");
+    let e = validate(&pki, &forged, at(NOW)).expect_err("bad signature");
+    assert_eq!((e.kind(), e.certificate_index()), ("bad_signature", Some(0)), "{e}");
+    // Different algorithms still disagree, with or without parameters.
+    let sha384 = SigAlg::RsaPkcs1Sha384.algorithm_identifier();
+    let cert = leaf_with_algorithms(&pki, "disagree", SigAlg::RsaPkcs1Sha256, sha384, without);
+    let e = validate(&pki, &cert, at(NOW)).expect_err("the two fields name different algorithms");
+    assert_eq!((e.kind(), e.certificate_index()), ("signature_algorithm_mismatch", Some(0)), "{e}");
+}
+
+/// An intermediate signed without the NULL is a CA like any other.
+#[test]
+fn rsa_ca_certificate_without_null_parameters_verifies() {
+    let root = issuer("Encodings RSA Root", rsa_key("root"), None);
+    let n = name::NameBuilder::new().o("Encodings").cn("Encodings RSA CA without NULL").build().expect("name");
+    let key = rsa_key("int");
+    let builder = templates::intermediate(&n, &key, &root)
+        .expect("intermediate")
+        .signature_algorithm(SigAlg::RsaPkcs1Sha256)
+        .tbs_signature_algorithm_der(rsa_sha256_without_null())
+        .outer_signature_algorithm_der(rsa_sha256_without_null());
+    let pki = Pki { ca: Issuer::new(n, key, root.sign(&builder).expect("sign")), root };
+    let cert = Certificate::from_der(pki.ca.sign(&leaf(&pki, "below")).expect("sign")).expect("leaf");
+    assert_eq!(validate(&pki, &cert, at(NOW)).map_err(|e| e.to_string()), Ok(2));
+}
+
+/// ECDSA takes no parameters (RFC 5758 §3.2): a NULL there is not another spelling.
+#[test]
+fn ecdsa_signature_algorithm_with_null_parameters_is_refused() {
+    let pki = p256_pki();
+    let (null, plain) = (ecdsa_sha256_with_null(), SigAlg::EcdsaSha256.algorithm_identifier());
+    // The signature is checked under the outer identifier, which no allowed algorithm has;
+    // with the NULL only inside the TBS, the signature verifies and the fields disagree.
+    let cases = [
+        ("null both", &null, &null, "unsupported_signature_algorithm"),
+        ("null outer", &plain, &null, "unsupported_signature_algorithm"),
+        ("null tbs", &null, &plain, "signature_algorithm_mismatch"),
+    ];
+    for (cn, tbs, outer, kind) in cases {
+        let cert = leaf_with_algorithms(&pki, cn, SigAlg::EcdsaSha256, tbs.clone(), outer.clone());
+        let e = validate(&pki, &cert, at(NOW)).expect_err("NULL on ECDSA");
+        assert_eq!((e.kind(), e.certificate_index()), (kind, Some(0)), "{cn}: {e}");
+    }
+}
+
+/// A CRL whose TBS `signature` field has no NULL while its outer one has it: the same
+/// algorithm (RFC 5280 §5.1.1.2), so the CRL is used and reports the revocation.
+#[test]
+fn crl_signed_without_null_parameters_is_used() {
+    let pki = rsa_pki();
+    let cert =
+        Certificate::from_der(pki.ca.sign(&leaf(&pki, "revoked").serial(Serial::Raw(vec![0x42]))).expect("sign"))
+            .expect("leaf");
+    let this_update = NOW - 86_400;
+    let crl = CrlBuilder::new(&pki.ca.name, this_update, NOW + 86_400)
+        .expect("CRL")
+        .extension(crl::crl_number(1))
+        .entry(CrlEntry::new(&[0x42], this_update))
+        .signature_algorithm(SigAlg::RsaPkcs1Sha256)
+        .tbs_signature_algorithm_der(rsa_sha256_without_null())
+        .sign(&pki.ca.key)
+        .expect("sign");
+    let mut data = RevocationData::new();
+    data.add_crl(Crl::from_der(crl).expect("CRL parses"));
+    let mut store = TrustStore::new();
+    store.add_certificate("encodings", Certificate::from_der(pki.root.der.clone()).expect("root"));
+    let mut policy = Policy::rfc5280();
+    policy.revocation = RevocationPolicy::leaf(RevocationMode::HardFail);
+    let intermediates = [Certificate::from_der(pki.ca.der.clone()).expect("ca")];
+    let input = ValidationInput::new(&cert, at(NOW)).intermediates(&intermediates).revocation(&data);
+    let e = Verifier::new(store, policy).verify(&input).expect_err("revoked");
+    assert_eq!((e.kind(), e.certificate_index()), ("revoked", Some(0)), "{e}");
+}
+
+/// CMS (RFC 5754 §3.2, RFC 8017 appendix B.1): a SignerInfo's RSA signatureAlgorithm and its
+/// digestAlgorithm may come with NULL parameters or without; both verify. Other parameters do
+/// not. Messages signed at test time with the committed Direct test key (`test-vectors/direct`).
+#[cfg(feature = "direct")]
+mod cms_algorithm_parameters {
+    use const_oid::ObjectIdentifier;
+    use der::{Decode, Encode};
+    use spki::AlgorithmIdentifierOwned;
+    use trustpath::direct::{SmimeInput, SmimeSigner, SmimeVerifier};
+    use trustpath::revocation::{Crl, RevocationData};
+    use trustpath::{Certificate, TrustStore};
+
+    const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+    const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+    const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+
+    fn read(name: &str) -> Vec<u8> {
+        let path = format!("{}/test-vectors/direct/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn cert(name: &str) -> Certificate {
+        Certificate::from_pem(&read(&format!("{name}.pem"))).expect("certificate")
+    }
+
+    fn identifier(oid: ObjectIdentifier, params: Option<&[u8]>) -> AlgorithmIdentifierOwned {
+        AlgorithmIdentifierOwned { oid, parameters: params.map(|p| der::Any::from_der(p).expect("parameters")) }
+    }
+
+    /// The detached signature `cms` with its one SignerInfo's algorithms replaced (neither is
+    /// covered by the signature: the signed attributes are).
+    fn with_algorithms(cms: &[u8], signature: AlgorithmIdentifierOwned, digest: AlgorithmIdentifierOwned) -> Vec<u8> {
+        let mut ci = cms::content_info::ContentInfo::from_der(cms).expect("ContentInfo");
+        let mut sd: cms::signed_data::SignedData = ci.content.decode_as().expect("SignedData");
+        let mut infos: Vec<_> = sd.signer_infos.0.iter().cloned().collect();
+        infos[0].signature_algorithm = signature;
+        infos[0].digest_alg = digest.clone();
+        sd.signer_infos = cms::signed_data::SignerInfos::try_from(infos).expect("SignerInfos");
+        sd.digest_algorithms = vec![digest].try_into().expect("digest algorithms");
+        ci.content = der::Any::encode_from(&sd).expect("encode");
+        ci.to_der().expect("encode")
+    }
+
+    #[test]
+    fn rsa_signer_algorithms_with_and_without_null() {
+        let signer = SmimeSigner::from_private_key(&read("keys/address.pem"), vec![cert("address"), cert("int")])
+            .expect("signer");
+        let content = b"Content-Type: text/plain\r\n\r\nhello\r\n";
+        let cms = signer.sign_detached(content).expect("sign");
+        let mut store = TrustStore::new();
+        store.add_certificate("directtrust", cert("int"));
+        let verifier = SmimeVerifier::new(store);
+        let time = trustpath::UnixTime::since_unix_epoch(std::time::Duration::from_secs(super::NOW));
+        let mut crls = RevocationData::new();
+        for name in ["crl/int.crl", "crl/root.crl"] {
+            crls.add_crl(Crl::from_pem_or_der(&read(name)).expect("CRL"));
+        }
+        let input = SmimeInput::new(time).revocation(&crls);
+        let verify = |cms: &[u8]| verifier.verify_signed_data(cms, Some(content), &input).map(|_| ());
+        let null: &[u8] = &[0x05, 0x00];
+        for signature in [SHA256_WITH_RSA, RSA_ENCRYPTION] {
+            for (s, d) in [(None, None), (Some(null), None), (None, Some(null)), (Some(null), Some(null))] {
+                let edited = with_algorithms(&cms, identifier(signature, s), identifier(SHA256, d));
+                assert_eq!(verify(&edited).map_err(|e| e.to_string()), Ok(()), "{signature} {s:?} {d:?}");
+            }
+        }
+        let octets: &[u8] = &[0x04, 0x00];
+        let edited = with_algorithms(&cms, identifier(SHA256_WITH_RSA, Some(octets)), identifier(SHA256, None));
+        assert_eq!(verify(&edited).map_err(|e| e.kind()), Err("cms_signature_algorithm"));
+        let edited = with_algorithms(&cms, identifier(SHA256_WITH_RSA, None), identifier(SHA256, Some(octets)));
+        assert_eq!(verify(&edited).map_err(|e| e.kind()), Err("malformed_cms"));
     }
 }

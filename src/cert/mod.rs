@@ -153,6 +153,15 @@ impl Certificate {
         self.bytes(self.0.signature_algorithm)
     }
 
+    /// The outer `signatureAlgorithm` and the TBS `signature` field name the same algorithm
+    /// (RFC 5280 §4.1.1.2), as [`crate::crypto::same_signature_algorithm`] compares them.
+    pub(crate) fn signature_algorithms_agree(&self) -> bool {
+        crate::crypto::same_signature_algorithm(
+            self.signature_algorithm_id(),
+            self.bytes(self.0.tbs_signature_algorithm),
+        )
+    }
+
     /// X.509 version as encoded (0 = v1, 2 = v3).
     pub fn version(&self) -> u8 {
         self.0.version

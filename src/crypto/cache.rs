@@ -5,7 +5,8 @@
 //! digest and the signed object's digest, where the key digest covers the SPKI algorithm and
 //! key bits, and the object digest covers the signature algorithm, SHA-256 of the signed
 //! bytes and the signature (each variable part length-prefixed). A hit can therefore only
-//! stand for the exact verification that succeeded. The levels exist so that objects checked
+//! stand for the exact verification that succeeded (an RSA algorithm identifier with and
+//! without its NULL parameters, which verify alike, are two entries). The levels exist so that objects checked
 //! again and again remember their digests: an anchor or pooled intermediate hashes its key
 //! once, and a certificate or CRL (a million entries are 40 MB) hashes its signed bytes once,
 //! leaving each lookup two SHA-256 blocks, and none once the object has been looked up under

@@ -27,7 +27,7 @@ fn rfc5280(cert: &Certificate, position: Position) -> Result<(), Reason> {
     if position != Position::Anchor {
         check_serial(serial)?;
     }
-    if cert.signature_algorithm_id() != p.tbs_signature_algorithm.get(cert.der().as_ref()) {
+    if !cert.signature_algorithms_agree() {
         return Err(Reason::SignatureAlgorithmMismatch);
     }
     if cert.issuer_der().len() <= 2 {

@@ -182,8 +182,13 @@ impl Crl {
         self.bytes(self.signature_algorithm)
     }
 
+    /// The outer and inner signature algorithms agree (RFC 5280 §5.1.1.2), as
+    /// [`crate::crypto::same_signature_algorithm`] compares them.
     pub(crate) fn algorithms_consistent(&self) -> bool {
-        self.bytes(self.signature_algorithm) == self.bytes(self.tbs_signature_algorithm)
+        crate::crypto::same_signature_algorithm(
+            self.bytes(self.signature_algorithm),
+            self.bytes(self.tbs_signature_algorithm),
+        )
     }
 
     /// Entries for `serial` whose certificate issuer is `issuer` (full Name TLV). O(log n).
