@@ -1,15 +1,18 @@
 //! Encodings met in the wild (issue 14, class 5), each on certificates generated here with
 //! `trustpath-testgen` and signed with the test PKI's keys (the RSA keys are the committed
 //! `test-vectors/pki/keys/rsa2048-*.pem`): UTCTime years 1950 to 1969; RSA signature
-//! AlgorithmIdentifiers without their NULL parameters.
+//! AlgorithmIdentifiers without their NULL parameters; signature BIT STRINGs with unused bits.
 
 use std::sync::Arc;
 
-use trustpath::revocation::{Crl, RevocationData, RevocationMode, RevocationPolicy};
+use trustpath::revocation::{Crl, OcspResponse, RevocationData, RevocationMode, RevocationPolicy};
 use trustpath::{Certificate, Policy, Reason, TrustStore, UnixTime, ValidationError, ValidationInput, Verifier};
 use trustpath_testgen::bundle::tlv;
+use trustpath_testgen::ocsp::{CertId, CertIdHash, OcspCertStatus, ResponderId, SingleResponse};
 use trustpath_testgen::templates::{self, Issuer};
-use trustpath_testgen::{CertBuilder, CrlBuilder, CrlEntry, KeyKind, KeyPair, Serial, SigAlg, crl, name};
+use trustpath_testgen::{
+    CertBuilder, CrlBuilder, CrlEntry, KeyKind, KeyPair, OcspResponseBuilder, Serial, SigAlg, crl, name,
+};
 
 /// 2026-06-01T00:00:00Z.
 const NOW: u64 = 1_780_272_000;
@@ -218,6 +221,144 @@ fn crl_signed_without_null_parameters_is_used() {
     let input = ValidationInput::new(&cert, at(NOW)).intermediates(&intermediates).revocation(&data);
     let e = Verifier::new(store, policy).verify(&input).expect_err("revoked");
     assert_eq!((e.kind(), e.certificate_index()), ("revoked", Some(0)), "{e}");
+}
+
+/// Validates `leaf` at `NOW` with hard-fail revocation of the leaf and `data`.
+fn validate_with_revocation(pki: &Pki, leaf: &Certificate, data: &RevocationData) -> Result<usize, ValidationError> {
+    let mut store = TrustStore::new();
+    store.add_certificate("encodings", Certificate::from_der(pki.root.der.clone()).expect("root"));
+    let mut policy = Policy::rfc5280();
+    policy.revocation = RevocationPolicy::leaf(RevocationMode::HardFail);
+    let intermediates = [Certificate::from_der(pki.ca.der.clone()).expect("ca")];
+    let input = ValidationInput::new(leaf, at(NOW)).intermediates(&intermediates).revocation(data);
+    Verifier::new(store, policy).verify(&input).map(|p| p.certificates().len())
+}
+
+/// A signature is a whole number of octets in every algorithm, so a signature BIT STRING with
+/// unused bits is a signature that does not verify (`bad_signature`), not an unreadable
+/// certificate; a count above 7 is no BIT STRING at all.
+#[test]
+fn certificate_signature_with_unused_bits_is_a_bad_signature() {
+    for pki in [p256_pki(), rsa_pki()] {
+        let sound = Certificate::from_der(pki.ca.sign(&leaf(&pki, "Padded")).expect("sign")).expect("parses");
+        assert_eq!(validate(&pki, &sound, at(NOW)).map_err(|e| e.to_string()), Ok(2));
+        let mut padded = pki.ca.sign(&leaf(&pki, "Padded").signature_unused_bits(1)).expect("sign");
+        let cert = Certificate::from_der(padded.clone()).expect("a signature with unused bits parses");
+        assert_eq!(cert.signature(), sound.signature(), "the same octets");
+        let e = validate(&pki, &cert, at(NOW)).expect_err("unused bits");
+        assert_eq!((e.reason(), e.certificate_index()), (&Reason::BadSignature, Some(0)), "{e}");
+        assert_eq!(e.kind(), "bad_signature");
+        // The BIT STRING is the last TLV: its unused-bits octet comes just before the signature.
+        let unused_bits_octet = padded.len() - cert.signature().len() - 1;
+        assert_eq!(padded[unused_bits_octet], 1);
+        padded[unused_bits_octet] = 8;
+        let e = Certificate::from_der(padded).expect_err("8 unused bits");
+        assert!(e.to_string().contains("signatureValue"), "{e}");
+    }
+}
+
+/// The same for a CRL: it parses, and its signature fails as a corrupted one does.
+#[test]
+fn crl_signature_with_unused_bits_is_a_bad_signature() {
+    let pki = p256_pki();
+    let cert =
+        Certificate::from_der(pki.ca.sign(&leaf(&pki, "revoked").serial(Serial::Raw(vec![0x42]))).expect("sign"))
+            .expect("leaf");
+    let outcome = |edit: fn(CrlBuilder) -> CrlBuilder| {
+        let builder = CrlBuilder::new(&pki.ca.name, NOW - 86_400, NOW + 86_400)
+            .expect("CRL")
+            .extension(crl::crl_number(1))
+            .entry(CrlEntry::new(&[0x42], NOW - 86_400));
+        let mut data = RevocationData::new();
+        data.add_crl(Crl::from_der(edit(builder).sign(&pki.ca.key).expect("sign")).expect("the CRL parses"));
+        validate_with_revocation(&pki, &cert, &data).map_err(|e| (e.kind(), e.to_string()))
+    };
+    assert_eq!(outcome(|b| b).map_err(|e| e.0), Err("revoked"));
+    let padded = outcome(|b| b.signature_unused_bits(1)).expect_err("an unusable CRL");
+    assert_eq!(Err(padded.clone()), outcome(|b| b.corrupt_signature()), "as a corrupted signature");
+    assert!(padded.1.contains("signature"), "{}", padded.1);
+}
+
+/// The same for an OCSP response.
+#[test]
+fn ocsp_signature_with_unused_bits_is_a_bad_signature() {
+    let pki = p256_pki();
+    let cert = Certificate::from_der(pki.ca.sign(&leaf(&pki, "checked")).expect("sign")).expect("leaf");
+    let outcome = |edit: fn(OcspResponseBuilder) -> OcspResponseBuilder| {
+        let id = CertId::new(CertIdHash::Sha1, &pki.ca.name, pki.ca.key.spki_der(), cert.serial()).expect("id");
+        let single = SingleResponse::new(id, OcspCertStatus::Good, NOW - 3_600, Some(NOW + 86_400));
+        let builder = OcspResponseBuilder::new(ResponderId::by_key(pki.ca.key.spki_der()).expect("id"), NOW - 3_600)
+            .response(single);
+        let der = edit(builder).sign(&pki.ca.key).expect("sign");
+        let mut data = RevocationData::new();
+        data.add_ocsp(OcspResponse::from_der(der).expect("the response parses"));
+        validate_with_revocation(&pki, &cert, &data).map_err(|e| (e.kind(), e.to_string()))
+    };
+    assert_eq!(outcome(|b| b), Ok(2));
+    let padded = outcome(|b| b.signature_unused_bits(3)).expect_err("an unusable response");
+    assert_eq!(Err(padded.clone()), outcome(|b| b.corrupt_signature()), "as a corrupted signature");
+    assert!(padded.1.contains("signature"), "{}", padded.1);
+}
+
+/// Through the command line: a leaf whose signature has unused bits is rejected as a bad
+/// signature (exit 1), not as an unreadable input (exit 2); a leaf valid since 1965 is shown
+/// so. Files are written to a per-test directory under `CARGO_TARGET_TMPDIR`.
+#[cfg(feature = "cli")]
+mod cli {
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    use super::*;
+    use trustpath_testgen::bundle::pem;
+
+    fn write_pki(test: &str, pki: &Pki, leaf: &[u8]) -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("encodings-{test}"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for (file, der) in [("root.pem", &pki.root.der[..]), ("ca.pem", &pki.ca.der[..]), ("leaf.pem", leaf)] {
+            std::fs::write(dir.join(file), pem("CERTIFICATE", der).expect("PEM")).expect("write");
+        }
+        dir
+    }
+
+    /// `trustpath chain verify` at `NOW` in `dir`, with `extra` arguments: (exit code, stdout).
+    fn chain_verify(dir: &std::path::Path, extra: &[&str]) -> (i32, String) {
+        let file = |f: &str| dir.join(f).to_string_lossy().into_owned();
+        let mut args = vec!["chain".to_string(), "verify".into(), "--time".into(), "2026-06-01T00:00:00Z".into()];
+        args.extend(["--anchors".into(), file("root.pem"), "--intermediates".into(), file("ca.pem")]);
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args.push(file("leaf.pem"));
+        let out = Command::new(env!("CARGO_BIN_EXE_trustpath")).args(&args).output().expect("run trustpath");
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+        (out.status.code().expect("exit status"), stdout)
+    }
+
+    #[test]
+    fn unused_signature_bits_exit_1_as_a_bad_signature() {
+        let pki = p256_pki();
+        let leaf = pki.ca.sign(&leaf(&pki, "Padded").signature_unused_bits(1)).expect("sign");
+        let dir = write_pki("unused-bits", &pki, &leaf);
+        let (code, stdout) = chain_verify(&dir, &["--json"]);
+        assert_eq!(code, 1, "{stdout}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["error"]["kind"], "bad_signature", "{stdout}");
+        assert_eq!(v["error"]["certificate_index"], 0, "{stdout}");
+    }
+
+    #[test]
+    fn validity_before_1970_is_shown() {
+        let pki = p256_pki();
+        let builder = leaf(&pki, "Since 1965").validity_der(utc_validity("650101000000Z", "491231235959Z"));
+        let dir = write_pki("since-1965", &pki, &pki.ca.sign(&builder).expect("sign"));
+        let (code, stdout) = chain_verify(&dir, &[]);
+        assert_eq!(code, 0, "{stdout}");
+        assert!(stdout.contains("validity: 1965-01-01T00:00:00Z to 2049-12-31T23:59:59Z"), "{stdout}");
+        let builder = leaf(&pki, "Until 1969").validity_der(utc_validity("600101000000Z", "691231235959Z"));
+        let dir = write_pki("until-1969", &pki, &pki.ca.sign(&builder).expect("sign"));
+        let (code, stdout) = chain_verify(&dir, &[]);
+        assert_eq!(code, 1, "{stdout}");
+        assert!(stdout.contains("expired") && stdout.contains("1969-12-31T23:59:59Z"), "{stdout}");
+    }
 }
 
 /// CMS (RFC 5754 §3.2, RFC 8017 appendix B.1): a SignerInfo's RSA signatureAlgorithm and its

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::name::Name;
 
-use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged, signature_bit_string};
 use crate::error::ParseError;
 
 pub(crate) use bundle::first_pem_block;
@@ -55,6 +55,8 @@ pub(crate) struct Parsed {
     /// Value of the `signature` AlgorithmIdentifier inside the TBS certificate.
     pub(crate) tbs_signature_algorithm: Span,
     pub(crate) signature: Span,
+    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
+    pub(crate) signature_unused_bits: u8,
     pub(crate) serial: Span,
     /// Full TLV of the issuer Name.
     pub(crate) issuer: Span,
@@ -142,7 +144,8 @@ impl Certificate {
         &self.0.signed_memo
     }
 
-    /// The signature value.
+    /// The signature value: the octets of the signature BIT STRING. A signature BIT STRING
+    /// with unused bits is read (they are the last octet's low bits) but never verifies.
     pub fn signature(&self) -> &[u8] {
         self.bytes(self.0.signature)
     }
@@ -442,7 +445,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertificate"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("signatureValue"))?;
-    let signature = bit_string_bytes(&sig).map_err(e("signatureValue"))?;
+    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("signatureValue"))?;
     r.finish().map_err(e(what))?;
 
     let what = "tbsCertificate";
@@ -505,6 +508,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         signature_algorithm: Span::of(base, sig_alg.value),
         tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
         signature: Span::of(base, signature),
+        signature_unused_bits,
         serial: Span::of(base, serial.value),
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),

@@ -63,6 +63,8 @@ pub(crate) struct SignedData<'a> {
     pub(crate) signature_algorithm: &'a [u8],
     pub(crate) message: &'a [u8],
     pub(crate) signature: &'a [u8],
+    /// The unused bits of the signature BIT STRING: a signature with any never verifies.
+    pub(crate) signature_unused_bits: u8,
     /// Where the owner of `message` keeps its digests, if it does.
     pub(crate) memo: Option<&'a SignedMemo>,
 }
@@ -88,6 +90,7 @@ impl<'a> SignedData<'a> {
             signature_algorithm: cert.signature_algorithm_id(),
             message: cert.tbs_bytes(),
             signature: cert.signature(),
+            signature_unused_bits: cert.inner().signature_unused_bits,
             memo: Some(cert.signed_memo()),
         }
     }

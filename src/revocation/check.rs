@@ -224,6 +224,7 @@ fn usable(
         signature_algorithm: crl.signature_algorithm_id(),
         message: crl.tbs_bytes(),
         signature: crl.signature_bytes(),
+        signature_unused_bits: crl.signature_unused_bits,
         memo: Some(&crl.signed_memo),
     };
     if budget.verify_signature(&policy.algorithms, &signed)?.is_err() {
@@ -389,6 +390,7 @@ fn verify_response(
         signature_algorithm: response.signature_algorithm_id(),
         message: response.tbs_bytes(),
         signature: response.signature_bytes(),
+        signature_unused_bits: response.signature_unused_bits,
         memo: None,
     };
     if responder_matches(response, issuer.subject, issuer.key.key) {

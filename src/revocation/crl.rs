@@ -13,7 +13,7 @@ use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::extensions::walk_extensions;
-use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged, signature_bit_string};
 use crate::error::ParseError;
 use crate::time::x509_time;
 
@@ -62,6 +62,8 @@ pub struct Crl {
     pub(crate) signature_algorithm: Span,
     pub(crate) tbs_signature_algorithm: Span,
     pub(crate) signature: Span,
+    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
+    pub(crate) signature_unused_bits: u8,
     /// Full TLV of the issuer Name.
     pub(crate) issuer: Span,
     /// `thisUpdate` and `nextUpdate`, seconds since the epoch (negative before 1970).
@@ -273,7 +275,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertList"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("CRL signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("CRL signatureValue"))?;
-    let signature = bit_string_bytes(&sig).map_err(e("CRL signatureValue"))?;
+    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("CRL signatureValue"))?;
     r.finish().map_err(e(what))?;
 
     let mut t = Walker::new(tbs.value).map_err(e("tbsCertList"))?;
@@ -376,6 +378,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
         signature_algorithm: Span::of(base, sig_alg.value),
         tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
         signature: Span::of(base, signature),
+        signature_unused_bits,
         issuer: Span::of(base, issuer.full),
         this_update,
         next_update,

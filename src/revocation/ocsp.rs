@@ -25,7 +25,7 @@ use der::{Decode, Tag, TagNumber, Tagged};
 use crate::cert::Certificate;
 use crate::cert::extensions::walk_extensions;
 use crate::crypto::rustcrypto::Hash;
-use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged, signature_bit_string};
 use crate::error::ParseError;
 use crate::time::generalized_time;
 
@@ -81,6 +81,8 @@ pub struct OcspResponse {
     pub(crate) tbs: Span,
     pub(crate) signature_algorithm: Span,
     pub(crate) signature: Span,
+    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
+    pub(crate) signature_unused_bits: u8,
     pub(crate) responder: ResponderId,
     pub(crate) produced_at: i64,
     pub(crate) responses: Vec<SingleResponse>,
@@ -187,7 +189,7 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsResponseData"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("OCSP signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("OCSP signature"))?;
-    let signature = bit_string_bytes(&sig).map_err(e("OCSP signature"))?;
+    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("OCSP signature"))?;
     let mut certs = Vec::new();
     if let Some(c) = read_optional(&mut r, ctx(0, true)).map_err(e("OCSP certs"))? {
         let mut cr = Walker::new(c.value).map_err(e("OCSP certs"))?;
@@ -247,6 +249,7 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
         tbs: Span::of(base, tbs.full),
         signature_algorithm: Span::of(base, sig_alg.value),
         signature: Span::of(base, signature),
+        signature_unused_bits,
         responder,
         produced_at,
         responses,
