@@ -34,6 +34,14 @@ pub enum ParseError {
     /// The input holds no certificate at all.
     #[error("no certificate found in input")]
     NoCertificates,
+    /// The input exceeds a structural limit (BER nesting depth, number of values).
+    #[error("too many {what}: more than {limit}")]
+    LimitExceeded {
+        /// What was counted.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
     /// The input exceeds a size limit.
     #[error("{what} too large: {size} bytes exceeds the limit of {limit}")]
     TooLarge {

@@ -1,13 +1,18 @@
 //! Encodings met in the wild (issue 14, class 5), each on certificates generated here with
 //! `trustpath-testgen` and signed with the test PKI's keys (the RSA keys are the committed
 //! `test-vectors/pki/keys/rsa2048-*.pem`): UTCTime years 1950 to 1969; RSA signature
-//! AlgorithmIdentifiers without their NULL parameters; signature BIT STRINGs with unused bits.
+//! AlgorithmIdentifiers without their NULL parameters; signature BIT STRINGs with unused bits;
+//! BER PKCS#7 bundles.
 
 use std::sync::Arc;
 
+use trustpath::cert::parse_bundle;
 use trustpath::revocation::{Crl, OcspResponse, RevocationData, RevocationMode, RevocationPolicy};
-use trustpath::{Certificate, Policy, Reason, TrustStore, UnixTime, ValidationError, ValidationInput, Verifier};
-use trustpath_testgen::bundle::tlv;
+use trustpath::{
+    Certificate, CertificatePool, ParseError, Policy, Reason, TrustStore, UnixTime, ValidationError, ValidationInput,
+    Verifier,
+};
+use trustpath_testgen::bundle::{self, tlv};
 use trustpath_testgen::ocsp::{CertId, CertIdHash, OcspCertStatus, ResponderId, SingleResponse};
 use trustpath_testgen::templates::{self, Issuer};
 use trustpath_testgen::{
@@ -300,6 +305,61 @@ fn ocsp_signature_with_unused_bits_is_a_bad_signature() {
     assert!(padded.1.contains("signature"), "{}", padded.1);
 }
 
+/// A PKCS#7 certs-only bundle as `openssl crl2pkcs7 -nocrl` writes it (DER), and the same with
+/// indefinite lengths at every constructed level of the container, the certificates in DER:
+/// both give the same certificates, byte for byte.
+#[test]
+fn ber_pkcs7_bundle_loads_the_certificates_of_its_der_form() {
+    let pki = p256_pki();
+    let leaf_der = pki.ca.sign(&leaf(&pki, "Bundled")).expect("sign");
+    let certs = vec![pki.root.der.clone(), pki.ca.der.clone(), leaf_der.clone()];
+    let der = bundle::pkcs7_certs_only(&certs);
+    let ber = bundle::pkcs7_certs_only_ber(&certs).expect("BER");
+    assert!(ber.starts_with(&[0x30, 0x80]) && ber.ends_with(&[0, 0, 0, 0]), "indefinite lengths");
+    let armoured = bundle::pem("PKCS7", &ber).expect("PEM");
+    for (form, input) in [("DER", &der[..]), ("BER", &ber[..]), ("PEM-armoured BER", armoured.as_bytes())] {
+        let parsed = parse_bundle(input).unwrap_or_else(|e| panic!("{form}: {e}"));
+        assert!(parsed.skipped.is_empty(), "{form}: {:?}", parsed.skipped);
+        let loaded: Vec<&[u8]> = parsed.certificates.iter().map(|c| c.der().as_ref()).collect();
+        assert_eq!(loaded, certs.iter().map(Vec::as_slice).collect::<Vec<_>>(), "{form}: the same bytes");
+    }
+    // Anchors and intermediates from BER bundles validate the chain.
+    let store = TrustStore::from_bundle(&bundle::pkcs7_certs_only_ber(&certs[..1]).expect("BER")).expect("store");
+    let (pool, skipped) =
+        CertificatePool::from_bundle(&bundle::pkcs7_certs_only_ber(&certs[1..2]).expect("BER")).expect("pool");
+    assert!(skipped.is_empty());
+    let leaf = Certificate::from_der(leaf_der).expect("leaf");
+    let path =
+        Verifier::new(store, Policy::rfc5280()).with_intermediates(pool).verify(&ValidationInput::new(&leaf, at(NOW)));
+    assert_eq!(path.map(|p| p.certificates().len()).map_err(|e| e.to_string()), Ok(2));
+}
+
+/// Every truncation of a BER bundle is a typed error (none loads fewer certificates), and
+/// nesting beyond the bound is refused before it costs anything.
+#[test]
+fn truncated_and_deeply_nested_ber_bundles_are_typed_errors() {
+    let pki = p256_pki();
+    let ber = bundle::pkcs7_certs_only_ber(&[pki.root.der.clone(), pki.ca.der.clone()]).expect("BER");
+    // Past the ContentInfo header and the signedData OID the input is known to be a BER bundle.
+    let known = 2 + 11;
+    for cut in 0..ber.len() {
+        match parse_bundle(&ber[..cut]) {
+            Ok(parsed) => panic!("{cut} of {} bytes loaded {} certificates", ber.len(), parsed.certificates.len()),
+            Err(ParseError::Invalid { what: "BER", .. }) if cut >= known => {}
+            Err(e) if cut >= known => panic!("{cut}: {e:?}"),
+            Err(_) => {}
+        }
+    }
+    let signed_data_oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+    let depth = 10_000;
+    let mut nested = [&[0x30, 0x80][..], &signed_data_oid, &[0xa0, 0x80]].concat();
+    nested.extend(std::iter::repeat_n([0x30, 0x80], depth).flatten());
+    nested.extend(std::iter::repeat_n(0u8, 2 * (depth + 2)));
+    let e = parse_bundle(&nested).expect_err("too deep");
+    assert!(matches!(e, ParseError::LimitExceeded { what: "nested BER values", .. }), "{e:?}");
+    assert!(TrustStore::from_bundle(&nested).is_err() && CertificatePool::from_bundle(&nested).is_err());
+}
+
 /// Through the command line: a leaf whose signature has unused bits is rejected as a bad
 /// signature (exit 1), not as an unreadable input (exit 2); a leaf valid since 1965 is shown
 /// so. Files are written to a per-test directory under `CARGO_TARGET_TMPDIR`.
@@ -343,6 +403,21 @@ mod cli {
         assert_eq!(v["valid"], false);
         assert_eq!(v["error"]["kind"], "bad_signature", "{stdout}");
         assert_eq!(v["error"]["certificate_index"], 0, "{stdout}");
+    }
+
+    #[test]
+    fn ber_bundles_are_read_as_anchors_and_intermediates() {
+        let pki = p256_pki();
+        let leaf = pki.ca.sign(&leaf(&pki, "Bundled")).expect("sign");
+        let dir = write_pki("ber-bundles", &pki, &leaf);
+        for (file, der) in [("root.pem", &pki.root.der), ("ca.pem", &pki.ca.der)] {
+            let ber = bundle::pkcs7_certs_only_ber(std::slice::from_ref(der)).expect("BER");
+            std::fs::write(dir.join(file), ber).expect("write");
+        }
+        let (code, stdout) = chain_verify(&dir, &["--json"]);
+        assert_eq!(code, 0, "{stdout}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+        assert_eq!(v["valid"], true, "{stdout}");
     }
 
     #[test]
