@@ -6,7 +6,7 @@
 //!
 //! X.509 times are signed (`i64`): a UTCTime reaches back to 1950 (RFC 5280 §4.1.2.5.1), before
 //! the epoch where `UnixTime` starts. A validation time is never before the epoch, and
-//! [`unix_seconds`] turns it into the same signed scale, so every comparison stays exact.
+//! validation turns it into the same signed scale, so every comparison stays exact.
 //!
 //! ```text
 //! Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }
