@@ -199,6 +199,46 @@ fn ecdsa_signature_algorithm_with_null_parameters_is_refused() {
     }
 }
 
+/// A CRL issued by `pki.ca` revoking serial 0x42, whose thisUpdate and nextUpdate are the
+/// UTCTimes given (any year RFC 5280 allows, 1950 included), properly signed.
+fn crl_with_utc_times(pki: &Pki, this_update: &str, next_update: &str) -> Crl {
+    let (this_text, next_text) = ("260531000000Z", "260602000000Z");
+    let builder = CrlBuilder::new(&pki.ca.name, NOW - 86_400, NOW + 86_400)
+        .expect("CRL")
+        .extension(crl::crl_number(1))
+        .entry(CrlEntry::new(&[0x42], NOW - 86_400));
+    let alg = SigAlg::EcdsaSha256;
+    let mut tbs = builder.tbs(alg).expect("TBS");
+    for (from, to) in [(this_text, this_update), (next_text, next_update)] {
+        let from = tlv(0x17, from.as_bytes());
+        let at = tbs.windows(from.len()).position(|w| w == from).expect("the time is in the TBS");
+        tbs.splice(at..at + from.len(), tlv(0x17, to.as_bytes()));
+    }
+    let signature = pki.ca.key.sign(alg, &tbs).expect("sign");
+    let der = tlv(0x30, &[tbs, alg.algorithm_identifier(), tlv(0x03, &[&[0][..], &signature].concat())].concat());
+    Crl::from_der(der).expect("a CRL with UTCTimes of the 1960s parses")
+}
+
+/// CRL times before 1970 are read and compared exactly: a CRL current since 1965 is used, one
+/// whose nextUpdate was in 1969 is stale.
+#[test]
+fn crl_times_before_1970() {
+    let pki = p256_pki();
+    let cert =
+        Certificate::from_der(pki.ca.sign(&leaf(&pki, "revoked").serial(Serial::Raw(vec![0x42]))).expect("sign"))
+            .expect("leaf");
+    let check = |crl: Crl| {
+        let mut data = RevocationData::new();
+        data.add_crl(crl);
+        validate_with_revocation(&pki, &cert, &data).map_err(|e| e.kind())
+    };
+    let current = crl_with_utc_times(&pki, "650101000000Z", "491231235959Z");
+    assert_eq!(current.this_update(), at(0), "as a UnixTime: the epoch");
+    assert_eq!(check(current), Err("revoked"));
+    let stale = crl_with_utc_times(&pki, "650101000000Z", "691231235959Z");
+    assert_eq!(check(stale), Err("revocation_unknown"));
+}
+
 /// A CRL whose TBS `signature` field has no NULL while its outer one has it: the same
 /// algorithm (RFC 5280 §5.1.1.2), so the CRL is used and reports the revocation.
 #[test]
