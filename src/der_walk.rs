@@ -277,6 +277,19 @@ pub(crate) fn bit_string_bytes<'a>(tlv: &Tlv<'a>) -> der::Result<&'a [u8]> {
     }
 }
 
+/// The octets of a signature BIT STRING and its unused-bits count. Every signature algorithm
+/// signs whole octets, so a count other than 0 is a signature that cannot verify, not an
+/// unreadable object: it is kept here and refused where the signature is checked. A count
+/// above 7, or one with no octets, is not a BIT STRING at all (X.690 §8.6.2.2, §8.6.2.3).
+pub(crate) fn signature_bit_string<'a>(tlv: &Tlv<'a>) -> der::Result<(&'a [u8], u8)> {
+    tlv.tag.assert_eq(Tag::BitString)?;
+    match tlv.value.split_first() {
+        Some((0, rest)) => Ok((rest, 0)),
+        Some((&unused @ 1..=7, rest)) if !rest.is_empty() => Ok((rest, unused)),
+        _ => Err(Tag::BitString.value_error().into()),
+    }
+}
+
 /// Wraps `value` in a SEQUENCE header (for `rustls-pki-types` values, which omit it).
 pub(crate) fn wrap_sequence(value: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len() + 6);
@@ -349,6 +362,25 @@ mod tests {
         assert_eq!(fast(&[0x30, 0x00]).map(|(t, ..)| t), Some(Tag::Sequence));
         assert_eq!(fast(&[0x30, 0x01]), None, "truncated");
         assert_eq!(fast(&[0x30, 0x81, 0x01, 0x00]), None, "non-minimal length");
+    }
+
+    #[test]
+    fn signature_bit_strings_keep_their_unused_bits() {
+        fn read(bytes: &[u8]) -> Option<(&[u8], u8)> {
+            let tlv = Walker::new(bytes).and_then(|mut w| w.read_any()).expect("one TLV");
+            signature_bit_string(&tlv).ok()
+        }
+        assert_eq!(read(&[0x03, 0x03, 0x00, 0xaa, 0xbb]), Some((&[0xaa, 0xbb][..], 0)));
+        assert_eq!(read(&[0x03, 0x03, 0x01, 0xaa, 0xbb]), Some((&[0xaa, 0xbb][..], 1)));
+        assert_eq!(read(&[0x03, 0x02, 0x07, 0x80]), Some((&[0x80][..], 7)));
+        assert_eq!(read(&[0x03, 0x01, 0x00]), Some((&[][..], 0)));
+        // Not BIT STRINGs: more than 7 unused bits, unused bits of nothing, no count, another tag.
+        for bad in [&[0x03, 0x02, 0x08, 0x80][..], &[0x03, 0x01, 0x01], &[0x03, 0x00], &[0x04, 0x02, 0x00, 0x01]] {
+            assert_eq!(read(bad), None, "{bad:02x?}");
+        }
+        // The key BIT STRING stays strict.
+        let tlv = Walker::new(&[0x03, 0x02, 0x01, 0x80]).and_then(|mut w| w.read_any()).expect("one TLV");
+        assert!(bit_string_bytes(&tlv).is_err());
     }
 
     /// `short_octet` is the inverse of `short_tag`, so comparing octets compares tags.

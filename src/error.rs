@@ -34,6 +34,14 @@ pub enum ParseError {
     /// The input holds no certificate at all.
     #[error("no certificate found in input")]
     NoCertificates,
+    /// The input exceeds a structural limit (BER nesting depth, number of values).
+    #[error("too many {what}: more than {limit}")]
+    LimitExceeded {
+        /// What was counted.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
     /// The input exceeds a size limit.
     #[error("{what} too large: {size} bytes exceeds the limit of {limit}")]
     TooLarge {
@@ -92,16 +100,17 @@ pub enum Reason {
     #[error("issuer not found among the trust anchors and intermediates")]
     UnknownIssuer,
     /// The validation time is after `notAfter`.
-    #[error("certificate expired (notAfter {} is before the validation time)", crate::time::format_secs(*not_after))]
+    #[error("certificate expired (notAfter {} is before the validation time)", crate::time::format_unix_seconds(*not_after))]
     Expired {
-        /// `notAfter`, seconds since the Unix epoch.
-        not_after: u64,
+        /// `notAfter`, seconds since the Unix epoch (negative before 1970: a UTCTime reaches
+        /// back to 1950).
+        not_after: i64,
     },
     /// The validation time is before `notBefore`.
-    #[error("certificate not yet valid (notBefore {} is after the validation time)", crate::time::format_secs(*not_before))]
+    #[error("certificate not yet valid (notBefore {} is after the validation time)", crate::time::format_unix_seconds(*not_before))]
     NotYetValid {
         /// `notBefore`, seconds since the Unix epoch.
-        not_before: u64,
+        not_before: i64,
     },
     /// The signature does not verify under the issuer's key.
     #[error("signature does not verify with the issuer's public key")]

@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
+mod ber;
 pub mod cert;
 pub mod crypto;
 mod der_walk;

@@ -1,5 +1,5 @@
 //! Certificate bundles through trustpath's public API: PEM with many certificates, commented
-//! and CRLF PEM, concatenated DER, PKCS#7 certs-only in DER and PEM armour, a corrupt entry
+//! and CRLF PEM, concatenated DER, PKCS#7 certs-only in DER, BER and PEM armour, a corrupt entry
 //! among good ones, and broken inputs (truncated, garbage, empty, absurd sizes). Every bad
 //! input must give a typed error, never a panic. The files come from `test-vectors/pki/`
 //! (written by `trustpath-testgen`).
@@ -61,6 +61,14 @@ fn pkcs7_der() {
     assert_members("bundles/certs.p7b");
 }
 
+/// Indefinite lengths around DER certificates, as .NET and Windows tools write bundles: the
+/// same certificates, byte for byte.
+#[test]
+fn pkcs7_ber() {
+    assert!(read("bundles/certs-ber.p7b").starts_with(&[0x30, 0x80]));
+    assert_members("bundles/certs-ber.p7b");
+}
+
 #[test]
 fn pkcs7_pem_armoured() {
     assert!(read("bundles/certs.p7b.pem").starts_with(b"-----BEGIN PKCS7-----"));
@@ -69,7 +77,14 @@ fn pkcs7_pem_armoured() {
 
 #[test]
 fn trust_store_and_pool_from_every_encoding() {
-    for path in ["bundles/certs.pem", "bundles/certs.der", "bundles/certs.p7b", "bundles/certs.p7b.pem"] {
+    let paths = [
+        "bundles/certs.pem",
+        "bundles/certs.der",
+        "bundles/certs.p7b",
+        "bundles/certs.p7b.pem",
+        "bundles/certs-ber.p7b",
+    ];
+    for path in paths {
         let store = TrustStore::from_bundle(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(store.len(), MEMBERS.len(), "{path}");
         let (pool, skipped) = CertificatePool::from_bundle(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -2,6 +2,11 @@
 //! PKCS#7 / CMS certs-only SignedData (`.p7b`, DER or PEM-armoured), the way DirectTrust and
 //! other communities distribute trust bundles.
 //!
+//! A PKCS#7 bundle may be BER: .NET and Windows tools write indefinite lengths. One that does
+//! not read as DER is normalised to DER first ([`crate::ber`], bounded); the certificates in
+//! it are DER, which normalising leaves byte for byte as they are, so each keeps the exact
+//! bytes its signature covers.
+//!
 //! A bad entry does not spoil the bundle: it is skipped and reported in
 //! [`ParsedBundle::skipped`], so the caller can decide whether to proceed.
 
@@ -14,6 +19,11 @@ use crate::error::ParseError;
 
 /// id-signedData (RFC 5652 §5.1).
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+/// The same, as its DER TLV.
+const ID_SIGNED_DATA_TLV: [u8; 11] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+/// Deepest nesting of constructed values read in a BER bundle: a certificate lies four deep
+/// and its own values about six more (extension values are OCTET STRINGs, not descended into).
+const MAX_BER_DEPTH: usize = 32;
 
 /// Largest bundle accepted, in bytes.
 pub const MAX_BUNDLE_LEN: usize = 64 << 20;
@@ -54,12 +64,12 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<ParsedBundle, ParseError> {
             let (label, der) = block;
             match label.as_str() {
                 "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => raw.push(der),
-                "PKCS7" | "CMS" => raw.extend(pkcs7_certificates(&der)?),
+                "PKCS7" | "CMS" => raw.extend(pkcs7_bundle_certificates(&der)?),
                 _ => {}
             }
         }
     } else if is_pkcs7(bytes) {
-        raw = pkcs7_certificates(bytes)?;
+        raw = pkcs7_bundle_certificates(bytes)?;
     } else {
         raw = concatenated_der(bytes)?;
     }
@@ -165,11 +175,30 @@ fn concatenated_der(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
     Ok(out)
 }
 
+/// Whether `bytes` begin as a ContentInfo of signedData: a SEQUENCE with any BER length
+/// (definite or indefinite) whose first value is the signedData OID.
 fn is_pkcs7(bytes: &[u8]) -> bool {
-    let Ok(mut r) = Walker::new(bytes) else { return false };
-    let Ok(ci) = read_tagged(&mut r, Tag::Sequence) else { return false };
-    let Ok(mut r) = Walker::new(ci.value) else { return false };
-    matches!(r.decode::<ObjectIdentifier>(), Ok(oid) if oid == ID_SIGNED_DATA)
+    let header = match bytes {
+        [0x30, 0x00..=0x80, ..] => 2,
+        [0x30, n @ 0x81..=0x84, ..] => 2 + usize::from(n & 0x7f),
+        _ => return false,
+    };
+    bytes.get(header..).is_some_and(|rest| rest.starts_with(&ID_SIGNED_DATA_TLV))
+}
+
+/// The certificates of a PKCS#7 bundle (see [`pkcs7_certificates`]) in DER or, failing that,
+/// in BER normalised to DER. When both readings fail, a bundle that opens with an indefinite
+/// length (so is BER) reports the BER reader's error, any other the DER one's.
+fn pkcs7_bundle_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ParseError> {
+    let der_error = match pkcs7_certificates(bytes) {
+        Ok(certificates) => return Ok(certificates),
+        Err(e) => e,
+    };
+    match crate::ber::to_der(bytes, MAX_BER_DEPTH) {
+        Ok(der) => pkcs7_certificates(&der),
+        Err(ber_error) if bytes.get(1) == Some(&0x80) => Err(ber_error),
+        Err(_) => Err(der_error),
+    }
 }
 
 /// The certificates field of a ContentInfo wrapping SignedData (RFC 5652 §5.1), in order.

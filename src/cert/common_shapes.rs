@@ -26,6 +26,7 @@ pub(crate) fn sequence(der: &[u8]) -> Option<&[u8]> {
 }
 
 /// Calls `f` on each TLV of `value`; `None` as soon as one does not read or `f` refuses it.
+#[inline]
 pub(crate) fn each<'a>(value: &'a [u8], mut f: impl FnMut(Tlv<'a>) -> Option<()>) -> Option<()> {
     let mut r = Walker::new(value).ok()?;
     while !r.is_finished() {
@@ -36,6 +37,7 @@ pub(crate) fn each<'a>(value: &'a [u8], mut f: impl FnMut(Tlv<'a>) -> Option<()>
 
 /// `ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId`: the SEQUENCE's value, whose
 /// elements are OBJECT IDENTIFIERs that decode (an empty list is left to the caller's check).
+#[inline]
 pub(crate) fn extended_key_usage(der: &[u8]) -> Option<&[u8]> {
     let value = sequence(der)?;
     each(value, |tlv| (tlv.tag == Tag::ObjectIdentifier && is_valid_oid(tlv.value)).then_some(()))?;
@@ -44,6 +46,7 @@ pub(crate) fn extended_key_usage(der: &[u8]) -> Option<&[u8]> {
 
 /// `AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING }`, the
 /// other two (optional) fields absent: the keyIdentifier's octets.
+#[inline]
 pub(crate) fn authority_key_identifier(der: &[u8]) -> Option<&[u8]> {
     let mut r = Walker::new(sequence(der)?).ok()?;
     let key_id = r.read_any().ok()?;
@@ -52,6 +55,7 @@ pub(crate) fn authority_key_identifier(der: &[u8]) -> Option<&[u8]> {
 }
 
 /// `GeneralNames` of dNSName entries only (`[2] IMPLICIT IA5String`): the SEQUENCE's value.
+#[inline]
 pub(crate) fn dns_names(der: &[u8]) -> Option<&[u8]> {
     let value = sequence(der)?;
     each(value, |tlv| (tlv.full.first() == Some(&0x82) && tlv.value.is_ascii()).then_some(()))?;
@@ -71,6 +75,7 @@ pub(crate) fn values(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// `KeyUsage ::= BIT STRING` of at most two content octets, read as `der` reads a flag set:
 /// bit n (counting from the most significant bit of the first octet) is flag n, unused bits
 /// are ignored, flags beyond decipherOnly are dropped.
+#[inline]
 pub(crate) fn key_usage(der: &[u8]) -> Option<KeyUsage> {
     let (&unused, bytes) = match der {
         [0x03, len, content @ ..] if usize::from(*len) == content.len() => content.split_first()?,

@@ -59,6 +59,7 @@ pub(crate) fn walk_rdns<'a>(name: &'a [u8], mut f: impl FnMut(bool, &'a [u8], Tl
 /// Whether `content` is an OID that decoding an `ObjectIdentifier` accepts, without building
 /// one. The X.520 attribute types (2.5.4.n) and key purposes (1.3.6.1.5.5.7.3.n), n < 128,
 /// are taken at a glance.
+#[inline]
 pub(crate) fn is_valid_oid(content: &[u8]) -> bool {
     matches!(content, [0x55, 0x04, n] | [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, n] if *n < 0x80)
         || (content.len() <= ObjectIdentifier::MAX_SIZE && ObjectIdentifierRef::from_bytes(content).is_ok())

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::name::Name;
 
-use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged, signature_bit_string};
 use crate::error::ParseError;
 
 pub(crate) use bundle::first_pem_block;
@@ -56,6 +56,8 @@ pub(crate) struct Parsed {
     /// Value of the `signature` AlgorithmIdentifier inside the TBS certificate.
     pub(crate) tbs_signature_algorithm: Span,
     pub(crate) signature: Span,
+    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
+    pub(crate) signature_unused_bits: u8,
     pub(crate) serial: Span,
     /// Full TLV of the issuer Name.
     pub(crate) issuer: Span,
@@ -87,8 +89,9 @@ pub(crate) struct Parsed {
     pub(crate) public_key: Span,
     /// The RSA modulus size, for RSA keys.
     pub(crate) rsa_bits: Option<usize>,
-    pub(crate) not_before: u64,
-    pub(crate) not_after: u64,
+    /// `notBefore` and `notAfter`, seconds since the epoch (negative before 1970).
+    pub(crate) not_before: i64,
+    pub(crate) not_after: i64,
     pub(crate) ext: Extensions,
 }
 
@@ -149,7 +152,8 @@ impl Certificate {
         &self.0.signed_memo
     }
 
-    /// The signature value.
+    /// The signature value: the octets of the signature BIT STRING. A signature BIT STRING
+    /// with unused bits is read (they are the last octet's low bits) but never verifies.
     pub fn signature(&self) -> &[u8] {
         self.bytes(self.0.signature)
     }
@@ -158,6 +162,15 @@ impl Certificate {
     /// the form `rustls_pki_types::AlgorithmIdentifier` uses.
     pub fn signature_algorithm_id(&self) -> &[u8] {
         self.bytes(self.0.signature_algorithm)
+    }
+
+    /// The outer `signatureAlgorithm` and the TBS `signature` field name the same algorithm
+    /// (RFC 5280 §4.1.1.2), as [`crate::crypto::same_signature_algorithm`] compares them.
+    pub(crate) fn signature_algorithms_agree(&self) -> bool {
+        crate::crypto::same_signature_algorithm(
+            self.signature_algorithm_id(),
+            self.bytes(self.0.tbs_signature_algorithm),
+        )
     }
 
     /// X.509 version as encoded (0 = v1, 2 = v3).
@@ -248,14 +261,26 @@ impl Certificate {
         }
     }
 
-    /// `notBefore`.
+    /// `notBefore`; a time before 1970 (a UTCTime reaches back to 1950) reads as the epoch,
+    /// which compares with every validation time as the real one does.
     pub fn not_before(&self) -> UnixTime {
-        UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.0.not_before))
+        crate::time::to_unix_time(self.0.not_before)
     }
 
-    /// `notAfter`.
+    /// `notAfter`; a time before 1970 reads as the epoch (the certificate is expired at every
+    /// later time; [`Self::not_after_secs`] is exact at the epoch too).
     pub fn not_after(&self) -> UnixTime {
-        UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.0.not_after))
+        crate::time::to_unix_time(self.0.not_after)
+    }
+
+    /// `notBefore`, seconds since the Unix epoch, negative before 1970.
+    pub fn not_before_secs(&self) -> i64 {
+        self.0.not_before
+    }
+
+    /// `notAfter`, seconds since the Unix epoch, negative before 1970.
+    pub fn not_after_secs(&self) -> i64 {
+        self.0.not_after
     }
 
     /// SHA-256 of the DER: the certificate's fingerprint.
@@ -284,11 +309,6 @@ impl Certificate {
     pub(crate) fn eku_contains(&self, purpose: &ObjectIdentifier) -> Option<bool> {
         let list = self.0.ext.extended_key_usage.as_ref()?.value;
         Some(common_shapes::values(self.bytes(list)).any(|oid| oid == purpose.as_bytes()))
-    }
-
-    /// Whether the outer signatureAlgorithm equals the TBSCertificate's signature field.
-    pub(crate) fn signature_algorithms_agree(&self) -> bool {
-        self.signature_algorithm_id() == self.bytes(self.0.tbs_signature_algorithm)
     }
 
     /// The critical flag of extension `id`, or `None` when absent.
@@ -457,7 +477,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertificate"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("signatureValue"))?;
-    let signature = bit_string_bytes(&sig).map_err(e("signatureValue"))?;
+    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("signatureValue"))?;
     r.finish().map_err(e(what))?;
 
     let what = "tbsCertificate";
@@ -520,6 +540,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         signature_algorithm: Span::of(base, sig_alg.value),
         tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
         signature: Span::of(base, signature),
+        signature_unused_bits,
         serial: Span::of(base, serial.value),
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
@@ -542,82 +563,12 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     })
 }
 
-fn parse_validity(value: &[u8]) -> Result<(u64, u64), ParseError> {
+fn parse_validity(value: &[u8]) -> Result<(i64, i64), ParseError> {
     let mut r = Walker::new(value).map_err(ParseError::der("validity"))?;
-    let mut time = |what| -> Result<u64, ParseError> {
-        let tlv = r.read_any().map_err(ParseError::der(what))?;
-        match time_secs(&tlv) {
-            Some(secs) => Ok(secs),
-            None => Ok(x509_cert::time::Time::from_der(tlv.full)
-                .map_err(ParseError::der(what))?
-                .to_unix_duration()
-                .as_secs()),
-        }
-    };
-    let (not_before, not_after) = (time("notBefore")?, time("notAfter")?);
+    let not_before = crate::time::x509_time(&r.read_any().map_err(ParseError::der("notBefore"))?, "notBefore")?;
+    let not_after = crate::time::x509_time(&r.read_any().map_err(ParseError::der("notAfter"))?, "notAfter")?;
     r.finish().map_err(ParseError::der("validity"))?;
     Ok((not_before, not_after))
-}
-
-/// Seconds since the epoch of a UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime
-/// (`YYYYMMDDHHMMSSZ`) TLV in the form RFC 5280 requires, read directly; `None` for anything
-/// else, which `x509-cert` then decodes or rejects. Where this returns a value it is the one
-/// `x509-cert` decodes (see the tests).
-fn time_secs(tlv: &crate::der_walk::Tlv<'_>) -> Option<u64> {
-    // The two-digit fields after the year: month, day, hour, minute, second.
-    let (year, fields) = match (tlv.tag, tlv.value) {
-        (Tag::UtcTime, [y0, y1, fields @ .., b'Z']) if fields.len() == 10 => match u16::from(digits(*y0, *y1)?) {
-            yy @ 50.. => (1900 + yy, fields),
-            yy => (2000 + yy, fields),
-        },
-        (Tag::GeneralizedTime, [c0, c1, y0, y1, fields @ .., b'Z']) if fields.len() == 10 => {
-            (u16::from(digits(*c0, *c1)?) * 100 + u16::from(digits(*y0, *y1)?), fields)
-        }
-        _ => return None,
-    };
-    let [m0, m1, d0, d1, h0, h1, n0, n1, s0, s1] = *fields else { return None };
-    let (month, day) = (digits(m0, m1)?, digits(d0, d1)?);
-    let (hour, minute, second) = (digits(h0, h1)?, digits(n0, n1)?, digits(s0, s1)?);
-    unix_seconds(year, month, day, hour, minute, second)
-}
-
-/// Two ASCII digits as a number.
-#[inline(always)]
-fn digits(tens: u8, ones: u8) -> Option<u8> {
-    (tens.is_ascii_digit() && ones.is_ascii_digit()).then(|| (tens - b'0') * 10 + (ones - b'0'))
-}
-
-/// Seconds since the epoch of a UTC date and time, with the range and field checks of
-/// `der::DateTime::new` (1970 to 9999, a real day of the month, no leap seconds).
-fn unix_seconds(year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Option<u64> {
-    if !(1970..=9999).contains(&year) || hour > 23 || minute > 59 || second > 59 {
-        return None;
-    }
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    // Days before the month, and the month's length.
-    let (before, length): (u16, u8) = match month {
-        1 => (0, 31),
-        2 => (31, if leap { 29 } else { 28 }),
-        3 => (59, 31),
-        4 => (90, 30),
-        5 => (120, 31),
-        6 => (151, 30),
-        7 => (181, 31),
-        8 => (212, 31),
-        9 => (243, 30),
-        10 => (273, 31),
-        11 => (304, 30),
-        12 => (334, 31),
-        _ => return None,
-    };
-    if day == 0 || day > length {
-        return None;
-    }
-    let y = u64::from(year) - 1;
-    let leap_days_before = (y / 4 - y / 100 + y / 400) - (1969 / 4 - 1969 / 100 + 1969 / 400);
-    let day_of_year = u64::from(before) + u64::from(day) - 1 + u64::from(leap && month > 2);
-    let days = (u64::from(year) - 1970) * 365 + leap_days_before + day_of_year;
-    Some(days * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second))
 }
 
 /// Returns (AlgorithmIdentifier value, subjectPublicKey bits).
@@ -630,75 +581,4 @@ pub(crate) fn parse_spki(value: &[u8]) -> Result<(&[u8], &[u8]), ParseError> {
     let key = bit_string_bytes(&key).map_err(e(what))?;
     r.finish().map_err(e(what))?;
     Ok((alg.value, key))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::der_walk::Tlv;
-    use proptest::prelude::*;
-
-    /// The direct reading agrees with `x509-cert` wherever it gives a value.
-    fn agree(tag: u8, text: &[u8]) {
-        let mut der = vec![tag, text.len() as u8];
-        der.extend_from_slice(text);
-        let tlv = Walker::new(&der).and_then(|mut r| r.read_any()).expect("one TLV");
-        if let Some(secs) = time_secs(&tlv) {
-            let general = x509_cert::time::Time::from_der(&der).map(|t| t.to_unix_duration().as_secs());
-            assert_eq!(general, Ok(secs), "{}", String::from_utf8_lossy(text));
-        }
-    }
-
-    #[test]
-    fn certificate_times_read_as_x509_cert_reads_them() {
-        let utc = |s: &str| time_secs(&Tlv { tag: Tag::UtcTime, full: &[], value: s.as_bytes() });
-        let generalized = |s: &str| time_secs(&Tlv { tag: Tag::GeneralizedTime, full: &[], value: s.as_bytes() });
-        assert_eq!(utc("260601000000Z"), Some(1_780_272_000));
-        assert_eq!(generalized("20260601000000Z"), Some(1_780_272_000));
-        assert_eq!(utc("491231235959Z"), Some(2_524_607_999));
-        assert_eq!(utc("700101000000Z"), Some(0));
-        // Left to x509-cert: before 1970, fractions, offsets, wrong lengths, bad dates.
-        for bad in ["690101000000Z", "260601000000+0100", "2606010000Z", "260230000000Z", "26060100000aZ"] {
-            assert_eq!(utc(bad), None, "{bad}");
-        }
-        assert_eq!(generalized("20260601000000.5Z"), None);
-        for text in ["260601000000Z", "491231235959Z", "500101000000Z", "000229000000Z", "010229000000Z"] {
-            agree(0x17, text.as_bytes());
-        }
-        for text in ["20260601000000Z", "99991231235959Z", "19700101000000Z", "21000229000000Z", "20000229120000Z"] {
-            agree(0x18, text.as_bytes());
-        }
-    }
-
-    #[test]
-    fn every_day_of_two_centuries_reads_alike() {
-        for year in (1950..2150).chain([9998, 9999]) {
-            for month in 0..=13 {
-                for day in 0..=32 {
-                    let time = format!("{month:02}{day:02}235958Z");
-                    agree(0x18, format!("{year:04}{time}").as_bytes());
-                    agree(0x17, format!("{:02}{time}", year % 100).as_bytes());
-                    if year >= 1970 && (1..=12).contains(&month) && (1..=28).contains(&day) {
-                        let text = format!("{year:04}{time}");
-                        let tlv = Tlv { tag: Tag::GeneralizedTime, full: &[], value: text.as_bytes() };
-                        assert!(time_secs(&tlv).is_some(), "{text} read directly");
-                    }
-                }
-            }
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn digit_strings_read_alike(tag in prop::sample::select(vec![0x17u8, 0x18]),
-                                    digits in proptest::collection::vec(prop::sample::select(b"0123456789Z+.a".to_vec()), 11..17)) {
-            agree(tag, &digits);
-        }
-
-        #[test]
-        fn plausible_dates_read_alike(y in 0u32..10000, m in 0u32..14, d in 0u32..33, h in 0u32..25, mi in 0u32..61, s in 0u32..61) {
-            agree(0x18, format!("{y:04}{m:02}{d:02}{h:02}{mi:02}{s:02}Z").as_bytes());
-            agree(0x17, format!("{:02}{m:02}{d:02}{h:02}{mi:02}{s:02}Z", y % 100).as_bytes());
-        }
-    }
 }

@@ -5,7 +5,8 @@
 //! digest and the signed object's digest, where the key digest covers the SPKI algorithm and
 //! key bits, and the object digest covers the signature algorithm, SHA-256 of the signed
 //! bytes and the signature (each variable part length-prefixed). A hit can therefore only
-//! stand for the exact verification that succeeded. The levels exist so that objects checked
+//! stand for the exact verification that succeeded (an RSA algorithm identifier with and
+//! without its NULL parameters, which verify alike, are two entries). The levels exist so that objects checked
 //! again and again remember their digests: an anchor or pooled intermediate hashes its key
 //! once, and a certificate or CRL (a million entries are 40 MB) hashes its signed bytes once,
 //! leaving each lookup two SHA-256 blocks, and none once the object has been looked up under
@@ -62,6 +63,8 @@ pub(crate) struct SignedData<'a> {
     pub(crate) signature_algorithm: &'a [u8],
     pub(crate) message: &'a [u8],
     pub(crate) signature: &'a [u8],
+    /// The unused bits of the signature BIT STRING: a signature with any never verifies.
+    pub(crate) signature_unused_bits: u8,
     /// Where the owner of `message` keeps its digests, if it does.
     pub(crate) memo: Option<&'a SignedMemo>,
 }
@@ -87,6 +90,7 @@ impl<'a> SignedData<'a> {
             signature_algorithm: cert.signature_algorithm_id(),
             message: cert.tbs_bytes(),
             signature: cert.signature(),
+            signature_unused_bits: cert.inner().signature_unused_bits,
             memo: Some(cert.signed_memo()),
         }
     }

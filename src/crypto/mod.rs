@@ -127,7 +127,7 @@ impl AlgorithmPolicy {
         let mut key_allowed = false;
         for alg in &self.algorithms {
             if alg.public_key_alg_id().as_ref() == key.algorithm {
-                if alg.signature_alg_id().as_ref() == signature_alg {
+                if same_signature_algorithm(alg.signature_alg_id().as_ref(), signature_alg) {
                     self.check_key_size(key)?;
                     return Ok(*alg);
                 }
@@ -139,6 +139,35 @@ impl AlgorithmPolicy {
         }
         self.check_key_size(key)?;
         Err(Reason::UnsupportedSignatureAlgorithm(describe_alg_id(signature_alg)))
+    }
+}
+
+/// Whether two signature AlgorithmIdentifier values (without their SEQUENCE headers) name the
+/// same algorithm: the same bytes, or an RSASSA-PKCS1-v1_5 algorithm with its NULL parameters
+/// in one and none in the other. RFC 4055 §5, on sha224/256/384/512WithRSAEncryption: "the
+/// parameters MUST be NULL. Implementations MUST accept the parameters being absent as well as
+/// present" (rustls-webpki has `*_ABSENT_PARAMS` algorithms for that form); sha1WithRSAEncryption
+/// is treated alike. Nothing else is equivalent: ECDSA and Ed25519 take no parameters (RFC 5758
+/// §3.2, RFC 8410 §3), so a NULL there stays a different, unknown algorithm, and RSASSA-PSS
+/// parameters are compared as they are.
+///
+/// Only signature algorithms: an rsaEncryption *key* needs its NULL (RFC 3279 §2.3.1 "MUST";
+/// CA/B Forum BR 7.1.3.1.1; Chromium, Go and rustls-webpki refuse the key without it), so
+/// public key identifiers are still compared byte for byte.
+pub(crate) fn same_signature_algorithm(a: &[u8], b: &[u8]) -> bool {
+    a == b || without_rsa_pkcs1_null(a) == without_rsa_pkcs1_null(b)
+}
+
+/// The OID alone of an RSASSA-PKCS1-v1_5 signature AlgorithmIdentifier value with NULL
+/// parameters; any other value unchanged.
+fn without_rsa_pkcs1_null(value: &[u8]) -> &[u8] {
+    // 1.2.840.113549.1.1.n: sha1WithRSAEncryption (5), sha256 (11), sha384 (12), sha512 (13),
+    // sha224 (14); then NULL.
+    match value {
+        [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 5 | 11..=14, 0x05, 0x00] => {
+            value.get(..11).unwrap_or(value)
+        }
+        _ => value,
     }
 }
 
@@ -196,5 +225,55 @@ mod tests {
         assert!(matches!(policy.select(&other, sha256), Err(Reason::UnsupportedPublicKey(_))));
         assert!(matches!(policy.check_key(&other), Err(Reason::UnsupportedPublicKey(_))));
         assert!(policy.check_key(&rsa(4096)).is_ok());
+    }
+
+    /// AlgorithmIdentifier values: `oid` (content of an OBJECT IDENTIFIER) and parameters.
+    fn alg(oid: &[u8], params: &[u8]) -> Vec<u8> {
+        [&[0x06, oid.len() as u8][..], oid, params].concat()
+    }
+
+    const PKCS1: [u8; 8] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01];
+    const NULL: [u8; 2] = [0x05, 0x00];
+
+    #[test]
+    fn rsa_pkcs1_signature_algorithms_are_the_same_with_or_without_null() {
+        for n in [5u8, 11, 12, 13, 14] {
+            let oid = [&PKCS1[..], &[n]].concat();
+            let (with, without) = (alg(&oid, &NULL), alg(&oid, &[]));
+            assert!(same_signature_algorithm(&with, &without), "{n}");
+            assert!(same_signature_algorithm(&without, &with), "{n}");
+            assert!(same_signature_algorithm(&without, &without), "{n}");
+            // Other parameters are not NULL.
+            assert!(!same_signature_algorithm(&with, &alg(&oid, &[0x05, 0x01, 0x00])), "{n}");
+            assert!(!same_signature_algorithm(&without, &alg(&oid, &[0x04, 0x00])), "{n}");
+        }
+        let sha256 = alg(&[&PKCS1[..], &[11]].concat(), &NULL);
+        let sha384 = alg(&[&PKCS1[..], &[12]].concat(), &[]);
+        assert!(!same_signature_algorithm(&sha256, &sha384));
+        assert!(same_signature_algorithm(&sha256, alg_id::RSA_PKCS1_SHA256.as_ref()));
+        // rsaEncryption (1), RSASSA-PSS (10) and the others are not PKCS#1 v1.5 signatures.
+        for n in [1u8, 4, 10] {
+            let oid = [&PKCS1[..], &[n]].concat();
+            assert!(!same_signature_algorithm(&alg(&oid, &NULL), &alg(&oid, &[])), "{n}");
+        }
+        let ecdsa = alg_id::ECDSA_SHA256.as_ref();
+        assert!(!same_signature_algorithm(ecdsa, &[ecdsa, &NULL[..]].concat()));
+    }
+
+    #[test]
+    fn selection_takes_rsa_pkcs1_without_null_and_nothing_else_new() {
+        let policy = AlgorithmPolicy::default();
+        let sha256_without = alg(&[&PKCS1[..], &[11]].concat(), &[]);
+        assert!(
+            policy.select(&rsa(2048), &sha256_without).is_ok_and(|a| a.signature_alg_id() == alg_id::RSA_PKCS1_SHA256)
+        );
+        let ecdsa_with_null = [alg_id::ECDSA_SHA256.as_ref(), &NULL[..]].concat();
+        let p256 = KeyRef { algorithm: alg_id::ECDSA_P256.as_ref(), ..rsa(2048) };
+        assert!(policy.select(&p256, alg_id::ECDSA_SHA256.as_ref()).is_ok());
+        assert!(matches!(policy.select(&p256, &ecdsa_with_null), Err(Reason::UnsupportedSignatureAlgorithm(_))));
+        // An rsaEncryption key without its NULL is not an RSA key this policy knows.
+        let rsa_without_null = alg(&[&PKCS1[..], &[1]].concat(), &[]);
+        let key = KeyRef { algorithm: &rsa_without_null, ..rsa(2048) };
+        assert!(matches!(policy.select(&key, alg_id::RSA_PKCS1_SHA256.as_ref()), Err(Reason::UnsupportedPublicKey(_))));
     }
 }

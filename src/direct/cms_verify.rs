@@ -1,7 +1,7 @@
 //! CMS SignedData verification (RFC 5652 §5), as S/MIME (RFC 8551) uses it. The `cms` crate
 //! decodes the structure; the checks are these:
 //!
-//! 1. The input (DER, BER or PEM) is normalised to DER ([`super::ber`]) and decodes as a
+//! 1. The input (DER, BER or PEM) is normalised to DER (`crate::ber`) and decodes as a
 //!    ContentInfo holding a SignedData; its certificates are taken as transmitted.
 //! 2. Per SignerInfo (at least one must pass everything): the digest algorithm is allowed
 //!    (SHA-256/384/512; SHA-1 only with the legacy switch; never MD5); the signed attributes,
@@ -26,7 +26,7 @@ use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
 
 use super::binding::{Binding, BindingPolicy, check_binding};
-use super::{DirectAddress, DirectError, Limits, ber};
+use super::{DirectAddress, DirectError, Limits};
 use crate::cert::{Certificate, hex_string};
 use crate::crypto::AlgorithmPolicy;
 use crate::der_walk::{Walker, read_any, read_tagged};
@@ -320,7 +320,7 @@ pub(crate) fn parse(input: &[u8], limits: &Limits) -> Result<Parsed, DirectError
         return Err(DirectError::TooLarge { what: "CMS", size: input.len(), limit: limits.max_message_len });
     }
     let input = unarmor(input)?;
-    let der = ber::to_der(&input, limits.max_der_depth)?;
+    let der = crate::ber::to_der(&input, limits.max_der_depth).map_err(DirectError::from_ber)?;
     let content_info = ContentInfo::from_der(&der).map_err(|e| DirectError::cms(format!("ContentInfo: {e}")))?;
     match content_info.content_type {
         ID_SIGNED_DATA => {}

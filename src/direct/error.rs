@@ -148,6 +148,14 @@ impl DirectError {
         }
     }
 
+    /// A BER input that could not be normalised: a limit, or malformed CMS.
+    pub(crate) fn from_ber(error: crate::ParseError) -> DirectError {
+        match error {
+            crate::ParseError::LimitExceeded { what, limit } => DirectError::LimitExceeded { what, limit },
+            other => DirectError::Cms(other.to_string()),
+        }
+    }
+
     pub(crate) fn cms(what: impl core::fmt::Display) -> DirectError {
         DirectError::Cms(what.to_string())
     }

@@ -37,7 +37,6 @@
 //! ```
 
 mod attachments;
-mod ber;
 mod binding;
 mod cms_verify;
 mod error;

@@ -42,7 +42,8 @@ impl<'c> BudgetCounter<'c> {
 
     /// Verifies a signature under the algorithm policy, spending one unit of the signature
     /// budget (the outer `Err`, which ends the search). The policy is applied before the
-    /// cache is consulted, and only successes are cached.
+    /// cache is consulted, and only successes are cached. A signature BIT STRING with unused
+    /// bits is a bad signature: no algorithm signs a fraction of an octet.
     pub(crate) fn verify_signature(
         &mut self,
         algorithms: &AlgorithmPolicy,
@@ -53,6 +54,9 @@ impl<'c> BudgetCounter<'c> {
             Ok(a) => a,
             Err(reason) => return Ok(Err(reason)),
         };
+        if data.signature_unused_bits != 0 {
+            return Ok(Err(Reason::BadSignature));
+        }
         let fingerprint = match self.cache {
             Some(cache) => match cache.contains(data) {
                 None => return Ok(Ok(())),

@@ -13,8 +13,9 @@ use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::extensions::walk_extensions;
-use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged, signature_bit_string};
 use crate::error::ParseError;
+use crate::time::x509_time;
 
 /// id-ce-issuingDistributionPoint (x509-cert 0.3 associates the wrong OID with its type).
 const ID_CE_ISSUING_DISTRIBUTION_POINT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.28");
@@ -61,10 +62,13 @@ pub struct Crl {
     pub(crate) signature_algorithm: Span,
     pub(crate) tbs_signature_algorithm: Span,
     pub(crate) signature: Span,
+    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
+    pub(crate) signature_unused_bits: u8,
     /// Full TLV of the issuer Name.
     pub(crate) issuer: Span,
-    pub(crate) this_update: u64,
-    pub(crate) next_update: Option<u64>,
+    /// `thisUpdate` and `nextUpdate`, seconds since the epoch (negative before 1970).
+    pub(crate) this_update: i64,
+    pub(crate) next_update: Option<i64>,
     pub(crate) crl_number: Option<Vec<u8>>,
     pub(crate) delta_base: Option<Vec<u8>>,
     pub(crate) idp: Option<IssuingDistributionPoint>,
@@ -77,11 +81,6 @@ pub struct Crl {
     /// Digests for the signature cache's key: the TBS bytes are hashed once per CRL, not once
     /// per validation (40 MB for a million entries).
     pub(crate) signed_memo: crate::crypto::cache::SignedMemo,
-}
-
-fn time_value(tlv: &crate::der_walk::Tlv<'_>, what: &'static str) -> Result<u64, ParseError> {
-    let t = x509_cert::time::Time::from_der(tlv.full).map_err(ParseError::der(what))?;
-    Ok(t.to_unix_duration().as_secs())
 }
 
 fn is_time(tag: Tag) -> bool {
@@ -155,14 +154,16 @@ impl Crl {
         self.delta_base.is_some()
     }
 
-    /// `thisUpdate`.
+    /// `thisUpdate` (a time before 1970 reads as the epoch; revocation checking compares
+    /// the exact time).
     pub fn this_update(&self) -> UnixTime {
-        UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.this_update))
+        crate::time::to_unix_time(self.this_update)
     }
 
-    /// `nextUpdate`, if present.
+    /// `nextUpdate`, if present (a time before 1970 reads as the epoch; revocation checking
+    /// compares the exact time).
     pub fn next_update(&self) -> Option<UnixTime> {
-        self.next_update.map(|s| UnixTime::since_unix_epoch(core::time::Duration::from_secs(s)))
+        self.next_update.map(crate::time::to_unix_time)
     }
 
     /// Why the CRL cannot be used for status decisions (an unknown critical extension, a
@@ -183,8 +184,13 @@ impl Crl {
         self.bytes(self.signature_algorithm)
     }
 
+    /// The outer and inner signature algorithms agree (RFC 5280 §5.1.1.2), as
+    /// [`crate::crypto::same_signature_algorithm`] compares them.
     pub(crate) fn algorithms_consistent(&self) -> bool {
-        self.bytes(self.signature_algorithm) == self.bytes(self.tbs_signature_algorithm)
+        crate::crypto::same_signature_algorithm(
+            self.bytes(self.signature_algorithm),
+            self.bytes(self.tbs_signature_algorithm),
+        )
     }
 
     /// Entries for `serial` whose certificate issuer is `issuer` (full Name TLV; the same name
@@ -261,7 +267,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertList"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("CRL signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("CRL signatureValue"))?;
-    let signature = bit_string_bytes(&sig).map_err(e("CRL signatureValue"))?;
+    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("CRL signatureValue"))?;
     r.finish().map_err(e(what))?;
 
     let mut t = Walker::new(tbs.value).map_err(e("tbsCertList"))?;
@@ -273,10 +279,10 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     let tbs_sig_alg = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL signature"))?;
     let issuer = read_tagged(&mut t, Tag::Sequence).map_err(e("CRL issuer"))?;
     x509_cert::name::Name::from_der(issuer.full).map_err(e("CRL issuer"))?;
-    let this_update = time_value(&read_any(&mut t).map_err(e("thisUpdate"))?, "thisUpdate")?;
+    let this_update = x509_time(&read_any(&mut t).map_err(e("thisUpdate"))?, "thisUpdate")?;
     let mut next_update = None;
     if !t.is_finished() && is_time(t.peek_tag().map_err(e("nextUpdate"))?) {
-        next_update = Some(time_value(&read_any(&mut t).map_err(e("nextUpdate"))?, "nextUpdate")?);
+        next_update = Some(x509_time(&read_any(&mut t).map_err(e("nextUpdate"))?, "nextUpdate")?);
     }
     let revoked = read_optional(&mut t, Tag::Sequence).map_err(e("revokedCertificates"))?;
     let ext = match read_optional(&mut t, TagNumber(0).context_specific(true)).map_err(e("crlExtensions"))? {
@@ -364,6 +370,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
         signature_algorithm: Span::of(base, sig_alg.value),
         tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
         signature: Span::of(base, signature),
+        signature_unused_bits,
         issuer: Span::of(base, issuer.full),
         this_update,
         next_update,

@@ -25,8 +25,9 @@ use der::{Decode, Tag, TagNumber, Tagged};
 use crate::cert::Certificate;
 use crate::cert::extensions::walk_extensions;
 use crate::crypto::rustcrypto::Hash;
-use crate::der_walk::{Span, Tlv, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
+use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged, signature_bit_string};
 use crate::error::ParseError;
+use crate::time::generalized_time;
 
 const ID_PKIX_OCSP_BASIC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
 const ID_PKIX_OCSP_NONCE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
@@ -67,8 +68,9 @@ pub(crate) struct SingleResponse {
     pub(crate) key_hash: Span,
     pub(crate) serial: Span,
     pub(crate) status: OcspStatus,
-    pub(crate) this_update: u64,
-    pub(crate) next_update: Option<u64>,
+    /// `thisUpdate` and `nextUpdate`, seconds since the epoch (negative before 1970).
+    pub(crate) this_update: i64,
+    pub(crate) next_update: Option<i64>,
     pub(crate) unknown_critical: bool,
 }
 
@@ -79,16 +81,13 @@ pub struct OcspResponse {
     pub(crate) tbs: Span,
     pub(crate) signature_algorithm: Span,
     pub(crate) signature: Span,
+    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
+    pub(crate) signature_unused_bits: u8,
     pub(crate) responder: ResponderId,
-    pub(crate) produced_at: u64,
+    pub(crate) produced_at: i64,
     pub(crate) responses: Vec<SingleResponse>,
     pub(crate) certs: Vec<Certificate>,
     pub(crate) unknown_critical: Option<ObjectIdentifier>,
-}
-
-fn generalized_time(tlv: &Tlv<'_>, what: &'static str) -> Result<u64, ParseError> {
-    let t = der::asn1::GeneralizedTime::from_der(tlv.full).map_err(ParseError::der(what))?;
-    Ok(t.to_unix_duration().as_secs())
 }
 
 fn ctx(n: u32, constructed: bool) -> Tag {
@@ -115,9 +114,9 @@ impl OcspResponse {
         &self.der
     }
 
-    /// `producedAt`.
+    /// `producedAt` (a time before 1970 reads as the epoch).
     pub fn produced_at(&self) -> rustls_pki_types::UnixTime {
-        rustls_pki_types::UnixTime::since_unix_epoch(core::time::Duration::from_secs(self.produced_at))
+        crate::time::to_unix_time(self.produced_at)
     }
 
     /// Number of SingleResponses.
@@ -190,7 +189,7 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
     let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsResponseData"))?;
     let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("OCSP signatureAlgorithm"))?;
     let sig = read_any(&mut r).map_err(e("OCSP signature"))?;
-    let signature = bit_string_bytes(&sig).map_err(e("OCSP signature"))?;
+    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("OCSP signature"))?;
     let mut certs = Vec::new();
     if let Some(c) = read_optional(&mut r, ctx(0, true)).map_err(e("OCSP certs"))? {
         let mut cr = Walker::new(c.value).map_err(e("OCSP certs"))?;
@@ -250,6 +249,7 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
         tbs: Span::of(base, tbs.full),
         signature_algorithm: Span::of(base, sig_alg.value),
         signature: Span::of(base, signature),
+        signature_unused_bits,
         responder,
         produced_at,
         responses,

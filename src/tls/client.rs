@@ -299,7 +299,7 @@ impl IdentityMap {
         if identity.leaf().der().as_ref() != end_entity.as_ref() {
             return None;
         }
-        if identity.leaf().not_after() < now {
+        if identity.leaf().not_after_secs() < crate::time::unix_seconds(now) {
             self.map.remove(&key);
             self.order.retain(|k| *k != key);
             return None;

@@ -1,5 +1,5 @@
 //! Bundle files for the parser tests: the same certificates as PEM (with comments between
-//! blocks, and with CRLF line ends), concatenated DER and PKCS#7 (DER and PEM-armoured), plus
+//! blocks, and with CRLF line ends), concatenated DER and PKCS#7 (DER, PEM-armoured and BER), plus
 //! broken inputs: a corrupt certificate among good ones, truncated PEM and PKCS#7, garbage,
 //! an empty file, a PEM file without certificates and a DER header claiming 2 GiB.
 
@@ -43,6 +43,7 @@ pub fn generate(g: &mut Gen) -> Result<()> {
     g.file("bundles/certs.p7b", p7.clone())?;
     g.file("bundles/certs.p7b.pem", bundle::pem("PKCS7", &p7)?.into_bytes())?;
     g.file("bundles/pkcs7-truncated.p7b", p7.get(..p7.len() / 2).unwrap_or_default().to_vec())?;
+    g.file("bundles/certs-ber.p7b", bundle::pkcs7_certs_only_ber(&ders)?)?;
 
     // Entry 2 of 4 is cut short inside valid base64: it is skipped, the others load.
     let mut broken = ders.get(..4).unwrap_or_default().to_vec();

@@ -6,6 +6,7 @@
 use der::asn1::{Any, BitString};
 use der::{Decode, Encode, Sequence, Tag};
 use sha2::{Digest, Sha256};
+use x509_cert::certificate::Rfc5280;
 use x509_cert::name::Name;
 use x509_cert::time::Validity;
 
@@ -23,7 +24,7 @@ struct TbsCertificate {
     serial_number: Any,
     signature: Any,
     issuer: Any,
-    validity: Validity,
+    validity: Any,
     subject: Any,
     subject_public_key_info: Any,
     #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
@@ -61,6 +62,7 @@ pub struct CertBuilder {
     subject: Vec<u8>,
     not_before: u64,
     not_after: u64,
+    validity_der: Option<Vec<u8>>,
     spki: Vec<u8>,
     issuer_unique_id: Option<Vec<u8>>,
     subject_unique_id: Option<Vec<u8>>,
@@ -69,6 +71,7 @@ pub struct CertBuilder {
     tbs_sig_alg: Option<Vec<u8>>,
     outer_sig_alg: Option<Vec<u8>>,
     corrupt_signature: bool,
+    signature_unused_bits: u8,
 }
 
 fn name_der(name: &Name) -> Vec<u8> {
@@ -87,6 +90,7 @@ impl CertBuilder {
             subject,
             not_before: default_not_before(),
             not_after: default_not_after(),
+            validity_der: None,
             spki: subject_key.spki_der().to_vec(),
             issuer_unique_id: None,
             subject_unique_id: None,
@@ -95,6 +99,7 @@ impl CertBuilder {
             tbs_sig_alg: None,
             outer_sig_alg: None,
             corrupt_signature: false,
+            signature_unused_bits: 0,
         }
     }
 
@@ -132,6 +137,13 @@ impl CertBuilder {
     pub fn validity(mut self, not_before: u64, not_after: u64) -> Self {
         self.not_before = not_before;
         self.not_after = not_after;
+        self
+    }
+
+    /// The Validity SEQUENCE as raw DER, replacing [`Self::validity`]: for times `der` cannot
+    /// encode (a UTCTime before 1970) or encodings RFC 5280 forbids.
+    pub fn validity_der(mut self, der: Vec<u8>) -> Self {
+        self.validity_der = Some(der);
         self
     }
 
@@ -215,6 +227,13 @@ impl CertBuilder {
         self
     }
 
+    /// Encodes the signature BIT STRING with this unused-bits count (its octets unchanged), as
+    /// no signature algorithm allows.
+    pub fn signature_unused_bits(mut self, unused_bits: u8) -> Self {
+        self.signature_unused_bits = unused_bits;
+        self
+    }
+
     /// The subject name DER.
     pub fn subject(&self) -> &[u8] {
         &self.subject
@@ -232,7 +251,12 @@ impl CertBuilder {
             serial_number: Any::new(Tag::Integer, vec![1])?,
             signature: any(&self.tbs_sig_alg.clone().unwrap_or_else(|| alg.algorithm_identifier()))?,
             issuer: any(&self.issuer)?,
-            validity: Validity::new(x509_time(self.not_before)?, x509_time(self.not_after)?),
+            validity: match &self.validity_der {
+                Some(der) => any(der)?,
+                None => {
+                    any(&Validity::<Rfc5280>::new(x509_time(self.not_before)?, x509_time(self.not_after)?).to_der()?)?
+                }
+            },
             subject: any(&self.subject)?,
             subject_public_key_info: any(&self.spki)?,
             issuer_unique_id: bits(&self.issuer_unique_id)?,
@@ -265,7 +289,7 @@ impl CertBuilder {
         let cert = CertificateDer {
             tbs_certificate: Any::from_der(&tbs)?,
             signature_algorithm: Any::from_der(&outer)?,
-            signature: BitString::from_bytes(&signature)?,
+            signature: BitString::new(self.signature_unused_bits, signature)?,
         };
         Ok(cert.to_der()?)
     }

@@ -165,6 +165,7 @@ pub struct CrlBuilder {
     sig_alg: Option<SigAlg>,
     tbs_sig_alg: Option<Vec<u8>>,
     corrupt_signature: bool,
+    signature_unused_bits: u8,
 }
 
 impl CrlBuilder {
@@ -180,6 +181,7 @@ impl CrlBuilder {
             sig_alg: None,
             tbs_sig_alg: None,
             corrupt_signature: false,
+            signature_unused_bits: 0,
         })
     }
 
@@ -232,6 +234,13 @@ impl CrlBuilder {
         self
     }
 
+    /// Encodes the signature BIT STRING with this unused-bits count (its octets unchanged), as
+    /// no signature algorithm allows.
+    pub fn signature_unused_bits(mut self, unused_bits: u8) -> Self {
+        self.signature_unused_bits = unused_bits;
+        self
+    }
+
     /// The TBSCertList, DER.
     pub fn tbs(&self, alg: SigAlg) -> Result<Vec<u8>> {
         let mut body = Vec::new();
@@ -267,7 +276,7 @@ impl CrlBuilder {
             let last = signature.last_mut().ok_or_else(|| Error::msg("empty signature"))?;
             *last ^= 0x01;
         }
-        let mut bits = vec![0u8];
+        let mut bits = vec![self.signature_unused_bits];
         bits.extend(signature);
         let mut body = tbs;
         body.extend(alg.algorithm_identifier());

@@ -90,8 +90,9 @@ removed; `keys/` is never touched except to add missing keys.
   intermediate with distinct serials (same key) for warm-cache benchmarks.
 - `bundles/`: the same eight certificates as commented PEM (LF and CRLF), concatenated DER,
   PKCS#7 certs-only SignedData in DER (`certs.p7b`) and PEM (`certs.p7b.pem`, `BEGIN
-  PKCS7`), both byte-identical to what `openssl crl2pkcs7 -nocrl -certfile certs.pem` makes;
-  and bad inputs: a corrupt entry among good ones (`one-corrupt.*`), truncated PEM and
+  PKCS7`), both byte-identical to what `openssl crl2pkcs7 -nocrl -certfile certs.pem` makes,
+  and in BER (`certs-ber.p7b`: indefinite lengths at every level of the container, the
+  certificates in DER, as .NET and Windows tools write it); and bad inputs: a corrupt entry among good ones (`one-corrupt.*`), truncated PEM and
   PKCS#7, garbage, an empty file, PEM without certificates, and a DER header claiming 2 GiB.
 - `keys/`: the private keys (test keys only).
 

@@ -215,6 +215,7 @@ pub struct OcspResponseBuilder {
     certs: Vec<Vec<u8>>,
     sig_alg: Option<SigAlg>,
     corrupt_signature: bool,
+    signature_unused_bits: u8,
 }
 
 impl OcspResponseBuilder {
@@ -231,6 +232,7 @@ impl OcspResponseBuilder {
             certs: Vec::new(),
             sig_alg: None,
             corrupt_signature: false,
+            signature_unused_bits: 0,
         }
     }
 
@@ -282,6 +284,13 @@ impl OcspResponseBuilder {
         self
     }
 
+    /// Encodes the signature BIT STRING with this unused-bits count (its octets unchanged), as
+    /// no signature algorithm allows.
+    pub fn signature_unused_bits(mut self, unused_bits: u8) -> Self {
+        self.signature_unused_bits = unused_bits;
+        self
+    }
+
     /// The ResponseData, DER.
     pub fn tbs(&self) -> Result<Vec<u8>> {
         let mut body = Vec::new();
@@ -313,7 +322,7 @@ impl OcspResponseBuilder {
             let last = signature.last_mut().ok_or_else(|| Error::msg("empty signature"))?;
             *last ^= 0x01;
         }
-        let mut bits = vec![0u8];
+        let mut bits = vec![self.signature_unused_bits];
         bits.extend(signature);
         let mut basic = tbs;
         basic.extend(alg.algorithm_identifier());

@@ -6,7 +6,7 @@ use core::fmt::Write;
 use const_oid::ObjectIdentifier;
 use trustpath::policy::{ANY_POLICY, Finding, PolicySets};
 use trustpath::revocation::{CertStatus, RevocationMode, RevocationStatus};
-use trustpath::time::format_rfc3339;
+use trustpath::time::format_unix_seconds;
 use trustpath::{Anchor, Certificate, Need, NeedKind, Reason, ValidationError};
 
 use crate::json::Json;
@@ -56,8 +56,9 @@ pub fn certificate_text(out: &mut String, label: &str, cert: &Certificate) {
     let pad = " ".repeat(label.len() + 3);
     let _ = writeln!(out, "{pad}issuer:   {}", cert.issuer_string());
     let _ = writeln!(out, "{pad}serial:   {}", cert.serial_hex());
-    let _ =
-        writeln!(out, "{pad}validity: {} to {}", format_rfc3339(cert.not_before()), format_rfc3339(cert.not_after()));
+    let (not_before, not_after) =
+        (format_unix_seconds(cert.not_before_secs()), format_unix_seconds(cert.not_after_secs()));
+    let _ = writeln!(out, "{pad}validity: {not_before} to {not_after}");
     let _ = writeln!(out, "{pad}sha256:   {}", hex(&cert.sha256()));
 }
 
@@ -78,11 +79,11 @@ pub fn hint(error: &ValidationError, leaf: &Certificate, profile: &str) -> Strin
         ),
         Reason::Expired { not_after } => format!(
             "it expired at {}: renew the certificate, or pass --time to validate at another moment",
-            format_rfc3339(secs(*not_after))
+            format_unix_seconds(*not_after)
         ),
         Reason::NotYetValid { not_before } => format!(
             "it is valid only from {}: check the clock or --time, or wait until then",
-            format_rfc3339(secs(*not_before))
+            format_unix_seconds(*not_before)
         ),
         Reason::BadSignature => "the signature does not verify with the issuer's key: the issuer supplied is not the \
                                  one that signed it (check --intermediates and the anchors), or the certificate was \
@@ -173,10 +174,6 @@ fn where_to_fetch(error: &ValidationError, kinds: &[NeedKind], lead: &str) -> St
         .flat_map(|n| n.urls.iter().map(String::as_str))
         .collect();
     if urls.is_empty() { String::new() } else { format!("{lead} {}", urls.join(", ")) }
-}
-
-fn secs(s: u64) -> trustpath::UnixTime {
-    trustpath::UnixTime::since_unix_epoch(core::time::Duration::from_secs(s))
 }
 
 /// One certificate's revocation status, as reported.

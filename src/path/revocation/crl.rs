@@ -173,7 +173,7 @@ fn current(crl: &Crl, time: UnixTime) -> Result<(), Verdict> {
     if !crl.algorithms_consistent() {
         return Err(Verdict::Invalid("CRL signature algorithms disagree".into()));
     }
-    let now = time.as_secs();
+    let now = crate::time::unix_seconds(time);
     match crl.next_update {
         None => Err(Verdict::Invalid("CRL without nextUpdate (RFC 5280 §5.1.2.5)".into())),
         Some(next) if now > next => Err(Verdict::Stale),

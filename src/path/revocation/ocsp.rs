@@ -43,14 +43,14 @@ pub(super) fn verdicts(search: &mut Search<'_, '_>, target: &Target<'_>) -> Resu
             out.push(Verdict::Invalid(why));
             continue;
         }
-        let now = search.input.time.as_secs();
+        let now = crate::time::unix_seconds(search.input.time);
         for single in matching {
             if single.unknown_critical {
                 out.push(Verdict::Invalid("OCSP SingleResponse has an unknown critical extension".into()));
                 continue;
             }
             let expires = single.next_update.unwrap_or(
-                single.this_update.saturating_add(search.policy.revocation.ocsp_max_age_without_next_update),
+                single.this_update.saturating_add_unsigned(search.policy.revocation.ocsp_max_age_without_next_update),
             );
             if now < single.this_update || now > expires {
                 out.push(Verdict::Stale);
@@ -86,6 +86,7 @@ fn verify_response(
         signature_algorithm: response.signature_algorithm_id(),
         message: response.tbs_bytes(),
         signature: response.signature_bytes(),
+        signature_unused_bits: response.signature_unused_bits,
         memo: None,
     };
     if responder_matches(response, issuer.subject, issuer.key.key) {

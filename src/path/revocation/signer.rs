@@ -28,6 +28,7 @@ fn signed_by<'k>(crl: &'k Crl, key: KeyRef<'k>) -> SignedData<'k> {
         signature_algorithm: crl.signature_algorithm_id(),
         message: crl.tbs_bytes(),
         signature: crl.signature_bytes(),
+        signature_unused_bits: crl.signature_unused_bits,
         memo: Some(&crl.signed_memo),
     }
 }

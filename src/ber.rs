@@ -1,14 +1,17 @@
-//! A small, bounded BER → DER normaliser for CMS input (S/MIME agents stream SignedData with
-//! indefinite lengths and chunked OCTET STRINGs): every length becomes definite and minimal,
-//! and constructed universal strings (OCTET STRING, BIT STRING, character strings) become
-//! primitive, their segments concatenated — so the eContent octets are exactly those the
-//! message digest covers (RFC 5652 §5.3). Nothing else changes: values, tags and the order of
-//! SET OF elements are kept, so DER input comes out byte for byte identical.
+//! A small, bounded BER → DER normaliser (X.690 §8 to §10) for the containers real tools write
+//! in BER: CMS SignedData streamed by S/MIME agents (indefinite lengths, chunked OCTET STRINGs),
+//! and PKCS#7 certificate bundles written by .NET and Windows tools (indefinite lengths).
+//!
+//! Every length becomes definite and minimal, and constructed universal strings (OCTET STRING,
+//! BIT STRING, character strings) become primitive, their segments concatenated — so the
+//! eContent octets are exactly those a CMS message digest covers (RFC 5652 §5.3). Nothing else
+//! changes: values, tags and the order of SET OF elements are kept, so DER comes out byte for
+//! byte identical (a DER certificate inside a BER bundle keeps the bytes its signature covers).
 //!
 //! Bounded: nesting depth (a limit), number of values (one million), and every length is
 //! checked against the bytes that remain.
 
-use super::DirectError;
+use crate::error::ParseError;
 
 /// Most TLVs one input may hold (a 20 MB attachment in 1,000-byte BER chunks is 20,000).
 const MAX_NODES: usize = 1_000_000;
@@ -43,8 +46,8 @@ struct Parser<'a> {
     max_depth: usize,
 }
 
-fn malformed(what: &str) -> DirectError {
-    DirectError::Cms(format!("BER: {what}"))
+fn malformed(rule: &'static str) -> ParseError {
+    ParseError::invalid("BER", rule)
 }
 
 fn encoded_len(content: usize) -> usize {
@@ -54,7 +57,7 @@ fn encoded_len(content: usize) -> usize {
 }
 
 impl<'a> Parser<'a> {
-    fn byte(&mut self) -> Result<u8, DirectError> {
+    fn byte(&mut self) -> Result<u8, ParseError> {
         let b = *self.input.get(self.pos).ok_or_else(|| malformed("truncated"))?;
         self.pos += 1;
         Ok(b)
@@ -65,13 +68,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses one TLV ending at or before `end`.
-    fn node(&mut self, end: usize, depth: usize) -> Result<Node<'a>, DirectError> {
+    fn node(&mut self, end: usize, depth: usize) -> Result<Node<'a>, ParseError> {
         if depth > self.max_depth {
-            return Err(DirectError::LimitExceeded { what: "nested DER values", limit: self.max_depth });
+            return Err(ParseError::LimitExceeded { what: "nested BER values", limit: self.max_depth });
         }
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(DirectError::LimitExceeded { what: "DER values", limit: MAX_NODES });
+            return Err(ParseError::LimitExceeded { what: "BER values", limit: MAX_NODES });
         }
         let start = self.pos;
         let first = self.byte()?;
@@ -152,7 +155,7 @@ fn flatten<'a>(
     children: &[Node<'a>],
     segments: &mut Vec<&'a [u8]>,
     unused_bits: &mut Option<u8>,
-) -> Result<(), DirectError> {
+) -> Result<(), ParseError> {
     for child in children {
         if child.ident.first().map(|b| b & 0x1f) != Some(number) || child.ident.len() != 1 {
             return Err(malformed("constructed string holds another type"));
@@ -224,12 +227,13 @@ fn emit(node: &Node<'_>, out: &mut Vec<u8>) {
     }
 }
 
-/// Re-encodes one BER value (the whole input, nothing after it) as DER.
-pub(crate) fn to_der(input: &[u8], max_depth: usize) -> Result<Vec<u8>, DirectError> {
+/// Re-encodes one BER value (the whole input, nothing after it) as DER, nesting at most
+/// `max_depth` constructed values deep.
+pub(crate) fn to_der(input: &[u8], max_depth: usize) -> Result<Vec<u8>, ParseError> {
     let mut parser = Parser { input, pos: 0, nodes: 0, max_depth };
     let node = parser.node(input.len(), 0)?;
     if parser.pos != input.len() {
-        return Err(malformed("data after the CMS value"));
+        return Err(malformed("data after the value"));
     }
     let mut out = Vec::with_capacity(node.ident.len() + encoded_len(node.len));
     emit(&node, &mut out);
@@ -274,7 +278,7 @@ mod tests {
         assert!(to_der(&[0x05, 0x00, 0x00], 8).is_err(), "trailing data");
         assert!(to_der(&[0x24, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00], 8).is_err(), "mixed string");
         let deep: Vec<u8> = std::iter::repeat_n([0x30u8, 0x80], 20).flatten().chain([0u8; 40]).collect();
-        assert!(matches!(to_der(&deep, 8), Err(DirectError::LimitExceeded { .. })));
+        assert!(matches!(to_der(&deep, 8), Err(ParseError::LimitExceeded { what: "nested BER values", limit: 8 })));
         assert!(to_der(&deep, 32).is_ok());
     }
 }
