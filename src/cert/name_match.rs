@@ -361,4 +361,96 @@ mod tests {
         assert_eq!(dn_within(&octets, &base), None);
         assert_eq!(dn_within(&[0x30, 0x03, 0x31, 0x01, 0x00], &base), None);
     }
+
+    mod properties {
+        use super::super::*;
+        use der::Encode;
+        use der::asn1::Any;
+        use proptest::prelude::*;
+        use x509_cert::attr::AttributeTypeAndValue;
+        use x509_cert::name::{RdnSequence, RelativeDistinguishedName};
+
+        /// C=US, O=`value` encoded as `tag` (BMPString as UTF-16BE, the others as UTF-8).
+        fn name(tag: Tag, value: &str) -> Vec<u8> {
+            let bytes = match tag {
+                Tag::BmpString => value.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+                _ => value.as_bytes().to_vec(),
+            };
+            let mut seq = RdnSequence::default();
+            for (oid, tag, bytes) in [
+                (const_oid::db::rfc4519::C, Tag::PrintableString, b"US".to_vec()),
+                (const_oid::db::rfc4519::O, tag, bytes),
+            ] {
+                let mut rdn = RelativeDistinguishedName::default();
+                rdn.insert(AttributeTypeAndValue { oid, value: Any::new(tag, bytes).expect("any") }).expect("rdn");
+                seq.push(rdn);
+            }
+            seq.to_der().expect("der")
+        }
+
+        /// An independent reading of RFC 4518 for the characters generated here: soft hyphen
+        /// and zero-width space removed, NFKC, lower case, insignificant spaces removed. `None`
+        /// for an OCTET STRING, which no string preparation applies to.
+        fn reference(tag: Tag, value: &str) -> Option<String> {
+            if tag == Tag::OctetString {
+                return None;
+            }
+            let kept: String = value.chars().filter(|c| !matches!(c, '\u{AD}' | '\u{200B}')).collect();
+            let folded: String = kept.nfkc().collect::<String>().to_lowercase();
+            Some(folded.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+        }
+
+        fn value() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just('d'),
+                    Just('D'),
+                    Just('i'),
+                    Just('F'),
+                    Just('f'),
+                    Just('\u{FF24}'),
+                    Just('\u{FF49}'),
+                    Just(' '),
+                    Just('\u{AD}'),
+                    Just('\u{200B}'),
+                    Just('x'),
+                ],
+                0..6,
+            )
+            .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        fn encoded() -> impl Strategy<Value = (Tag, String)> {
+            let tag = prop_oneof![
+                Just(Tag::Utf8String),
+                Just(Tag::PrintableString),
+                Just(Tag::VisibleString),
+                Just(Tag::BmpString),
+                Just(Tag::OctetString),
+            ];
+            // PrintableString and VisibleString hold ASCII only.
+            (tag, value()).prop_map(|(tag, v)| match tag {
+                Tag::PrintableString | Tag::VisibleString if !v.is_ascii() => (Tag::Utf8String, v),
+                _ => (tag, v),
+            })
+        }
+
+        proptest! {
+            /// A name is outside a directoryName subtree only when both values prepare and
+            /// differ, and inside it only when both prepare and are equal: what cannot be
+            /// decided is never read as outside an excluded subtree or inside a permitted one.
+            #[test]
+            fn undecidable_names_fail_closed((nt, nv) in encoded(), (bt, bv) in encoded()) {
+                let got = dn_within(&name(nt, &nv), &name(bt, &bv));
+                let (r_name, r_base) = (reference(nt, &nv), reference(bt, &bv));
+                match got {
+                    Some(false) => prop_assert!(matches!((&r_name, &r_base), (Some(a), Some(b)) if a != b),
+                        "accepted as outside: {:?} {:?} vs {:?} {:?}", nt, nv, bt, bv),
+                    Some(true) => prop_assert!(r_name.is_some() && r_name == r_base || name(nt, &nv) == name(bt, &bv),
+                        "accepted as inside: {:?} {:?} vs {:?} {:?}", nt, nv, bt, bv),
+                    None => prop_assert!(r_name.is_none() || r_base.is_none()),
+                }
+            }
+        }
+    }
 }

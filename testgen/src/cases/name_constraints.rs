@@ -404,6 +404,67 @@ pub fn generate(g: &mut Gen, b: &Base) -> Result<()> {
         false,
     )?;
 
+    // directoryName constraints fail closed (RFC 5280 §7.1, RFC 4518): a value equal to the
+    // excluded one after preparation, or one that cannot be prepared, is excluded.
+    let diff = NameBuilder::new().c("US").attr(const_oid::db::rfc4519::O, der::Tag::PrintableString, "Diff").build()?;
+    let ca = constrained(g, b, "dirname-excluded-diff", vec![], vec![name::dir(&diff)])?;
+    let o = const_oid::db::rfc4519::O;
+    let encodings: [(&str, &str, der::Tag, &str); 6] = [
+        ("visible", "VisibleString", der::Tag::VisibleString, "Diff"),
+        ("numeric", "NumericString", der::Tag::NumericString, "Diff"),
+        ("octets", "an OCTET STRING (cannot be prepared)", der::Tag::OctetString, "Diff"),
+        ("fullwidth", "UTF8String with a fullwidth D (NFKC)", der::Tag::Utf8String, "\u{FF24}iff"),
+        ("soft-hyphen", "UTF8String with a soft hyphen (mapped to nothing)", der::Tag::Utf8String, "Di\u{AD}ff"),
+        ("bmp-upper", "BMPString in upper case", der::Tag::BmpString, "DIFF"),
+    ];
+    for (id, how, tag, value) in encodings {
+        let subject = NameBuilder::new().c("US").attr(o, tag, value).cn("Leaf");
+        let description = format!("Subject O=Diff as {how} is in excluded C=US,O=Diff");
+        leaf_case(g, b, &ca, &format!("dirname-excluded-{id}"), &description, subject, vec![], false)?;
+    }
+    let alias = NameBuilder::new().c("US").attr(o, der::Tag::OctetString, "Diff").cn("Alias").build()?;
+    leaf_case(
+        g,
+        b,
+        &ca,
+        "dirname-excluded-san-octets",
+        "directoryName SAN with O=Diff as an OCTET STRING is in excluded C=US,O=Diff",
+        std_subject("Leaf"),
+        vec![name::dir(&alias)],
+        false,
+    )?;
+    leaf_case(
+        g,
+        b,
+        &ca,
+        "dirname-excluded-diff-other",
+        "Subject O=Different is outside excluded C=US,O=Diff",
+        NameBuilder::new().c("US").o("Different").cn("Leaf"),
+        vec![],
+        true,
+    )?;
+    let ca = constrained(g, b, "dirname-permitted-diff", vec![name::dir(&diff)], vec![])?;
+    leaf_case(
+        g,
+        b,
+        &ca,
+        "dirname-permitted-octets",
+        "Subject O=Diff as an OCTET STRING cannot be shown within permitted C=US,O=Diff",
+        NameBuilder::new().c("US").attr(o, der::Tag::OctetString, "Diff").cn("Leaf"),
+        vec![],
+        false,
+    )?;
+    leaf_case(
+        g,
+        b,
+        &ca,
+        "dirname-permitted-fullwidth",
+        "Subject O=Diff with a fullwidth D is within permitted C=US,O=Diff (NFKC)",
+        NameBuilder::new().c("US").attr(o, der::Tag::Utf8String, "\u{FF24}iff").cn("Leaf"),
+        vec![],
+        true,
+    )?;
+
     // Constraints in the anchor certificate apply to the whole path.
     let root_key = b.root.key.clone();
     let root_name = subject("Constrained Root CA")?;

@@ -60,6 +60,18 @@ pub fn generate(g: &mut Gen, b: &Base) -> Result<()> {
         .leaf(&leaf)
         .done(),
     )?;
+    g.add(
+        case(
+            "trust-store/v1-root-anchor-tls-server",
+            "tls-server: a version 1 root is usable as an anchor (the CA/B Forum v3 rule is for certificates it issues)",
+        )
+        .anchors(&[&v1_file])
+        .intermediates(&[&int_file])
+        .leaf(&leaf)
+        .profile("tls-server")
+        .name("DNS", "leaf.example.com")
+        .done(),
+    )?;
 
     let (_other, other_file) =
         g.root("trust-store/other-root.pem", "Other Community Root CA", "other-root", KeyKind::P256)?;
