@@ -74,6 +74,9 @@ pub(crate) struct Parsed {
     /// on first use: only name comparisons that byte equality cannot settle need them.
     canonical_subject: std::sync::OnceLock<Option<Vec<u8>>>,
     canonical_issuer: std::sync::OnceLock<Option<Vec<u8>>>,
+    /// The certificate-profile rows it breaks as an intermediate and as an anchor (bits; see
+    /// `policy::profile`), found once for each.
+    profile_memo: [std::sync::OnceLock<u64>; 2],
     /// The decoded subject, built on first use (`None` if it cannot be decoded).
     subject_name: std::sync::OnceLock<Option<Name>>,
     /// Digests for the signature cache's key, computed on first use: a pooled intermediate or
@@ -329,6 +332,16 @@ impl Certificate {
             )
     }
 
+    /// The value `f` computes for this certificate in slot `slot` (1 or 2), computed once: the
+    /// profile rows it breaks as an intermediate or an anchor. Slot 0 (the leaf, usually
+    /// parsed for one validation) is not remembered.
+    pub(crate) fn profile_memo(&self, slot: usize, f: impl FnOnce(&Certificate) -> u64) -> u64 {
+        match slot.checked_sub(1).and_then(|i| self.0.profile_memo.get(i)) {
+            Some(memo) => *memo.get_or_init(|| f(self)),
+            None => f(self),
+        }
+    }
+
     /// The subject's canonical form for RFC 5280 §7.1 comparison (`None`: it does not walk).
     pub(crate) fn canonical_subject(&self) -> Option<&[u8]> {
         self.0.canonical_subject.get_or_init(|| name_match::canonical(self.subject_der())).as_deref()
@@ -549,6 +562,7 @@ fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
         self_issued: std::sync::OnceLock::new(),
         canonical_subject: std::sync::OnceLock::new(),
         canonical_issuer: std::sync::OnceLock::new(),
+        profile_memo: Default::default(),
         subject_name: std::sync::OnceLock::new(),
         signed_memo: Default::default(),
         key_digest: std::sync::OnceLock::new(),

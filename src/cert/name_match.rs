@@ -23,8 +23,33 @@ use crate::der_walk::Tlv;
 
 /// Whether two Names (full TLVs) are the same name under RFC 5280 §7.1. Names that do not
 /// walk equal only themselves, byte for byte.
+///
+/// Names whose RDNs each hold one attribute (nearly all) are compared attribute by attribute
+/// without allocating, stopping at the first difference; others through their canonical forms.
 pub(crate) fn equivalent(a: &[u8], b: &[u8]) -> bool {
-    a == b || matches!((canonical(a), canonical(b)), (Some(x), Some(y)) if x == y)
+    if a == b {
+        return true;
+    }
+    match single_valued(a).zip(single_valued(b)) {
+        Some((x, y)) => {
+            x.len() == y.len()
+                && x.iter().zip(&y).all(|((ox, vx), (oy, vy))| ox == oy && compare_values(vx, vy) == ValueMatch::Equal)
+        }
+        None => matches!((canonical(a), canonical(b)), (Some(x), Some(y)) if x == y),
+    }
+}
+
+/// A Name's attributes when every RDN holds exactly one, in order; `None` otherwise or when it
+/// does not walk. Inline for up to six RDNs.
+fn single_valued(name: &[u8]) -> Option<smallvec::SmallVec<[(&[u8], Tlv<'_>); 6]>> {
+    let mut out = smallvec::SmallVec::new();
+    let mut multi = false;
+    dn::walk_rdns(name, |first, oid, value| {
+        multi |= !first;
+        out.push((oid, value));
+    })
+    .ok()?;
+    (!multi).then_some(out)
 }
 
 /// The canonical form of a Name (full TLV), or `None` when it does not walk. Equal canonical

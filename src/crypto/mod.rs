@@ -123,15 +123,27 @@ impl AlgorithmPolicy {
         key: &KeyRef<'_>,
         signature_alg: &[u8],
     ) -> Result<&'static dyn SignatureVerificationAlgorithm, Reason> {
-        // One pass over the algorithms; the errors are those of checking the key first.
+        // One pass over the algorithms for the identifier as encoded (nearly always a match),
+        // a second for an equivalent encoding; the errors are those of checking the key first.
         let mut key_allowed = false;
-        for alg in &self.algorithms {
-            if alg.public_key_alg_id().as_ref() == key.algorithm {
-                if same_signature_algorithm(alg.signature_alg_id().as_ref(), signature_alg) {
-                    self.check_key_size(key)?;
-                    return Ok(*alg);
+        for exact in [true, false] {
+            for alg in &self.algorithms {
+                if alg.public_key_alg_id().as_ref() == key.algorithm {
+                    let id = alg.signature_alg_id();
+                    let found = if exact {
+                        id.as_ref() == signature_alg
+                    } else {
+                        same_signature_algorithm(id.as_ref(), signature_alg)
+                    };
+                    if found {
+                        self.check_key_size(key)?;
+                        return Ok(*alg);
+                    }
+                    key_allowed = true;
                 }
-                key_allowed = true;
+            }
+            if !key_allowed {
+                break;
             }
         }
         if !key_allowed {

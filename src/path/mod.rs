@@ -243,10 +243,12 @@ impl<'s, 'c> Search<'s, 'c> {
         mut anchors: SmallVec<[&'s Arc<Anchor>; 4]>,
     ) -> Result<Option<VerifiedPath>, ValidationError> {
         let child_index = chain.len() - 1;
-        anchors.retain(|a| {
-            self.input.community.is_none_or(|c| c == a.community())
-                && self.only_anchor.is_none_or(|only| Arc::ptr_eq(only, a))
-        });
+        if self.input.community.is_some() || self.only_anchor.is_some() {
+            anchors.retain(|a| {
+                self.input.community.is_none_or(|c| c == a.community())
+                    && self.only_anchor.is_none_or(|only| Arc::ptr_eq(only, a))
+            });
+        }
         anchors.sort_by_key(|a| key_id_rank(child, a.subject_key_id()));
         for anchor in anchors {
             self.budget.build_step()?;

@@ -8,7 +8,7 @@
 
 use crate::cert::Certificate;
 use crate::error::Reason;
-use crate::policy::{Finding, Policy, Position, ProfileRule};
+use crate::policy::{Finding, Policy, Position, ProfileRule, profile};
 
 /// Where profile violations go while one candidate path is checked.
 pub(crate) struct Findings {
@@ -51,10 +51,8 @@ pub(crate) fn check(
     policy: &Policy,
     findings: &mut Findings,
 ) -> Result<(), Reason> {
-    for row in policy.profile.rules() {
-        if row.applies_to(position) && !row.holds(cert) {
-            findings.report(*row.rule(), index)?;
-        }
+    for row in profile::broken_rows(cert, policy.profile, position) {
+        findings.report(*row.rule(), index)?;
     }
     Ok(())
 }
