@@ -89,11 +89,9 @@ impl Setup {
             revocation.add_crl(Crl::from_pem_or_der(&read(file)).unwrap_or_else(|e| panic!("{file}: {e}")));
         }
         let cache = Arc::new(SignatureCache::new(support::CACHE_CAPACITY));
-        let verifier = Verifier::new(store, Policy::udap())
-            .with_intermediates(pool)
-            .with_signature_cache(cache)
-            .with_jws_header_cache(Arc::new(HeaderCache::new(support::CACHE_CAPACITY)));
-        let mut endpoint = TokenEndpoint::new(str_of(&m, "token_endpoint"));
+        let verifier = Verifier::new(store, Policy::udap()).with_intermediates(pool).with_signature_cache(cache);
+        let mut endpoint = TokenEndpoint::new(str_of(&m, "token_endpoint"))
+            .with_header_cache(Arc::new(HeaderCache::new(support::CACHE_CAPACITY)));
         endpoint.clock_skew = m["clock_skew_seconds"].as_u64().expect("clock_skew_seconds");
         let time = trustpath::time::parse_rfc3339(str_of(&m, "validation_time")).expect("validation_time");
 
@@ -166,7 +164,7 @@ fn rs256_raw_verify<M: Clock>(group: &mut BenchmarkGroup<'_, M>, token: &str) {
 /// `udap/client-assertion-warm`.
 fn client_assertion_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, setup: &Setup, tokens: &[String]) {
     let cache = setup.verifier.signature_cache().expect("cache");
-    let headers = setup.verifier.jws_header_cache().expect("header cache");
+    let headers = setup.endpoint.header_cache.as_deref().expect("header cache");
     // A first verification (untimed) caches the client's chain, the CRL signatures and the
     // client's header.
     let first = MemoryReplayCache::new(tokens.len());

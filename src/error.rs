@@ -100,14 +100,14 @@ pub enum Reason {
     #[error("issuer not found among the trust anchors and intermediates")]
     UnknownIssuer,
     /// The validation time is after `notAfter`.
-    #[error("certificate expired (notAfter {} is before the validation time)", crate::time::format_unix_seconds(*not_after))]
+    #[error("certificate expired (notAfter {} is before the validation time)", crate::calendar::format_unix_seconds(*not_after))]
     Expired {
         /// `notAfter`, seconds since the Unix epoch (negative before 1970: a UTCTime reaches
         /// back to 1950).
         not_after: i64,
     },
     /// The validation time is before `notBefore`.
-    #[error("certificate not yet valid (notBefore {} is after the validation time)", crate::time::format_unix_seconds(*not_before))]
+    #[error("certificate not yet valid (notBefore {} is after the validation time)", crate::calendar::format_unix_seconds(*not_before))]
     NotYetValid {
         /// `notBefore`, seconds since the Unix epoch.
         not_before: i64,
@@ -160,7 +160,7 @@ pub enum Reason {
     UnknownCriticalExtension(ObjectIdentifier),
     /// The certificate breaks a rule of the certificate profile in force.
     #[error("certificate profile: {0}")]
-    Profile(crate::policy::ProfileRule),
+    Profile(ProfileRule),
     /// The end-entity certificate does not carry the expected name.
     #[error("certificate is not valid for {0}")]
     NameMismatch(String),
@@ -359,4 +359,22 @@ pub enum Error {
     /// A certificate path was rejected.
     #[error(transparent)]
     Validation(#[from] ValidationError),
+}
+
+/// One rule of a certificate profile: what it is called, where it comes from, what breaking it
+/// means. Carried by findings and by [`crate::Reason::Profile`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProfileRule {
+    /// A stable identifier, e.g. `rfc5280.basic-constraints.critical-in-ca`.
+    pub id: &'static str,
+    /// The source, e.g. `RFC 5280 §4.2.1.9`.
+    pub citation: &'static str,
+    /// What the certificate does wrong, in one sentence.
+    pub message: &'static str,
+}
+
+impl core::fmt::Display for ProfileRule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} ({}; rule {})", self.message, self.citation, self.id)
+    }
 }

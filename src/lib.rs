@@ -36,6 +36,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
 mod ber;
+mod calendar;
 pub mod cert;
 pub mod crypto;
 mod der_walk;
@@ -43,6 +44,7 @@ mod der_walk;
 pub mod direct;
 mod dns_name;
 mod error;
+mod hex;
 pub mod json;
 pub mod jws;
 mod path;

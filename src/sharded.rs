@@ -7,7 +7,18 @@ use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::crypto::cache::CacheStats;
+/// Counters of a cache ([`crate::crypto::cache::SignatureCache`], [`crate::jws::HeaderCache`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that had to verify (or parse).
+    pub misses: u64,
+    /// Entries dropped to stay within capacity.
+    pub evictions: u64,
+    /// Entries currently held.
+    pub entries: usize,
+}
 
 #[derive(Debug)]
 struct Shard<K, V> {

@@ -15,11 +15,10 @@
 use der::{Decode, Tag};
 use rustls_pki_types::UnixTime;
 
+pub use crate::calendar::format_unix_seconds;
+use crate::calendar::{DAY, days_from_civil};
 use crate::der_walk::Tlv;
 use crate::error::ParseError;
-
-/// Seconds in a day.
-const DAY: i64 = 86_400;
 
 /// Reads an X.509 `Time` (a UTCTime or a GeneralizedTime TLV) as seconds since the epoch.
 ///
@@ -84,55 +83,6 @@ pub(crate) fn read_time(tag: Tag, value: &[u8]) -> Option<i64> {
 #[inline(always)]
 fn digits(tens: u8, ones: u8) -> Option<u8> {
     (tens.is_ascii_digit() && ones.is_ascii_digit()).then(|| (tens - b'0') * 10 + (ones - b'0'))
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar; `None` if the month or
-/// the day does not exist.
-#[inline]
-fn days_from_civil(year: i64, month: u8, day: u8) -> Option<i64> {
-    // Days before the month, and the month's length.
-    let (before, length): (i64, u8) = match month {
-        1 => (0, 31),
-        2 => (31, if is_leap(year) { 29 } else { 28 }),
-        3 => (59, 31),
-        4 => (90, 30),
-        5 => (120, 31),
-        6 => (151, 30),
-        7 => (181, 31),
-        8 => (212, 31),
-        9 => (243, 30),
-        10 => (273, 31),
-        11 => (304, 30),
-        12 => (334, 31),
-        _ => return None,
-    };
-    if day == 0 || day > length {
-        return None;
-    }
-    // Leap years in [1, y], counted with floor division so that it holds before year 1 too.
-    let leap_years = |y: i64| y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400);
-    let leap_days = leap_years(year - 1) - leap_years(1969);
-    let day_of_year = before + i64::from(day) - 1 + i64::from(month > 2 && is_leap(year));
-    Some((year - 1970) * 365 + leap_days + day_of_year)
-}
-
-/// The date (year, month, day) of a day counted from 1970-01-01 (proleptic Gregorian).
-fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    // Counted in 400-year eras from 0000-03-01, so that a leap day ends its year.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153; // 0 = March
-    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u8;
-    let month = (if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 }) as u8;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// A validation time on the signed scale of X.509 times (saturating far beyond year 9999, where
@@ -211,18 +161,6 @@ pub fn parse_rfc3339(s: &str) -> Result<UnixTime, ParseError> {
 /// Formats a Unix time as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format_rfc3339(time: UnixTime) -> String {
     format_unix_seconds(unix_seconds(time))
-}
-
-/// Formats seconds since the Unix epoch (negative before 1970, as X.509 times can be) as
-/// `YYYY-MM-DDTHH:MM:SSZ`; a time outside the years 0000 to 9999 as `@` and the seconds.
-pub fn format_unix_seconds(secs: i64) -> String {
-    let (year, month, day) = civil_from_days(secs.div_euclid(DAY));
-    if !(0..=9999).contains(&year) {
-        return format!("@{secs}");
-    }
-    let in_day = secs.rem_euclid(DAY);
-    let (hour, minute, second) = (in_day / 3600, in_day % 3600 / 60, in_day % 60);
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
 }
 
 #[cfg(test)]

@@ -36,14 +36,26 @@ fn signer() -> Signer {
     Signer::from_pkcs8(read_vector("pki/keys/base-leaf.pem").as_bytes(), chain()).unwrap()
 }
 
-fn verifier(cache: Option<Arc<HeaderCache>>) -> Verifier {
+/// A verifier, with or without a header cache that every verification through it uses.
+struct Checker {
+    verifier: Verifier,
+    cache: Option<Arc<HeaderCache>>,
+}
+
+impl Checker {
+    /// `options` with this checker's header cache.
+    fn options<'a>(&'a self, options: &X5cOptions<'a>) -> X5cOptions<'a> {
+        match &self.cache {
+            Some(cache) => options.clone().header_cache(cache),
+            None => options.clone(),
+        }
+    }
+}
+
+fn verifier(cache: Option<Arc<HeaderCache>>) -> Checker {
     let policy = Policy { revocation: RevocationPolicy::OFF, ..Policy::udap() };
     let store = TrustStore::from_bundle(read_vector("pki/base/root.pem").as_bytes()).unwrap();
-    let v = Verifier::new(store, policy);
-    match cache {
-        Some(c) => v.with_jws_header_cache(c),
-        None => v,
-    }
+    Checker { verifier: Verifier::new(store, policy), cache }
 }
 
 fn claims(jti: &str) -> Value {
@@ -55,12 +67,12 @@ fn claims(jti: &str) -> Value {
 fn outcome(
     token: &str,
     allowed: &AlgorithmSet,
-    v: &Verifier,
+    v: &Checker,
     time: UnixTime,
     options: &X5cOptions<'_>,
     limits: Limits,
 ) -> Result<(Vec<u8>, Value), String> {
-    jws::verify_x5c_with_limits(token, limits, allowed, v, time, options)
+    jws::verify_x5c_with_limits(token, limits, allowed, &v.verifier, time, &v.options(options))
         .map(|ok| (ok.signer().der().to_vec(), Value::Object(ok.claims().clone())))
         .map_err(|e| e.kind().to_string())
 }
@@ -86,9 +98,14 @@ fn a_returning_signers_header_is_parsed_once() {
         let stats = cache.stats();
         assert_eq!((stats.misses, stats.hits, stats.entries), (1, n as u64, 1), "{stats:?}");
     }
-    let verified =
-        jws::verify_x5c(&s.sign_json(&claims("d")).unwrap(), &AlgorithmSet::udap(), &cached, at(NOW), &options)
-            .unwrap();
+    let verified = jws::verify_x5c(
+        &s.sign_json(&claims("d")).unwrap(),
+        &AlgorithmSet::udap(),
+        &cached.verifier,
+        at(NOW),
+        &cached.options(&options),
+    )
+    .unwrap();
     assert_eq!(verified.header().alg(), "ES256");
     assert_eq!(verified.path().certificates().len(), 2);
     cache.clear();

@@ -540,11 +540,9 @@ fn identity_matches_registrations() {
         client_uri: "https://client.example.org/fhir-app".into(),
         community: trustpath::trust::DEFAULT_COMMUNITY.into(),
     };
-    assert!(id.matches_udap_client(&registered));
-    assert!(!id.matches_udap_client(&RegisteredClient { community: "other".into(), ..registered.clone() }));
-    assert!(
-        !id.matches_udap_client(&RegisteredClient { client_uri: "https://other.example.org".into(), ..registered })
-    );
+    assert!(id.matches_udap_client(&registered.community, &registered.client_uri));
+    assert!(!id.matches_udap_client("other", &registered.client_uri));
+    assert!(!id.matches_udap_client(&registered.community, "https://other.example.org"));
 }
 
 // ServerCertVerifier: a client trusting the server through the community anchors.

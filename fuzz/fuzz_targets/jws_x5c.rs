@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let udap = common::udap();
-    let options = X5cOptions::new().revocation(&udap.revocation);
+    let options = X5cOptions::new().revocation(&udap.revocation).header_cache(&udap.headers);
     match jws::verify_x5c(&token, &AlgorithmSet::udap(), &udap.verifier, udap.time, &options) {
         Ok(verified) => {
             let input = common::signing_input(&token);

@@ -40,7 +40,7 @@ fn known_signed() -> &'static [String] {
 fuzz_target!(|data: &[u8]| {
     let body = String::from_utf8_lossy(data);
     let udap = common::udap();
-    let endpoint = RegistrationEndpoint::new(ENDPOINT);
+    let endpoint = RegistrationEndpoint::new(ENDPOINT).with_header_cache(udap.headers.clone());
     match endpoint.verify_request(&udap.verifier, &body, udap.time, Some(&udap.revocation), None) {
         Ok(registration) => {
             let signed = statement(&body);

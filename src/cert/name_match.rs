@@ -39,9 +39,12 @@ pub(crate) fn equivalent(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// The (type, value) attributes of a Name, inline for up to six.
+type Attributes<'a> = smallvec::SmallVec<[(&'a [u8], Tlv<'a>); 6]>;
+
 /// A Name's attributes when every RDN holds exactly one, in order; `None` otherwise or when it
-/// does not walk. Inline for up to six RDNs.
-fn single_valued(name: &[u8]) -> Option<smallvec::SmallVec<[(&[u8], Tlv<'_>); 6]>> {
+/// does not walk.
+fn single_valued(name: &[u8]) -> Option<Attributes<'_>> {
     let mut out = smallvec::SmallVec::new();
     let mut multi = false;
     dn::walk_rdns(name, |first, oid, value| {

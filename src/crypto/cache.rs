@@ -25,18 +25,7 @@ use sha2::{Digest, Sha256};
 use super::KeyRef;
 use crate::sharded::ShardedFifo;
 
-/// Counters of a cache ([`SignatureCache`], [`crate::jws::HeaderCache`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CacheStats {
-    /// Lookups answered from the cache.
-    pub hits: u64,
-    /// Lookups that had to verify.
-    pub misses: u64,
-    /// Entries dropped to stay within capacity.
-    pub evictions: u64,
-    /// Entries currently held.
-    pub entries: usize,
-}
+pub use crate::sharded::CacheStats;
 
 /// A bounded, thread-safe cache of verified signatures. See the module documentation.
 #[derive(Debug)]
@@ -83,18 +72,6 @@ pub(crate) fn key_digest(algorithm: &[u8], key: &[u8]) -> [u8; 32] {
 }
 
 impl<'a> SignedData<'a> {
-    /// The signature on `cert`, checked with the issuer's key.
-    pub(crate) fn certificate(key: KeyRef<'a>, cert: &'a crate::Certificate) -> Self {
-        SignedData {
-            key,
-            signature_algorithm: cert.signature_algorithm_id(),
-            message: cert.tbs_bytes(),
-            signature: cert.signature(),
-            signature_unused_bits: cert.inner().signature_unused_bits,
-            memo: Some(cert.signed_memo()),
-        }
-    }
-
     /// SHA-256 of the signed bytes, if the owner already remembers it (no hashing here).
     pub(crate) fn remembered_sha256(&self) -> Option<&'a [u8; 32]> {
         self.memo.and_then(|m| m.tbs.get())
@@ -185,8 +162,8 @@ mod tests {
     fn remembered_digests_give_the_fingerprint_of_a_fresh_computation() {
         let (leaf, intermediate, root) =
             (cert("rsa2048/leaf.der"), cert("rsa2048/intermediate.der"), cert("rsa2048/root.der"));
-        let under_intermediate = SignedData::certificate(intermediate.key_ref(), &leaf);
-        let under_root = SignedData::certificate(root.key_ref(), &leaf);
+        let under_intermediate = leaf.signed_by(intermediate.key_ref());
+        let under_root = leaf.signed_by(root.key_ref());
         let first = under_intermediate.fingerprint();
         assert_eq!(first, fresh(&under_intermediate));
         assert_eq!(under_intermediate.fingerprint(), first, "remembered");
@@ -197,14 +174,13 @@ mod tests {
         // The same bytes with another signature or algorithm identifier.
         let mut signature = leaf.signature().to_vec();
         signature[0] ^= 1;
-        let forged =
-            SignedData { signature: &signature, memo: None, ..SignedData::certificate(intermediate.key_ref(), &leaf) };
+        let forged = SignedData { signature: &signature, memo: None, ..leaf.signed_by(intermediate.key_ref()) };
         assert_ne!(forged.fingerprint(), first);
         let p256 = cert("p256/intermediate.der");
         let relabelled = SignedData {
             signature_algorithm: p256.signature_algorithm_id(),
             memo: None,
-            ..SignedData::certificate(intermediate.key_ref(), &leaf)
+            ..leaf.signed_by(intermediate.key_ref())
         };
         assert_ne!(relabelled.fingerprint(), first);
     }

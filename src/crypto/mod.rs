@@ -210,7 +210,7 @@ pub(crate) fn describe_alg_id(value: &[u8]) -> String {
             Some(name) => format!("{name} ({oid})"),
             None => oid.to_string(),
         },
-        None => format!("<{}>", crate::cert::hex_string(value)),
+        None => format!("<{}>", crate::hex::hex_string(value)),
     }
 }
 

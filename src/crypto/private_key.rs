@@ -7,8 +7,6 @@ use pkcs8::DecodePrivateKey;
 use rsa::traits::PublicKeyParts;
 use zeroize::Zeroizing;
 
-use crate::cert::Certificate;
-
 /// A signing key.
 pub(crate) enum PrivateKey {
     Rsa(Box<rsa::PrivateKey>),
@@ -61,19 +59,22 @@ impl PrivateKey {
         }
     }
 
-    /// Whether the certificate carries this key's public key.
-    pub(crate) fn matches(&self, certificate: &Certificate) -> bool {
+    /// Whether a certificate's public key (its SubjectPublicKeyInfo's algorithm identifier value
+    /// and key bits) is this key's.
+    pub(crate) fn matches(&self, algorithm_id: &[u8], public_key: &[u8]) -> bool {
         match self {
             PrivateKey::Rsa(key) => {
                 use rsa::pkcs1::DecodeRsaPublicKey;
-                certificate.public_key_algorithm_id() == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref()
-                    && rsa::PublicKey::from_pkcs1_der(certificate.public_key())
+                algorithm_id == rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref()
+                    && rsa::PublicKey::from_pkcs1_der(public_key)
                         .is_ok_and(|p| p.n_bytes() == key.n_bytes() && p.e_bytes() == key.e_bytes())
             }
-            PrivateKey::P256(key) => p256::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
-                .is_ok_and(|p| &p == key.verifying_key()),
-            PrivateKey::P384(key) => p384::ecdsa::VerifyingKey::from_sec1_bytes(certificate.public_key())
-                .is_ok_and(|p| &p == key.verifying_key()),
+            PrivateKey::P256(key) => {
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(public_key).is_ok_and(|p| &p == key.verifying_key())
+            }
+            PrivateKey::P384(key) => {
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(public_key).is_ok_and(|p| &p == key.verifying_key())
+            }
         }
     }
 }

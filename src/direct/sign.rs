@@ -73,7 +73,7 @@ impl SmimeSigner {
     pub fn from_private_key(private_key: &[u8], chain: Vec<Certificate>) -> Result<Self, DirectError> {
         let key = PrivateKey::from_pem_or_der(private_key).map_err(key_error)?;
         let leaf = chain.first().ok_or_else(|| key_error("the certificate chain is empty"))?;
-        if !key.matches(leaf) {
+        if !key.matches(leaf.public_key_algorithm_id(), leaf.public_key()) {
             return Err(key_error("the private key does not match the first certificate of the chain"));
         }
         AlgorithmPolicy::default()

@@ -38,8 +38,9 @@ pub(crate) struct ParsedHeader {
 }
 
 /// A bounded, thread-safe cache of parsed JWS protected headers with their `x5c`
-/// certificates. See the module documentation; give it to a verifier with
-/// [`crate::Verifier::with_jws_header_cache`].
+/// certificates. See the module documentation; use it with [`crate::jws::X5cOptions::header_cache`],
+/// or give it to a UDAP endpoint (`TokenEndpoint::with_header_cache`,
+/// `RegistrationEndpoint::with_header_cache`).
 #[derive(Debug)]
 pub struct HeaderCache {
     /// Parses by the keyed hash of their segment (compared in full on every hit).

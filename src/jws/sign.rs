@@ -68,7 +68,7 @@ impl Signer {
     pub fn from_pkcs8(private_key: &[u8], chain: Vec<Certificate>) -> Result<Signer, JwsError> {
         let key = PrivateKey::from_pem_or_der(private_key).map_err(invalid_key)?;
         let leaf = chain.first().ok_or(JwsError::EmptyChain)?;
-        if !key.matches(leaf) {
+        if !key.matches(leaf.public_key_algorithm_id(), leaf.public_key()) {
             return Err(JwsError::KeyCertificateMismatch);
         }
         let algorithm = default_algorithm(&key);

@@ -15,6 +15,7 @@ use super::alg::{AlgorithmSet, JwsAlgorithm};
 use super::compact::{Jws, Limits, parse_claims};
 use super::error::JwsError;
 use super::header::Header;
+use super::header_cache::HeaderCache;
 use crate::cert::Certificate;
 use crate::revocation::RevocationData;
 use crate::verifier::{ExpectedName, ValidationInput, VerifiedPath, Verifier};
@@ -74,6 +75,7 @@ pub struct X5cOptions<'r> {
     community: Option<&'r str>,
     expected_names: Vec<ExpectedName>,
     revocation: Option<&'r RevocationData>,
+    header_cache: Option<&'r HeaderCache>,
 }
 
 impl<'r> X5cOptions<'r> {
@@ -97,6 +99,13 @@ impl<'r> X5cOptions<'r> {
     /// CRLs and OCSP responses for the revocation check the verifier's policy asks for.
     pub fn revocation(mut self, data: &'r RevocationData) -> Self {
         self.revocation = Some(data);
+        self
+    }
+
+    /// Reuse parsed protected headers from `cache` (a returning signer's header, with its
+    /// `x5c` certificates, is then not decoded again); see [`HeaderCache`].
+    pub fn header_cache(mut self, cache: &'r HeaderCache) -> Self {
+        self.header_cache = Some(cache);
         self
     }
 }
@@ -154,6 +163,5 @@ pub fn verify_x5c_with_limits(
     time: UnixTime,
     options: &X5cOptions<'_>,
 ) -> Result<VerifiedJws, JwsError> {
-    Jws::parse_inner(token, limits, Some(allowed), verifier.jws_header_cache())?
-        .verify_x5c(allowed, verifier, time, options)
+    Jws::parse_inner(token, limits, Some(allowed), options.header_cache)?.verify_x5c(allowed, verifier, time, options)
 }

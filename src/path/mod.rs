@@ -15,6 +15,7 @@ mod basic_constraints;
 mod budget;
 mod critical_extensions;
 mod extended_key_usage;
+mod input;
 mod key_usage;
 pub(crate) mod name_constraints;
 pub(crate) mod policy_graph;
@@ -23,18 +24,20 @@ mod revocation;
 pub(crate) mod server_name;
 mod validate;
 mod validity;
+mod verified;
 
 use std::sync::Arc;
 
 use smallvec::SmallVec;
 
 use crate::cert::Certificate;
-use crate::crypto::cache::{SignatureCache, SignedData};
+use crate::crypto::cache::SignatureCache;
 use crate::error::{Need, NeedKind, Reason, ValidationError};
 use crate::policy::{EkuPolicy, Policy, PolicyInputs};
 use crate::revocation::{RevocationMode, RevocationScope};
 use crate::trust::{Anchor, CertificatePool, TrustStore};
-use crate::verifier::{ValidationInput, VerifiedPath};
+pub use input::{ExpectedName, ValidationInput};
+pub use verified::VerifiedPath;
 
 pub(crate) use budget::BudgetCounter;
 pub(crate) use validity::check as check_validity;
@@ -258,9 +261,7 @@ impl<'s, 'c> Search<'s, 'c> {
                 self.record(e);
                 continue;
             }
-            if let Err(reason) =
-                self.budget.verify_signature(&self.policy.algorithms, &SignedData::certificate(key, child))?
-            {
+            if let Err(reason) = self.budget.verify_signature(&self.policy.algorithms, &child.signed_by(key))? {
                 self.record_at(reason, child_index, child);
                 continue;
             }
@@ -312,7 +313,7 @@ impl<'s, 'c> Search<'s, 'c> {
                 self.record_at(reason, candidate_index, candidate);
                 continue;
             }
-            let signed = SignedData::certificate(candidate.key_ref(), child);
+            let signed = child.signed_by(candidate.key_ref());
             if let Err(reason) = self.budget.verify_signature(&self.policy.algorithms, &signed)? {
                 self.record_at(reason, child_index, child);
                 continue;

@@ -8,11 +8,11 @@
 
 use x509_cert::ext::pkix::name::GeneralName;
 
+use super::ExpectedName;
 use crate::cert::{Certificate, ip_from_bytes};
 use crate::dns_name::is_dns_name;
 use crate::error::Reason;
 use crate::uri;
-use crate::verifier::ExpectedName;
 
 pub(crate) fn check(cert: &Certificate, expected: &ExpectedName) -> Result<(), Reason> {
     let sans = || cert.subject_alt_names();

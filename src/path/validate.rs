@@ -8,19 +8,20 @@
 
 use std::sync::Arc;
 
+use super::ValidationInput;
 use crate::cert::Certificate;
 use crate::error::{Reason, ValidationError};
 use crate::policy::profile::rules;
 use crate::policy::{Finding, Policy, Position};
 use crate::trust::Anchor;
-use crate::verifier::ValidationInput;
 
 use super::basic_constraints::{self, PathLength};
 use super::name_constraints::{self, Holder};
-use super::policy_graph::{PolicySets, PolicyState};
+use super::policy_graph::PolicyState;
 use super::profile::{self, Findings};
 use super::revocation::{self, Checked};
 use super::{Search, critical_extensions, extended_key_usage, key_usage, server_name, validity};
+use crate::policy::PolicySets;
 
 /// Validates `chain` (leaf first) ending at `anchor`, for `search`.
 pub(crate) fn validate(

@@ -11,9 +11,10 @@ use crate::cert::Certificate;
 use crate::crypto::AlgorithmPolicy;
 use crate::revocation::{RevocationMode, RevocationPolicy};
 
-pub use crate::path::policy_graph::{ANY_POLICY, PolicyInputs, PolicySets};
+pub use certificate_policies::{ANY_POLICY, PolicyInputs, PolicySets};
 pub use profile::{Finding, ProfileRow, ProfileRule};
 
+mod certificate_policies;
 pub mod profile;
 use crate::trust::Anchor;
 

@@ -16,23 +16,7 @@ use crate::cert::{Certificate, ExtensionId};
 
 use super::{EKU_ANY, Position, Profile};
 
-/// One rule of a certificate profile: what it is called, where it comes from, what breaking it
-/// means. Carried by findings and by [`crate::Reason::Profile`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProfileRule {
-    /// A stable identifier, e.g. `rfc5280.basic-constraints.critical-in-ca`.
-    pub id: &'static str,
-    /// The source, e.g. `RFC 5280 §4.2.1.9`.
-    pub citation: &'static str,
-    /// What the certificate does wrong, in one sentence.
-    pub message: &'static str,
-}
-
-impl core::fmt::Display for ProfileRule {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} ({}; rule {})", self.message, self.citation, self.id)
-    }
-}
+pub use crate::error::ProfileRule;
 
 /// A profile violation that did not refuse the path: which rule, and on which certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

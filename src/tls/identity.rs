@@ -8,7 +8,6 @@ use rustls_pki_types::UnixTime;
 
 use crate::cert::Certificate;
 use crate::trust::Anchor;
-use crate::udap::RegisteredClient;
 use crate::uri;
 use crate::verifier::VerifiedPath;
 
@@ -135,11 +134,11 @@ impl ClientIdentity {
     }
 
     /// The UDAP check for a client authenticating with its certificate (mutual TLS instead of
-    /// a client assertion): the certificate chains to an anchor of the community the client
-    /// registered in, and carries the registered client URI as a SAN URI (URIs compare
-    /// exactly, UDAP Security IG §7.1.5).
-    pub fn matches_udap_client(&self, registered: &RegisteredClient) -> bool {
-        self.community() == registered.community && self.has_san_uri(&registered.client_uri)
+    /// a client assertion): the certificate chains to an anchor of the `community` the client
+    /// registered in, and carries its registered `client_uri` as a SAN URI (URIs compare
+    /// exactly, UDAP Security IG §7.1.5). Pass a `udap::RegisteredClient`'s two fields.
+    pub fn matches_udap_client(&self, community: &str, client_uri: &str) -> bool {
+        self.community() == community && self.has_san_uri(client_uri)
     }
 }
 

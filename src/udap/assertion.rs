@@ -10,13 +10,15 @@
 //! `extensions.hl7-b2b` for client_credentials; and last the replay check on (`iss`, `jti`),
 //! so a rejected token never uses up its `jti`.
 
+use std::sync::Arc;
+
 use rustls_pki_types::UnixTime;
 use serde_json::{Map, Value};
 
 use super::claims::{self, Lifetime, claim_error, is_absolute_uri};
 use super::error::{Endpoint, UdapError, UdapErrorKind};
 use super::replay::ReplayCache;
-use crate::jws::{self, AlgorithmSet, X5cOptions};
+use crate::jws::{self, AlgorithmSet, HeaderCache, X5cOptions};
 use crate::revocation::RevocationData;
 use crate::verifier::{VerifiedPath, Verifier};
 
@@ -71,12 +73,24 @@ pub struct TokenEndpoint {
     pub clock_skew: u64,
     /// Allowed signature algorithms (default: RS256, ES256, RS384, ES384).
     pub algorithms: AlgorithmSet,
+    /// Parsed protected headers of returning clients, reused across requests (see
+    /// [`Self::with_header_cache`]).
+    pub header_cache: Option<Arc<HeaderCache>>,
 }
 
 impl TokenEndpoint {
     /// A token endpoint at `url` with the defaults.
     pub fn new(url: impl Into<String>) -> Self {
-        TokenEndpoint { url: url.into(), clock_skew: 60, algorithms: AlgorithmSet::udap() }
+        TokenEndpoint { url: url.into(), clock_skew: 60, algorithms: AlgorithmSet::udap(), header_cache: None }
+    }
+
+    /// Remembers the parsed protected headers of the tokens this endpoint checks in `cache`
+    /// (shared by clones): a returning client whose header is unchanged skips decoding and
+    /// parsing its `x5c`. Only parsing is saved; the signature, path and claims are checked on
+    /// every token.
+    pub fn with_header_cache(mut self, cache: Arc<HeaderCache>) -> Self {
+        self.header_cache = Some(cache);
+        self
     }
 }
 
@@ -131,6 +145,9 @@ impl TokenEndpoint {
         let endpoint = Endpoint::Token;
         let client = request.client;
         let mut options = X5cOptions::new().community(&client.community);
+        if let Some(cache) = &self.header_cache {
+            options = options.header_cache(cache);
+        }
         if let Some(data) = request.revocation {
             options = options.revocation(data);
         }

@@ -10,6 +10,8 @@
 //! when a cache is given); then the registration parameters, every redirect URI an absolute
 //! `https` URI with a host and no fragment. An empty `grant_types` is a cancellation request.
 
+use std::sync::Arc;
+
 use rustls_pki_types::UnixTime;
 use serde_json::{Map, Value};
 
@@ -17,7 +19,7 @@ use super::claims::{self, Lifetime, claim_error, is_https_url};
 use super::error::{Endpoint, UdapError, UdapErrorKind};
 use super::replay::ReplayCache;
 use crate::json::{self, JsonError};
-use crate::jws::{self, AlgorithmSet, X5cOptions};
+use crate::jws::{self, AlgorithmSet, HeaderCache, X5cOptions};
 use crate::revocation::RevocationData;
 use crate::uri::{self, UriError};
 use crate::verifier::{VerifiedPath, Verifier};
@@ -50,6 +52,9 @@ pub struct RegistrationEndpoint {
     pub clock_skew: u64,
     /// Allowed signature algorithms (default: RS256, ES256, RS384, ES384).
     pub algorithms: AlgorithmSet,
+    /// Parsed protected headers of returning clients, reused across requests (see
+    /// [`Self::with_header_cache`]).
+    pub header_cache: Option<Arc<HeaderCache>>,
 }
 
 /// A registration request that passed every check.
@@ -114,7 +119,16 @@ fn read_body(body: &str) -> Result<Map<String, Value>, UdapError> {
 impl RegistrationEndpoint {
     /// A registration endpoint at `url` with the defaults.
     pub fn new(url: impl Into<String>) -> Self {
-        RegistrationEndpoint { url: url.into(), clock_skew: 60, algorithms: AlgorithmSet::udap() }
+        RegistrationEndpoint { url: url.into(), clock_skew: 60, algorithms: AlgorithmSet::udap(), header_cache: None }
+    }
+
+    /// Remembers the parsed protected headers of the tokens this endpoint checks in `cache`
+    /// (shared by clones): a returning client whose header is unchanged skips decoding and
+    /// parsing its `x5c`. Only parsing is saved; the signature, path and claims are checked on
+    /// every token.
+    pub fn with_header_cache(mut self, cache: Arc<HeaderCache>) -> Self {
+        self.header_cache = Some(cache);
+        self
     }
 
     /// Verifies a registration request body (JSON) at `time`. The body is read by
@@ -157,6 +171,9 @@ impl RegistrationEndpoint {
     ) -> Result<Registration, UdapError> {
         let endpoint = Endpoint::Registration;
         let mut options = X5cOptions::new();
+        if let Some(cache) = &self.header_cache {
+            options = options.header_cache(cache);
+        }
         if let Some(data) = revocation {
             options = options.revocation(data);
         }

@@ -230,6 +230,8 @@ pub fn signed_part(der: &[u8]) -> Option<&[u8]> {
 /// invariants also hold the caches (and their evictions) to account.
 pub struct Udap {
     pub verifier: trustpath::Verifier,
+    /// Kept across inputs, so the acceptance invariants cover cached headers too.
+    pub headers: std::sync::Arc<trustpath::jws::HeaderCache>,
     pub revocation: trustpath::revocation::RevocationData,
     pub time: trustpath::UnixTime,
 }
@@ -263,9 +265,9 @@ pub fn udap() -> &'static Udap {
         policy.algorithms = memoized(&policy.algorithms);
         let verifier = Verifier::new(store, policy)
             .with_intermediates(pool)
-            .with_signature_cache(std::sync::Arc::new(trustpath::crypto::cache::SignatureCache::new(64)))
-            .with_jws_header_cache(std::sync::Arc::new(trustpath::jws::HeaderCache::new(16)));
-        Udap { verifier, revocation, time: vectors_time() }
+            .with_signature_cache(std::sync::Arc::new(trustpath::crypto::cache::SignatureCache::new(64)));
+        let headers = std::sync::Arc::new(trustpath::jws::HeaderCache::new(16));
+        Udap { verifier, headers, revocation, time: vectors_time() }
     })
 }
 

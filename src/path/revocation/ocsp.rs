@@ -110,7 +110,7 @@ fn verify_response(
         if crate::path::check_validity(responder, search.input.time).is_err() {
             return Ok(Err("delegated OCSP responder certificate is not valid at the validation time".into()));
         }
-        let certificate = SignedData::certificate(issuer.key, responder);
+        let certificate = responder.signed_by(issuer.key);
         if search.budget.verify_signature(&search.policy.algorithms, &certificate)?.is_err() {
             return Ok(Err("delegated OCSP responder is not certified by the issuer".into()));
         }
