@@ -6,6 +6,7 @@ mod base;
 mod basic_constraints;
 mod critical;
 mod crl;
+mod crl_scope;
 mod crl_signers;
 mod eku;
 mod key_usage;
@@ -44,6 +45,7 @@ pub fn generate(g: &mut Gen) -> Result<Base> {
     let rev = revocation::generate(g)?;
     crl::generate(g, &rev)?;
     crl_signers::generate(g, &rev)?;
+    crl_scope::generate(g, &rev)?;
     ocsp::generate(g, &rev)?;
     revocation_bad::generate(g, &rev)?;
     policies::generate(g)?;
