@@ -6,6 +6,8 @@ mod base;
 mod basic_constraints;
 mod critical;
 mod crl;
+mod crl_scope;
+mod crl_signers;
 mod eku;
 mod key_usage;
 mod name_constraints;
@@ -42,6 +44,8 @@ pub fn generate(g: &mut Gen) -> Result<Base> {
     names::generate(g, &b)?;
     let rev = revocation::generate(g)?;
     crl::generate(g, &rev)?;
+    crl_signers::generate(g, &rev)?;
+    crl_scope::generate(g, &rev)?;
     ocsp::generate(g, &rev)?;
     revocation_bad::generate(g, &rev)?;
     policies::generate(g)?;
