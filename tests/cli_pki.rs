@@ -582,6 +582,10 @@ fn revoking_the_intermediate_refuses_everything_below_it() {
     if let Some((ok, text)) = c.openssl_verify("server", Some("sslserver"), AFTER_UNIX, &[]) {
         assert!(!ok && text.contains("certificate revoked"), "{text}");
     }
+    // A revoked intermediate issues nothing more.
+    let r = c.issue("late", &["--profile", "tls-server", "--dns", "fhir.test.example"]);
+    assert_refused(&r, "the intermediate is revoked");
+    assert!(!Path::new(&c.path("late.key")).exists());
 }
 
 #[test]

@@ -195,22 +195,28 @@ mod tests {
     use crate::{KeyKind, KeyPair, SigAlg, ext};
 
     #[test]
-    fn every_field_is_encoded_as_asked() -> crate::Result<()> {
+    fn automatic_serials_follow_the_contents_and_tampering_shows() -> crate::Result<()> {
         let key = KeyPair::generate("unit-test", KeyKind::P256)?;
-        let subject = NameBuilder::new().c("US").cn("Unit").email("unit@example.com").build()?;
-        let der = CertBuilder::new(&subject, &key)
-            .serial(Serial::Raw(vec![0xff, 0x01]))
-            .validity(1_000_000_000, 3_000_000_000)
-            .extension(ext::basic_constraints(true, true, Some(3))?)
-            .extension(ext::basic_constraints(true, true, Some(3))?)
-            .sign(&key)?;
-        let cert = x509_cert::Certificate::from_der(&der)?;
-        let tbs = cert.tbs_certificate();
-        assert_eq!(tbs.serial_number().as_bytes(), [0xff, 0x01]);
-        assert_eq!(tbs.subject(), &subject);
-        assert_eq!(tbs.extensions().map(|e| e.len()), Some(2), "duplicates are kept");
-        assert_eq!(tbs.validity().not_after.to_unix_duration().as_secs(), 3_000_000_000);
-        assert!(matches!(tbs.validity().not_after, x509_cert::time::Time::GeneralTime(_)));
+        let subject = NameBuilder::new().c("US").cn("Unit").build()?;
+        let serial = |b: &CertBuilder| -> crate::Result<Vec<u8>> {
+            let cert = x509_cert::Certificate::from_der(&b.sign(&key)?)?;
+            Ok(cert.tbs_certificate().serial_number().as_bytes().to_vec())
+        };
+        let builder = CertBuilder::new(&subject, &key).extension(ext::basic_constraints(true, true, None)?);
+        let first = serial(&builder)?;
+        assert_eq!((first.len(), first[0] & 0xc0), (16, 0x40), "16 octets, positive, first bit set");
+        assert_eq!(serial(&builder)?, first, "the same contents, the same serial");
+        assert_ne!(serial(&builder.clone().validity(1, 2))?, first);
+        assert_eq!(serial(&builder.clone().serial(Serial::Raw(vec![0xff, 0x01])))?, [0xff, 0x01]);
+
+        let good = builder.sign(&key)?;
+        let corrupt = builder.clone().corrupt_signature().sign(&key)?;
+        assert_eq!(good.len(), corrupt.len());
+        assert_eq!(good.iter().zip(&corrupt).filter(|(a, b)| a != b).count(), 1, "one octet of the signature");
+        assert_eq!(good.last().map(|b| b ^ 0x01), corrupt.last().copied());
+        let unused = builder.signature_unused_bits(3).sign(&key)?;
+        let bits = x509_cert::Certificate::from_der(&unused)?.signature().unused_bits();
+        assert_eq!(bits, 3);
         Ok(())
     }
 

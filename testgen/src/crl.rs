@@ -141,18 +141,27 @@ mod tests {
     use der::Decode;
 
     #[test]
-    fn x509_cert_reads_the_crl() -> Result<()> {
+    fn tampering_changes_only_what_it_says() -> Result<()> {
         let key = KeyPair::generate("unit-test-crl", KeyKind::P256)?;
         let issuer = NameBuilder::new().cn("CRL Issuer").build()?;
-        let der = CrlBuilder::new(&issuer, 1_700_000_000, 1_700_600_000)?
+        let builder = CrlBuilder::new(&issuer, 1_700_000_000, 1_700_600_000)?
             .entry(CrlEntry::new(&[0x01, 0x02], 1_699_000_000).reason(reason::KEY_COMPROMISE))
-            .entry(CrlEntry::new(&[0x00, 0x80], 1_699_000_000))
-            .extension(crl_number(7))
-            .sign(&key)?;
-        let crl = x509_cert::crl::CertificateList::<x509_cert::certificate::Rfc5280>::from_der(&der)?;
-        assert_eq!(crl.tbs_cert_list.issuer, issuer);
-        assert_eq!(crl.tbs_cert_list.revoked_certificates.map(|r| r.len()), Some(2));
-        assert_eq!(crl.tbs_cert_list.crl_extensions.map(|e| e.len()), Some(1));
+            .extension(crl_number(7));
+        let good = builder.sign(&key)?;
+        assert_eq!(builder.sign(&key)?, good, "deterministic");
+        let corrupt = builder.clone().corrupt_signature().sign(&key)?;
+        assert_eq!(good.last().map(|b| b ^ 0x01), corrupt.last().copied());
+        // The TBSCertList's first element: the version INTEGER (v2), or the AlgorithmIdentifier.
+        let first_tag = |der: &[u8]| -> Result<Option<u8>> {
+            let outer = der::asn1::Any::from_der(der)?;
+            let tbs = der::asn1::Any::decode(&mut der::SliceReader::new(outer.value())?)?;
+            Ok(tbs.value().first().copied())
+        };
+        assert_eq!(first_tag(&good)?, Some(0x02));
+        assert_eq!(first_tag(&builder.clone().version_raw(None).sign(&key)?)?, Some(0x30));
+        let lying = builder.tbs_signature_algorithm_der(SigAlg::EcdsaSha384.algorithm_identifier()).sign(&key)?;
+        let crl = x509_cert::crl::CertificateList::<x509_cert::certificate::Rfc5280>::from_der(&lying)?;
+        assert_ne!(crl.tbs_cert_list.signature, crl.signature_algorithm);
         Ok(())
     }
 

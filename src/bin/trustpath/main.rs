@@ -1,8 +1,8 @@
 //! `trustpath`: X.509 certificate trust from the command line.
 //!
 //! Each subcommand lives in its own module and returns an [`Outcome`] (exit status 0 or 1) or a
-//! [`CliError`] (exit status 2, message on stderr). Reading files and the clock happens here,
-//! never in the library.
+//! [`CliError`] (exit status 2, message on stderr). Reading and writing files and the clock
+//! happens here, never in the library.
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -48,7 +48,8 @@ Options:
   -h, --help      Print help (also: trustpath COMMAND --help)
   -V, --version   Print the version
 
-Exit status: 0 valid, 1 rejected, 2 bad usage or unreadable input.
+Exit status: 0 valid (pki: done), 1 rejected, 2 bad usage, unreadable input or (pki)
+input refused with nothing written.
 ";
 
 /// How a command that ran to completion ended.

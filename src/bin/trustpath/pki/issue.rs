@@ -122,6 +122,11 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     let days = options.get("days").map(|d| parse_days("days", d)).transpose().map_err(|e| args.error(e))?;
     let now = time_or_now(&args, options.get("time"))?;
     let community = Community::load(dir)?;
+    let intermediate =
+        community.state.certificates.iter().find(|r| r.issuer == Issuer::Root && r.profile == "intermediate");
+    if intermediate.is_some_and(|r| r.revoked.is_some()) {
+        return Err(CliError::Input(format!("{dir}: the intermediate is revoked: it issues nothing more")));
+    }
     let key = match key {
         Some(key) => key,
         None if matches!(entity, EndEntity::DirectAddress { .. } | EndEntity::DirectDomain { .. }) => {
