@@ -28,6 +28,7 @@
 //! - `path`: path building (budgeted DFS) and RFC 5280 §6.1 validation, one file per step.
 //! - [`policy`]: [`Policy`] presets and hook traits.
 //! - [`Verifier`]: the entry point.
+//! - `issue` (feature `issue`): a community's CA: keys, certificates, CRLs, `.p7b` bundles.
 //! - [`uri`] and [`json`]: the one reading of a URI's host and of a JSON document (duplicate
 //!   members refused) that every module above uses.
 
@@ -45,6 +46,8 @@ pub mod direct;
 mod dns_name;
 mod error;
 mod hex;
+#[cfg(feature = "issue")]
+pub mod issue;
 pub mod json;
 pub mod jws;
 mod path;

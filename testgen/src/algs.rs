@@ -1,25 +1,10 @@
-//! Signature algorithms the generator can sign with, and their AlgorithmIdentifier encodings.
+//! Signature algorithms the generator can sign with: those of [`trustpath::issue::SigAlg`],
+//! plus SHA-1 with RSA for negative cases, which trustpath does not issue.
 
-/// `sha256WithRSAEncryption` with NULL parameters.
-const RSA_PKCS1_SHA256: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00];
-/// `sha384WithRSAEncryption` with NULL parameters.
-const RSA_PKCS1_SHA384: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c, 0x05, 0x00];
+use trustpath::issue;
+
 /// `sha1WithRSAEncryption` with NULL parameters.
 const RSA_PKCS1_SHA1: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00];
-/// `id-RSASSA-PSS` with SHA-256, MGF1-SHA-256 and a 32-byte salt (the encoding OpenSSL and
-/// webpki use).
-const RSA_PSS_SHA256: &[u8] = &[
-    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09,
-    0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86,
-    0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-    0x01, 0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x20,
-];
-/// `ecdsa-with-SHA256`, no parameters.
-const ECDSA_SHA256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
-/// `ecdsa-with-SHA384`, no parameters.
-const ECDSA_SHA384: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
-/// `id-Ed25519`, no parameters.
-const ED25519: &[u8] = &[0x06, 0x03, 0x2b, 0x65, 0x70];
 
 /// A signature algorithm (hash and padding); the key type comes from the signing key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +26,19 @@ pub enum SigAlg {
 }
 
 impl SigAlg {
+    /// The same algorithm in `trustpath::issue`, which has all but SHA-1.
+    pub fn issue(self) -> Option<issue::SigAlg> {
+        Some(match self {
+            SigAlg::RsaPkcs1Sha256 => issue::SigAlg::RsaPkcs1Sha256,
+            SigAlg::RsaPkcs1Sha384 => issue::SigAlg::RsaPkcs1Sha384,
+            SigAlg::RsaPkcs1Sha1 => return None,
+            SigAlg::RsaPssSha256 => issue::SigAlg::RsaPssSha256,
+            SigAlg::EcdsaSha256 => issue::SigAlg::EcdsaSha256,
+            SigAlg::EcdsaSha384 => issue::SigAlg::EcdsaSha384,
+            SigAlg::Ed25519 => issue::SigAlg::Ed25519,
+        })
+    }
+
     /// The AlgorithmIdentifier, DER (full SEQUENCE TLV).
     pub fn algorithm_identifier(self) -> Vec<u8> {
         crate::bundle::tlv(0x30, self.algorithm_identifier_value())
@@ -49,27 +47,11 @@ impl SigAlg {
     /// The AlgorithmIdentifier's content octets (no SEQUENCE header), as
     /// `rustls_pki_types::AlgorithmIdentifier` holds them.
     pub fn algorithm_identifier_value(self) -> &'static [u8] {
-        match self {
-            SigAlg::RsaPkcs1Sha256 => RSA_PKCS1_SHA256,
-            SigAlg::RsaPkcs1Sha384 => RSA_PKCS1_SHA384,
-            SigAlg::RsaPkcs1Sha1 => RSA_PKCS1_SHA1,
-            SigAlg::RsaPssSha256 => RSA_PSS_SHA256,
-            SigAlg::EcdsaSha256 => ECDSA_SHA256,
-            SigAlg::EcdsaSha384 => ECDSA_SHA384,
-            SigAlg::Ed25519 => ED25519,
-        }
+        self.issue().map_or(RSA_PKCS1_SHA1, issue::SigAlg::algorithm_identifier_value)
     }
 
     /// A short name for file names and descriptions.
     pub fn name(self) -> &'static str {
-        match self {
-            SigAlg::RsaPkcs1Sha256 => "sha256WithRSAEncryption",
-            SigAlg::RsaPkcs1Sha384 => "sha384WithRSAEncryption",
-            SigAlg::RsaPkcs1Sha1 => "sha1WithRSAEncryption",
-            SigAlg::RsaPssSha256 => "RSASSA-PSS-SHA256",
-            SigAlg::EcdsaSha256 => "ecdsa-with-SHA256",
-            SigAlg::EcdsaSha384 => "ecdsa-with-SHA384",
-            SigAlg::Ed25519 => "Ed25519",
-        }
+        self.issue().map_or("sha1WithRSAEncryption", issue::SigAlg::name)
     }
 }

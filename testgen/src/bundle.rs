@@ -1,53 +1,19 @@
-//! Output encodings: PEM, concatenated DER and PKCS#7 certs-only SignedData (`.p7b`).
+//! Output encodings: PEM and PKCS#7 certs-only SignedData (`.p7b`) from
+//! [`trustpath::issue::bundle`], and the same bundles in BER, as .NET and Windows write them.
 
 use crate::{Error, Result};
 
-/// One DER TLV with a single-byte tag and a definite DER length.
-pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len.to_be_bytes().iter().copied().skip_while(|b| *b == 0).collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend_from_slice(&bytes);
-    }
-    out.extend_from_slice(content);
-    out
-}
+pub use trustpath::issue::bundle::pkcs7_certs_only;
+pub use trustpath::issue::encoding::tlv;
 
 /// One PEM block with `label`, LF line endings, 64-character lines.
 pub fn pem(label: &str, der: &[u8]) -> Result<String> {
-    Ok(pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der)?)
+    Ok(trustpath::issue::bundle::pem(label, der)?)
 }
 
 /// `CERTIFICATE` PEM blocks for each certificate, concatenated.
 pub fn pem_certificates(certs: &[Vec<u8>]) -> Result<String> {
-    let mut out = String::new();
-    for c in certs {
-        out.push_str(&pem("CERTIFICATE", c)?);
-    }
-    Ok(out)
-}
-
-/// id-signedData.
-const ID_SIGNED_DATA: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-/// id-data.
-const ID_DATA: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
-
-/// A PKCS#7 / CMS certs-only SignedData (RFC 5652 §5.1, as `openssl crl2pkcs7 -nocrl` makes
-/// it): version 1, no digest algorithms, empty id-data content, the certificates in the order
-/// given, no signers.
-pub fn pkcs7_certs_only(certs: &[Vec<u8>]) -> Vec<u8> {
-    let mut signed_data = Vec::new();
-    signed_data.extend(tlv(0x02, &[0x01]));
-    signed_data.extend(tlv(0x31, &[]));
-    signed_data.extend(tlv(0x30, ID_DATA));
-    signed_data.extend(tlv(0xa0, &certs.concat()));
-    signed_data.extend(tlv(0x31, &[]));
-    let content = tlv(0xa0, &tlv(0x30, &signed_data));
-    tlv(0x30, &[ID_SIGNED_DATA, content.as_slice()].concat())
+    Ok(trustpath::issue::bundle::pem_certificates(certs)?)
 }
 
 /// The same bundle in BER, as .NET and Windows tools write PKCS#7: every constructed value of
@@ -98,12 +64,8 @@ fn definite_header(tlv: &[u8]) -> Result<(usize, usize)> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn tlv_lengths() {
-        assert_eq!(tlv(0x04, &[1, 2]), [0x04, 0x02, 1, 2]);
-        assert_eq!(&tlv(0x04, &[0; 200])[..3], [0x04, 0x81, 200]);
-        assert_eq!(&tlv(0x04, &[0; 300])[..4], [0x04, 0x82, 0x01, 0x2c]);
-    }
+    /// id-signedData.
+    const ID_SIGNED_DATA: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 
     #[test]
     fn ber_bundle_has_indefinite_lengths_around_der_certificates() -> Result<()> {
@@ -117,13 +79,5 @@ mod tests {
         assert_eq!(indefinite_lengths(&certs[0], 0)?, certs[0]);
         assert!(indefinite_lengths(&[0x30, 0x05, 0x02], 1).is_err());
         Ok(())
-    }
-
-    #[test]
-    fn pkcs7_is_one_der_sequence() {
-        let p7 = pkcs7_certs_only(&[vec![0x30, 0x00], vec![0x30, 0x00]]);
-        let any = <der::asn1::Any as der::Decode>::from_der(&p7);
-        assert!(any.is_ok());
-        assert!(p7.windows(4).any(|w| w == [0xa0, 0x04, 0x30, 0x00]));
     }
 }

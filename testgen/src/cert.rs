@@ -1,39 +1,19 @@
-//! The certificate builder. The TBSCertificate is encoded with `der` derive types whose
-//! fields hold raw DER, so every field — version, serial, both signature algorithm
-//! identifiers, names, validity, key, unique identifiers, extensions — can be set to anything,
-//! including values RFC 5280 forbids.
+//! The certificate builder: [`trustpath::issue::CertBuilder`], which writes every TBS field
+//! as given, plus what only a test generator wants: serials derived from the contents (so
+//! regenerating gives the same bytes), signature algorithm identifiers that lie about the
+//! signature, corrupted signatures and BIT STRINGs with unused bits.
 
 use der::asn1::{Any, BitString};
-use der::{Decode, Encode, Sequence, Tag};
+use der::{Decode, Encode, Sequence};
 use sha2::{Digest, Sha256};
-use x509_cert::certificate::Rfc5280;
+use trustpath::issue;
 use x509_cert::name::Name;
-use x509_cert::time::Validity;
 
+use crate::Result;
 use crate::algs::SigAlg;
 use crate::ext::Ext;
 use crate::keys::KeyPair;
-use crate::time::{default_not_after, default_not_before, x509_time};
-use crate::{Error, Result};
-
-/// TBSCertificate (RFC 5280 §4.1), with raw DER in the fields a test may want to break.
-#[derive(Clone, Debug, Sequence)]
-struct TbsCertificate {
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    version: Option<Any>,
-    serial_number: Any,
-    signature: Any,
-    issuer: Any,
-    validity: Any,
-    subject: Any,
-    subject_public_key_info: Any,
-    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
-    issuer_unique_id: Option<BitString>,
-    #[asn1(context_specific = "2", tag_mode = "IMPLICIT", optional = "true")]
-    subject_unique_id: Option<BitString>,
-    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
-    extensions: Option<Vec<x509_cert::ext::Extension>>,
-}
+use crate::time::{default_not_after, default_not_before};
 
 /// Certificate (RFC 5280 §4.1).
 #[derive(Clone, Debug, Sequence)]
@@ -56,17 +36,8 @@ pub enum Serial {
 /// issuer = subject, no extensions, signed with the issuer key's default algorithm.
 #[derive(Debug, Clone)]
 pub struct CertBuilder {
-    version: Option<Vec<u8>>,
+    inner: issue::CertBuilder,
     serial: Serial,
-    issuer: Vec<u8>,
-    subject: Vec<u8>,
-    not_before: u64,
-    not_after: u64,
-    validity_der: Option<Vec<u8>>,
-    spki: Vec<u8>,
-    issuer_unique_id: Option<Vec<u8>>,
-    subject_unique_id: Option<Vec<u8>>,
-    extensions: Option<Vec<Ext>>,
     sig_alg: Option<SigAlg>,
     tbs_sig_alg: Option<Vec<u8>>,
     outer_sig_alg: Option<Vec<u8>>,
@@ -74,27 +45,24 @@ pub struct CertBuilder {
     signature_unused_bits: u8,
 }
 
-fn name_der(name: &Name) -> Vec<u8> {
-    name.to_der().unwrap_or_else(|_| vec![0x30, 0x00])
+/// Builder methods that only pass their argument on to [`issue::CertBuilder`].
+macro_rules! delegate {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, $($arg: $ty),*) -> Self {
+            self.inner = self.inner.$name($($arg),*);
+            self
+        }
+    )*};
 }
 
 impl CertBuilder {
     /// A certificate for `subject` with `subject_key`'s public key, self-issued until
     /// [`Self::issuer`] is called.
     pub fn new(subject: &Name, subject_key: &KeyPair) -> Self {
-        let subject = name_der(subject);
         CertBuilder {
-            version: Some(vec![2]),
+            inner: issue::CertBuilder::new(subject, subject_key.spki_der(), default_not_before(), default_not_after()),
             serial: Serial::Auto,
-            issuer: subject.clone(),
-            subject,
-            not_before: default_not_before(),
-            not_after: default_not_after(),
-            validity_der: None,
-            spki: subject_key.spki_der().to_vec(),
-            issuer_unique_id: None,
-            subject_unique_id: None,
-            extensions: None,
             sig_alg: None,
             tbs_sig_alg: None,
             outer_sig_alg: None,
@@ -103,101 +71,45 @@ impl CertBuilder {
         }
     }
 
-    /// The version field: `Some(n)` encodes `[0] INTEGER n` (2 = v3), `None` omits it (v1).
-    pub fn version(mut self, version: Option<u8>) -> Self {
-        self.version = version.map(|v| vec![v]);
+    delegate! {
+        /// The version field: `Some(n)` encodes `[0] INTEGER n` (2 = v3), `None` omits it (v1).
+        version(version: Option<u8>);
+        /// The issuer name.
+        issuer(issuer: &Name);
+        /// The issuer name as raw DER.
+        issuer_der(der: Vec<u8>);
+        /// The subject name as raw DER.
+        subject_der(der: Vec<u8>);
+        /// notBefore and notAfter, Unix seconds.
+        validity(not_before: u64, not_after: u64);
+        /// The Validity SEQUENCE as raw DER, replacing [`Self::validity`]: for times `der`
+        /// cannot encode (a UTCTime before 1970) or encodings RFC 5280 forbids.
+        validity_der(der: Vec<u8>);
+        /// A SubjectPublicKeyInfo given as raw DER (odd or broken keys).
+        spki_der(der: Vec<u8>);
+        /// issuerUniqueID and subjectUniqueID bits (whole octets).
+        unique_ids(issuer: Option<Vec<u8>>, subject: Option<Vec<u8>>);
+        /// Appends an extension (duplicates are kept).
+        extension(ext: Ext);
+        /// Replaces the extension list: `None` omits the field, `Some(vec![])` encodes an
+        /// empty SEQUENCE (which RFC 5280 forbids).
+        set_extensions(exts: Option<Vec<Ext>>);
+        /// Replaces the extensions with the same OID as `ext` by `ext`, keeping the position
+        /// of the first one (appends when there is none).
+        replace_extension(ext: Ext);
+        /// Removes every extension with this OID.
+        without_extension(oid: const_oid::ObjectIdentifier);
+    }
+
+    /// Appends extensions in order.
+    pub fn extensions(mut self, exts: impl IntoIterator<Item = Ext>) -> Self {
+        self.inner = self.inner.extensions(exts);
         self
     }
 
     /// The serial number.
     pub fn serial(mut self, serial: Serial) -> Self {
         self.serial = serial;
-        self
-    }
-
-    /// The issuer name.
-    pub fn issuer(mut self, issuer: &Name) -> Self {
-        self.issuer = name_der(issuer);
-        self
-    }
-
-    /// The issuer name as raw DER.
-    pub fn issuer_der(mut self, der: Vec<u8>) -> Self {
-        self.issuer = der;
-        self
-    }
-
-    /// The subject name as raw DER.
-    pub fn subject_der(mut self, der: Vec<u8>) -> Self {
-        self.subject = der;
-        self
-    }
-
-    /// notBefore and notAfter, Unix seconds.
-    pub fn validity(mut self, not_before: u64, not_after: u64) -> Self {
-        self.not_before = not_before;
-        self.not_after = not_after;
-        self
-    }
-
-    /// The Validity SEQUENCE as raw DER, replacing [`Self::validity`]: for times `der` cannot
-    /// encode (a UTCTime before 1970) or encodings RFC 5280 forbids.
-    pub fn validity_der(mut self, der: Vec<u8>) -> Self {
-        self.validity_der = Some(der);
-        self
-    }
-
-    /// A SubjectPublicKeyInfo given as raw DER (odd or broken keys).
-    pub fn spki_der(mut self, der: Vec<u8>) -> Self {
-        self.spki = der;
-        self
-    }
-
-    /// issuerUniqueID and subjectUniqueID bits (whole octets).
-    pub fn unique_ids(mut self, issuer: Option<Vec<u8>>, subject: Option<Vec<u8>>) -> Self {
-        self.issuer_unique_id = issuer;
-        self.subject_unique_id = subject;
-        self
-    }
-
-    /// Appends an extension (duplicates are kept).
-    pub fn extension(mut self, ext: Ext) -> Self {
-        self.extensions.get_or_insert_with(Vec::new).push(ext);
-        self
-    }
-
-    /// Appends extensions in order.
-    pub fn extensions(mut self, exts: impl IntoIterator<Item = Ext>) -> Self {
-        self.extensions.get_or_insert_with(Vec::new).extend(exts);
-        self
-    }
-
-    /// Replaces the extension list: `None` omits the field, `Some(vec![])` encodes an empty
-    /// SEQUENCE (which RFC 5280 forbids).
-    pub fn set_extensions(mut self, exts: Option<Vec<Ext>>) -> Self {
-        self.extensions = exts;
-        self
-    }
-
-    /// Replaces the extensions with the same OID as `ext` by `ext`, keeping the position of
-    /// the first one (appends when there is none).
-    pub fn replace_extension(mut self, ext: Ext) -> Self {
-        let list = self.extensions.get_or_insert_with(Vec::new);
-        match list.iter().position(|e| e.oid == ext.oid) {
-            Some(i) => {
-                list.retain(|e| e.oid != ext.oid);
-                list.insert(i.min(list.len()), ext);
-            }
-            None => list.push(ext),
-        }
-        self
-    }
-
-    /// Removes every extension with this OID.
-    pub fn without_extension(mut self, oid: const_oid::ObjectIdentifier) -> Self {
-        if let Some(list) = &mut self.extensions {
-            list.retain(|e| e.oid != oid);
-        }
         self
     }
 
@@ -236,51 +148,30 @@ impl CertBuilder {
 
     /// The subject name DER.
     pub fn subject(&self) -> &[u8] {
-        &self.subject
+        self.inner.subject()
     }
 
-    fn tbs(&self, alg: SigAlg) -> Result<TbsCertificate> {
-        let any = |der: &[u8]| Any::from_der(der).map_err(Error::from);
-        let extensions = match &self.extensions {
-            Some(list) => Some(list.iter().map(Ext::to_x509).collect::<Result<Vec<_>>>()?),
-            None => None,
-        };
-        let bits = |b: &Option<Vec<u8>>| b.as_ref().map(|b| BitString::from_bytes(b)).transpose();
-        let mut tbs = TbsCertificate {
-            version: self.version.as_ref().map(|v| Any::new(Tag::Integer, v.clone())).transpose()?,
-            serial_number: Any::new(Tag::Integer, vec![1])?,
-            signature: any(&self.tbs_sig_alg.clone().unwrap_or_else(|| alg.algorithm_identifier()))?,
-            issuer: any(&self.issuer)?,
-            validity: match &self.validity_der {
-                Some(der) => any(der)?,
-                None => {
-                    any(&Validity::<Rfc5280>::new(x509_time(self.not_before)?, x509_time(self.not_after)?).to_der()?)?
-                }
-            },
-            subject: any(&self.subject)?,
-            subject_public_key_info: any(&self.spki)?,
-            issuer_unique_id: bits(&self.issuer_unique_id)?,
-            subject_unique_id: bits(&self.subject_unique_id)?,
-            extensions,
-        };
-        tbs.serial_number = match &self.serial {
-            Serial::Raw(bytes) => Any::new(Tag::Integer, bytes.clone())?,
+    /// The TBSCertificate with its `signature` field `tbs_alg`: an automatic serial is the
+    /// first 16 octets of SHA-256 of the TBSCertificate with serial 1, made positive.
+    fn tbs(&self, tbs_alg: &[u8]) -> Result<Vec<u8>> {
+        let serial = match &self.serial {
+            Serial::Raw(bytes) => bytes.clone(),
             Serial::Auto => {
-                let digest = Sha256::digest(tbs.to_der()?);
+                let digest = Sha256::digest(self.inner.clone().serial(vec![1]).tbs_der(tbs_alg)?);
                 let mut serial = digest.get(..16).map(<[u8]>::to_vec).unwrap_or_default();
                 if let Some(first) = serial.first_mut() {
                     *first = (*first & 0x7f) | 0x40;
                 }
-                Any::new(Tag::Integer, serial)?
+                serial
             }
         };
-        Ok(tbs)
+        Ok(self.inner.clone().serial(serial).tbs_der(tbs_alg)?)
     }
 
     /// Encodes the TBSCertificate and signs it with `issuer_key`; returns the certificate DER.
     pub fn sign(&self, issuer_key: &KeyPair) -> Result<Vec<u8>> {
         let alg = self.sig_alg.unwrap_or_else(|| issuer_key.kind().default_sig_alg());
-        let tbs = self.tbs(alg)?.to_der()?;
+        let tbs = self.tbs(&self.tbs_sig_alg.clone().unwrap_or_else(|| alg.algorithm_identifier()))?;
         let mut signature = issuer_key.sign(alg, &tbs)?;
         if let (true, Some(last)) = (self.corrupt_signature, signature.last_mut()) {
             *last ^= 0x01;
@@ -304,22 +195,28 @@ mod tests {
     use crate::{KeyKind, KeyPair, SigAlg, ext};
 
     #[test]
-    fn every_field_is_encoded_as_asked() -> crate::Result<()> {
+    fn automatic_serials_follow_the_contents_and_tampering_shows() -> crate::Result<()> {
         let key = KeyPair::generate("unit-test", KeyKind::P256)?;
-        let subject = NameBuilder::new().c("US").cn("Unit").email("unit@example.com").build()?;
-        let der = CertBuilder::new(&subject, &key)
-            .serial(Serial::Raw(vec![0xff, 0x01]))
-            .validity(1_000_000_000, 3_000_000_000)
-            .extension(ext::basic_constraints(true, true, Some(3))?)
-            .extension(ext::basic_constraints(true, true, Some(3))?)
-            .sign(&key)?;
-        let cert = x509_cert::Certificate::from_der(&der)?;
-        let tbs = cert.tbs_certificate();
-        assert_eq!(tbs.serial_number().as_bytes(), [0xff, 0x01]);
-        assert_eq!(tbs.subject(), &subject);
-        assert_eq!(tbs.extensions().map(|e| e.len()), Some(2), "duplicates are kept");
-        assert_eq!(tbs.validity().not_after.to_unix_duration().as_secs(), 3_000_000_000);
-        assert!(matches!(tbs.validity().not_after, x509_cert::time::Time::GeneralTime(_)));
+        let subject = NameBuilder::new().c("US").cn("Unit").build()?;
+        let serial = |b: &CertBuilder| -> crate::Result<Vec<u8>> {
+            let cert = x509_cert::Certificate::from_der(&b.sign(&key)?)?;
+            Ok(cert.tbs_certificate().serial_number().as_bytes().to_vec())
+        };
+        let builder = CertBuilder::new(&subject, &key).extension(ext::basic_constraints(true, true, None)?);
+        let first = serial(&builder)?;
+        assert_eq!((first.len(), first[0] & 0xc0), (16, 0x40), "16 octets, positive, first bit set");
+        assert_eq!(serial(&builder)?, first, "the same contents, the same serial");
+        assert_ne!(serial(&builder.clone().validity(1, 2))?, first);
+        assert_eq!(serial(&builder.clone().serial(Serial::Raw(vec![0xff, 0x01])))?, [0xff, 0x01]);
+
+        let good = builder.sign(&key)?;
+        let corrupt = builder.clone().corrupt_signature().sign(&key)?;
+        assert_eq!(good.len(), corrupt.len());
+        assert_eq!(good.iter().zip(&corrupt).filter(|(a, b)| a != b).count(), 1, "one octet of the signature");
+        assert_eq!(good.last().map(|b| b ^ 0x01), corrupt.last().copied());
+        let unused = builder.signature_unused_bits(3).sign(&key)?;
+        let bits = x509_cert::Certificate::from_der(&unused)?.signature().unused_bits();
+        assert_eq!(bits, 3);
         Ok(())
     }
 

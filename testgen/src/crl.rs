@@ -1,167 +1,41 @@
-//! The CRL builder (RFC 5280 §5). Like [`crate::CertBuilder`], every field can be set to
-//! anything — version, both signature algorithm identifiers, issuer, times, entries and their
-//! extensions, CRL extensions — so that malformed and policy-breaking CRLs can be built on
-//! purpose. Encoding is done by hand (TLV by TLV), which also keeps a CRL with a million
-//! entries cheap to build.
+//! The CRL builder: [`trustpath::issue::CrlBuilder`], which writes every TBS field as given,
+//! plus what only a test generator wants: a TBS signature algorithm identifier that lies about
+//! the signature, corrupted signatures and BIT STRINGs with unused bits.
 
-use const_oid::ObjectIdentifier;
-use const_oid::db::rfc5280 as oids;
-use der::Encode;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
-use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::name::Name;
 
 use crate::algs::SigAlg;
 use crate::bundle::tlv;
 use crate::ext::Ext;
 use crate::keys::KeyPair;
-use crate::time::x509_time;
 use crate::{Error, Result};
 
-/// id-ce-issuingDistributionPoint (x509-cert 0.3 associates another OID with its type).
-pub const ID_CE_ISSUING_DISTRIBUTION_POINT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.28");
-
-/// CRL reason codes (RFC 5280 §5.3.1).
-pub mod reason {
-    /// unspecified.
-    pub const UNSPECIFIED: u8 = 0;
-    /// keyCompromise.
-    pub const KEY_COMPROMISE: u8 = 1;
-    /// cACompromise.
-    pub const CA_COMPROMISE: u8 = 2;
-    /// affiliationChanged.
-    pub const AFFILIATION_CHANGED: u8 = 3;
-    /// superseded.
-    pub const SUPERSEDED: u8 = 4;
-    /// cessationOfOperation.
-    pub const CESSATION_OF_OPERATION: u8 = 5;
-    /// certificateHold.
-    pub const CERTIFICATE_HOLD: u8 = 6;
-    /// removeFromCRL (delta CRLs only).
-    pub const REMOVE_FROM_CRL: u8 = 8;
-}
-
-/// The content octets of a non-negative INTEGER with value `n` (minimal, DER).
-pub fn uint_bytes(n: u64) -> Vec<u8> {
-    let mut bytes: Vec<u8> = n.to_be_bytes().iter().copied().skip_while(|b| *b == 0).collect();
-    if bytes.first().is_none_or(|b| b & 0x80 != 0) {
-        bytes.insert(0, 0);
-    }
-    bytes
-}
-
-/// The full DER of a non-negative INTEGER.
-fn integer(n: u64) -> Vec<u8> {
-    tlv(0x02, &uint_bytes(n))
-}
-
-/// cRLNumber, non-critical (RFC 5280 §5.2.3).
-pub fn crl_number(n: u64) -> Ext {
-    Ext::raw(oids::ID_CE_CRL_NUMBER, false, integer(n))
-}
-
-/// deltaCRLIndicator holding the BaseCRLNumber, critical (RFC 5280 §5.2.4).
-pub fn delta_crl_indicator(base: u64) -> Ext {
-    Ext::raw(oids::ID_CE_DELTA_CRL_INDICATOR, true, integer(base))
-}
+pub use trustpath::issue::crl::{
+    CrlEntry, ID_CE_ISSUING_DISTRIBUTION_POINT, crl_number, delta_crl_indicator, idp_default, reason, reason_code,
+};
+pub use trustpath::issue::encoding::uint_bytes;
 
 /// issuingDistributionPoint, critical (RFC 5280 §5.2.5).
 pub fn issuing_distribution_point(idp: &IssuingDistributionPoint) -> Result<Ext> {
-    Ok(Ext::raw(ID_CE_ISSUING_DISTRIBUTION_POINT, true, idp.to_der()?))
-}
-
-/// An issuingDistributionPoint with every field at its default (no name, no restriction).
-pub fn idp_default() -> IssuingDistributionPoint {
-    IssuingDistributionPoint {
-        distribution_point: None,
-        only_contains_user_certs: false,
-        only_contains_ca_certs: false,
-        only_some_reasons: None,
-        indirect_crl: false,
-        only_contains_attribute_certs: false,
-    }
-}
-
-/// reasonCode CRL entry extension, non-critical (RFC 5280 §5.3.1).
-pub fn reason_code(code: u8) -> Ext {
-    Ext::raw(oids::ID_CE_CRL_REASONS, false, tlv(0x0a, &[code]))
+    Ok(trustpath::issue::crl::issuing_distribution_point(idp)?)
 }
 
 /// certificateIssuer CRL entry extension naming `issuer`, critical (RFC 5280 §5.3.3).
 pub fn certificate_issuer(issuer: &Name) -> Result<Ext> {
-    let names = vec![GeneralName::DirectoryName(issuer.clone())];
-    Ok(Ext::raw(oids::ID_CE_CERTIFICATE_ISSUER, true, names.to_der()?))
+    Ok(trustpath::issue::crl::certificate_issuer(issuer)?)
 }
 
 /// invalidityDate CRL entry extension, non-critical (RFC 5280 §5.3.2).
 pub fn invalidity_date(secs: u64) -> Result<Ext> {
-    let t = der::asn1::GeneralizedTime::from_unix_duration(core::time::Duration::from_secs(secs))?;
-    Ok(Ext::raw(oids::ID_CE_INVALIDITY_DATE, false, t.to_der()?))
-}
-
-/// One revokedCertificates entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CrlEntry {
-    /// userCertificate: the INTEGER content octets, as the certificate encodes its serial.
-    pub serial: Vec<u8>,
-    /// revocationDate, Unix seconds.
-    pub revocation_date: u64,
-    /// crlEntryExtensions (omitted when empty).
-    pub extensions: Vec<Ext>,
-}
-
-impl CrlEntry {
-    /// An entry for `serial` (INTEGER content octets) revoked at `date`, without extensions.
-    pub fn new(serial: &[u8], date: u64) -> Self {
-        CrlEntry { serial: serial.to_vec(), revocation_date: date, extensions: Vec::new() }
-    }
-
-    /// Adds a reasonCode extension.
-    pub fn reason(self, code: u8) -> Self {
-        self.extension(reason_code(code))
-    }
-
-    /// Adds an extension.
-    pub fn extension(mut self, ext: Ext) -> Self {
-        self.extensions.push(ext);
-        self
-    }
-
-    /// The entry's DER; `time_cache` keeps the last encoded revocationDate (large CRLs repeat
-    /// the same date).
-    fn encode(&self, time_cache: &mut Option<(u64, Vec<u8>)>) -> Result<Vec<u8>> {
-        let mut body = tlv(0x02, &self.serial);
-        match time_cache {
-            Some((secs, der)) if *secs == self.revocation_date => body.extend_from_slice(der),
-            _ => {
-                let der = x509_time(self.revocation_date)?.to_der()?;
-                body.extend_from_slice(&der);
-                *time_cache = Some((self.revocation_date, der));
-            }
-        }
-        if !self.extensions.is_empty() {
-            body.extend(extensions_der(&self.extensions)?);
-        }
-        Ok(tlv(0x30, &body))
-    }
-}
-
-/// `Extensions` (SEQUENCE OF Extension), DER.
-fn extensions_der(exts: &[Ext]) -> Result<Vec<u8>> {
-    let list = exts.iter().map(Ext::to_x509).collect::<Result<Vec<_>>>()?;
-    Ok(list.to_der()?)
+    Ok(trustpath::issue::crl::invalidity_date(secs)?)
 }
 
 /// Builds one CRL. Defaults: v2, no entries, no extensions (add a cRLNumber: RFC 5280
 /// requires one), nextUpdate present, signed with the issuer key's default algorithm.
 #[derive(Debug, Clone)]
 pub struct CrlBuilder {
-    version: Option<Vec<u8>>,
-    issuer: Vec<u8>,
-    this_update: u64,
-    next_update: Option<u64>,
-    entries: Vec<CrlEntry>,
-    extensions: Vec<Ext>,
+    inner: trustpath::issue::CrlBuilder,
     sig_alg: Option<SigAlg>,
     tbs_sig_alg: Option<Vec<u8>>,
     corrupt_signature: bool,
@@ -172,12 +46,7 @@ impl CrlBuilder {
     /// A v2 CRL issued by `issuer`, current from `this_update` to `next_update`.
     pub fn new(issuer: &Name, this_update: u64, next_update: u64) -> Result<Self> {
         Ok(CrlBuilder {
-            version: Some(vec![1]),
-            issuer: issuer.to_der()?,
-            this_update,
-            next_update: Some(next_update),
-            entries: Vec::new(),
-            extensions: Vec::new(),
+            inner: trustpath::issue::CrlBuilder::new(issuer, this_update, next_update)?,
             sig_alg: None,
             tbs_sig_alg: None,
             corrupt_signature: false,
@@ -187,31 +56,31 @@ impl CrlBuilder {
 
     /// The version INTEGER content (`Some(vec![1])` = v2), or `None` to omit it (v1).
     pub fn version_raw(mut self, version: Option<Vec<u8>>) -> Self {
-        self.version = version;
+        self.inner = self.inner.version(version);
         self
     }
 
     /// nextUpdate (`None` omits it).
     pub fn next_update(mut self, next_update: Option<u64>) -> Self {
-        self.next_update = next_update;
+        self.inner = self.inner.next_update(next_update);
         self
     }
 
     /// Appends an entry.
     pub fn entry(mut self, entry: CrlEntry) -> Self {
-        self.entries.push(entry);
+        self.inner = self.inner.entry(entry);
         self
     }
 
     /// Appends entries in order.
     pub fn entries(mut self, entries: impl IntoIterator<Item = CrlEntry>) -> Self {
-        self.entries.extend(entries);
+        self.inner = self.inner.entries(entries);
         self
     }
 
     /// Appends a CRL extension (duplicates are kept).
     pub fn extension(mut self, ext: Ext) -> Self {
-        self.extensions.push(ext);
+        self.inner = self.inner.extension(ext);
         self
     }
 
@@ -243,28 +112,7 @@ impl CrlBuilder {
 
     /// The TBSCertList, DER.
     pub fn tbs(&self, alg: SigAlg) -> Result<Vec<u8>> {
-        let mut body = Vec::new();
-        if let Some(v) = &self.version {
-            body.extend(tlv(0x02, v));
-        }
-        body.extend(self.tbs_sig_alg.clone().unwrap_or_else(|| alg.algorithm_identifier()));
-        body.extend_from_slice(&self.issuer);
-        body.extend(x509_time(self.this_update)?.to_der()?);
-        if let Some(next) = self.next_update {
-            body.extend(x509_time(next)?.to_der()?);
-        }
-        if !self.entries.is_empty() {
-            let mut list = Vec::new();
-            let mut time_cache = None;
-            for e in &self.entries {
-                list.extend(e.encode(&mut time_cache)?);
-            }
-            body.extend(tlv(0x30, &list));
-        }
-        if !self.extensions.is_empty() {
-            body.extend(tlv(0xa0, &extensions_der(&self.extensions)?));
-        }
-        Ok(tlv(0x30, &body))
+        Ok(self.inner.tbs_der(&self.tbs_sig_alg.clone().unwrap_or_else(|| alg.algorithm_identifier()))?)
     }
 
     /// Encodes and signs the CRL with `key`; returns the CertificateList DER.
@@ -293,26 +141,27 @@ mod tests {
     use der::Decode;
 
     #[test]
-    fn integers_are_minimal_and_positive() {
-        assert_eq!(uint_bytes(0), [0]);
-        assert_eq!(uint_bytes(1), [1]);
-        assert_eq!(uint_bytes(0x80), [0, 0x80]);
-        assert_eq!(uint_bytes(0x1234), [0x12, 0x34]);
-    }
-
-    #[test]
-    fn x509_cert_reads_the_crl() -> Result<()> {
+    fn tampering_changes_only_what_it_says() -> Result<()> {
         let key = KeyPair::generate("unit-test-crl", KeyKind::P256)?;
         let issuer = NameBuilder::new().cn("CRL Issuer").build()?;
-        let der = CrlBuilder::new(&issuer, 1_700_000_000, 1_700_600_000)?
+        let builder = CrlBuilder::new(&issuer, 1_700_000_000, 1_700_600_000)?
             .entry(CrlEntry::new(&[0x01, 0x02], 1_699_000_000).reason(reason::KEY_COMPROMISE))
-            .entry(CrlEntry::new(&[0x00, 0x80], 1_699_000_000))
-            .extension(crl_number(7))
-            .sign(&key)?;
-        let crl = x509_cert::crl::CertificateList::<x509_cert::certificate::Rfc5280>::from_der(&der)?;
-        assert_eq!(crl.tbs_cert_list.issuer, issuer);
-        assert_eq!(crl.tbs_cert_list.revoked_certificates.map(|r| r.len()), Some(2));
-        assert_eq!(crl.tbs_cert_list.crl_extensions.map(|e| e.len()), Some(1));
+            .extension(crl_number(7));
+        let good = builder.sign(&key)?;
+        assert_eq!(builder.sign(&key)?, good, "deterministic");
+        let corrupt = builder.clone().corrupt_signature().sign(&key)?;
+        assert_eq!(good.last().map(|b| b ^ 0x01), corrupt.last().copied());
+        // The TBSCertList's first element: the version INTEGER (v2), or the AlgorithmIdentifier.
+        let first_tag = |der: &[u8]| -> Result<Option<u8>> {
+            let outer = der::asn1::Any::from_der(der)?;
+            let tbs = der::asn1::Any::decode(&mut der::SliceReader::new(outer.value())?)?;
+            Ok(tbs.value().first().copied())
+        };
+        assert_eq!(first_tag(&good)?, Some(0x02));
+        assert_eq!(first_tag(&builder.clone().version_raw(None).sign(&key)?)?, Some(0x30));
+        let lying = builder.tbs_signature_algorithm_der(SigAlg::EcdsaSha384.algorithm_identifier()).sign(&key)?;
+        let crl = x509_cert::crl::CertificateList::<x509_cert::certificate::Rfc5280>::from_der(&lying)?;
+        assert_ne!(crl.tbs_cert_list.signature, crl.signature_algorithm);
         Ok(())
     }
 

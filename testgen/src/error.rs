@@ -40,5 +40,6 @@ from_error!(
     spki::Error,
     signature::Error,
     pem_rfc7468::Error,
-    serde_json::Error
+    serde_json::Error,
+    trustpath::issue::IssueError
 );

@@ -1,196 +1,65 @@
-//! Certificate extensions as explicit (OID, critical, DER value) triples, with helpers for the
-//! standard ones. A certificate's extensions are an ordered list of [`Ext`]: nothing is added
-//! implicitly and duplicates are allowed on purpose, so malformed certificates can be built.
+//! Certificate extensions: [`trustpath::issue::ext`], with this crate's error type, plus
+//! [`unknown`] for extensions no CA would write.
 
 use const_oid::ObjectIdentifier;
-use const_oid::db::rfc5280 as oids;
-use der::Encode;
-use der::asn1::{Ia5String, OctetString};
-use x509_cert::ext::pkix::certpolicy::PolicyInformation;
-use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
-use x509_cert::ext::pkix::crl::dp::DistributionPoint;
-use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
-use x509_cert::ext::pkix::{
-    AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies,
-    CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages, NameConstraints, PolicyConstraints, PolicyMapping,
-    PolicyMappings, SubjectAltName,
+use trustpath::issue::ext as issue;
+use x509_cert::ext::pkix::KeyUsages;
+use x509_cert::ext::pkix::name::GeneralName;
+
+pub use trustpath::issue::Ext;
+pub use trustpath::issue::ext::{
+    AD_CA_ISSUERS, AD_OCSP, EKU_ANY, EKU_CLIENT_AUTH, EKU_EMAIL_PROTECTION, EKU_SERVER_AUTH,
 };
 
 use crate::Result;
 
-/// id-kp-serverAuth.
-pub const EKU_SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
-/// id-kp-clientAuth.
-pub const EKU_CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
-/// id-kp-emailProtection.
-pub const EKU_EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
-/// anyExtendedKeyUsage.
-pub const EKU_ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
-/// id-ad-ocsp.
-pub const AD_OCSP: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
-/// id-ad-caIssuers.
-pub const AD_CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
-
-/// One extension: `extnID`, `critical`, and the DER of the value inside `extnValue`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ext {
-    /// extnID.
-    pub oid: ObjectIdentifier,
-    /// The critical flag (FALSE is omitted from the encoding, as DER requires).
-    pub critical: bool,
-    /// The DER that `extnValue` wraps.
-    pub value: Vec<u8>,
-}
-
-impl Ext {
-    /// An extension with an arbitrary value, e.g. an unknown or private one.
-    pub fn raw(oid: ObjectIdentifier, critical: bool, value: impl Into<Vec<u8>>) -> Self {
-        Ext { oid, critical, value: value.into() }
-    }
-
-    fn encoded(oid: ObjectIdentifier, critical: bool, value: &impl Encode) -> Result<Self> {
-        Ok(Ext { oid, critical, value: value.to_der()? })
-    }
-
-    /// The same extension with another critical flag.
-    pub fn critical(mut self, critical: bool) -> Self {
-        self.critical = critical;
-        self
-    }
-
-    /// The x509-cert form, for encoding.
-    pub fn to_x509(&self) -> Result<x509_cert::ext::Extension> {
-        Ok(x509_cert::ext::Extension {
-            extn_id: self.oid,
-            critical: self.critical,
-            extn_value: OctetString::new(self.value.clone())?,
-        })
-    }
-}
-
-/// basicConstraints.
-pub fn basic_constraints(critical: bool, ca: bool, path_len: Option<u8>) -> Result<Ext> {
-    Ext::encoded(oids::ID_CE_BASIC_CONSTRAINTS, critical, &BasicConstraints { ca, path_len_constraint: path_len })
-}
-
-/// keyUsage with the given bits.
-pub fn key_usage(critical: bool, usages: &[KeyUsages]) -> Result<Ext> {
-    let flags = usages.iter().fold(der::flagset::FlagSet::<KeyUsages>::default(), |acc, u| acc | *u);
-    Ext::encoded(oids::ID_CE_KEY_USAGE, critical, &KeyUsage(flags))
-}
-
-/// extendedKeyUsage with the given purposes.
-pub fn extended_key_usage(critical: bool, purposes: &[ObjectIdentifier]) -> Result<Ext> {
-    Ext::encoded(oids::ID_CE_EXT_KEY_USAGE, critical, &ExtendedKeyUsage(purposes.to_vec()))
-}
-
-/// subjectAltName.
-pub fn subject_alt_name(critical: bool, names: Vec<GeneralName>) -> Result<Ext> {
-    Ext::encoded(oids::ID_CE_SUBJECT_ALT_NAME, critical, &SubjectAltName(names))
-}
-
-fn subtrees(names: Option<Vec<GeneralName>>) -> Option<Vec<GeneralSubtree>> {
-    names.map(|n| n.into_iter().map(|base| GeneralSubtree { base, minimum: 0, maximum: None }).collect())
-}
-
-/// nameConstraints with the given permitted and excluded subtree bases (`None` omits the
-/// field; `Some(vec![])` encodes an empty list, which RFC 5280 forbids).
-pub fn name_constraints_raw(
-    critical: bool,
-    permitted: Option<Vec<GeneralName>>,
-    excluded: Option<Vec<GeneralName>>,
-) -> Result<Ext> {
-    let nc = NameConstraints { permitted_subtrees: subtrees(permitted), excluded_subtrees: subtrees(excluded) };
-    Ext::encoded(oids::ID_CE_NAME_CONSTRAINTS, critical, &nc)
-}
-
-/// nameConstraints, critical; an empty list omits the field.
-pub fn name_constraints(permitted: Vec<GeneralName>, excluded: Vec<GeneralName>) -> Result<Ext> {
-    let some = |v: Vec<GeneralName>| (!v.is_empty()).then_some(v);
-    name_constraints_raw(true, some(permitted), some(excluded))
-}
-
-/// subjectKeyIdentifier, non-critical.
-pub fn subject_key_identifier(key_id: &[u8]) -> Result<Ext> {
-    Ext::encoded(oids::ID_CE_SUBJECT_KEY_IDENTIFIER, false, &OctetString::new(key_id)?)
-}
-
-/// authorityKeyIdentifier holding only keyIdentifier, non-critical.
-pub fn authority_key_identifier(key_id: &[u8]) -> Result<Ext> {
-    let aki = AuthorityKeyIdentifier {
-        key_identifier: Some(OctetString::new(key_id)?),
-        authority_cert_issuer: None,
-        authority_cert_serial_number: None,
-    };
-    Ext::encoded(oids::ID_CE_AUTHORITY_KEY_IDENTIFIER, false, &aki)
-}
-
-/// certificatePolicies with the given policy OIDs, no qualifiers, non-critical.
-pub fn certificate_policies(policies: &[ObjectIdentifier]) -> Result<Ext> {
-    let list = policies.iter().map(|p| PolicyInformation { policy_identifier: *p, policy_qualifiers: None });
-    Ext::encoded(oids::ID_CE_CERTIFICATE_POLICIES, false, &CertificatePolicies(list.collect()))
-}
-
-/// cRLDistributionPoints: one distribution point per URL (fullName URI), non-critical.
-pub fn crl_distribution_points(urls: &[&str]) -> Result<Ext> {
-    let mut points = Vec::new();
-    for url in urls {
-        let name = GeneralName::UniformResourceIdentifier(Ia5String::new(url)?);
-        points.push(DistributionPoint {
-            distribution_point: Some(DistributionPointName::FullName(vec![name])),
-            reasons: None,
-            crl_issuer: None,
-        });
-    }
-    Ext::encoded(oids::ID_CE_CRL_DISTRIBUTION_POINTS, false, &CrlDistributionPoints(points))
-}
-
-/// authorityInfoAccess with OCSP and caIssuers URLs, non-critical.
-pub fn authority_info_access(ocsp: &[&str], ca_issuers: &[&str]) -> Result<Ext> {
-    let mut list = Vec::new();
-    for (method, urls) in [(AD_OCSP, ocsp), (AD_CA_ISSUERS, ca_issuers)] {
-        for url in urls {
-            let access_location = GeneralName::UniformResourceIdentifier(Ia5String::new(url)?);
-            list.push(AccessDescription { access_method: method, access_location });
+/// Constructors of `trustpath::issue::ext`, with this crate's [`Result`].
+macro_rules! wrap {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        $(#[$doc])*
+        pub fn $name($($arg: $ty),*) -> Result<Ext> {
+            Ok(issue::$name($($arg),*)?)
         }
-    }
-    Ext::encoded(oids::ID_PE_AUTHORITY_INFO_ACCESS, false, &AuthorityInfoAccessSyntax(list))
+    )*};
 }
 
-/// An extension this generator knows nothing about: `value` is wrapped as an OCTET STRING
-/// or used as given when it is already DER.
+wrap! {
+    /// basicConstraints.
+    basic_constraints(critical: bool, ca: bool, path_len: Option<u8>);
+    /// keyUsage with the given bits.
+    key_usage(critical: bool, usages: &[KeyUsages]);
+    /// extendedKeyUsage with the given purposes.
+    extended_key_usage(critical: bool, purposes: &[ObjectIdentifier]);
+    /// subjectAltName.
+    subject_alt_name(critical: bool, names: Vec<GeneralName>);
+    /// nameConstraints with the given permitted and excluded subtree bases (`None` omits the
+    /// field; `Some(vec![])` encodes an empty list, which RFC 5280 forbids).
+    name_constraints_raw(critical: bool, permitted: Option<Vec<GeneralName>>, excluded: Option<Vec<GeneralName>>);
+    /// nameConstraints, critical; an empty list omits the field.
+    name_constraints(permitted: Vec<GeneralName>, excluded: Vec<GeneralName>);
+    /// subjectKeyIdentifier, non-critical.
+    subject_key_identifier(key_id: &[u8]);
+    /// authorityKeyIdentifier holding only keyIdentifier, non-critical.
+    authority_key_identifier(key_id: &[u8]);
+    /// certificatePolicies with the given policy OIDs, no qualifiers, non-critical.
+    certificate_policies(policies: &[ObjectIdentifier]);
+    /// cRLDistributionPoints: one distribution point per URL (fullName URI), non-critical.
+    crl_distribution_points(urls: &[&str]);
+    /// authorityInfoAccess with OCSP and caIssuers URLs, non-critical.
+    authority_info_access(ocsp: &[&str], ca_issuers: &[&str]);
+    /// cRLDistributionPoints with one distribution point: `url` as fullName and, when given,
+    /// `crl_issuer` as its cRLIssuer (an indirect CRL, RFC 5280 §4.2.1.13), non-critical.
+    crl_distribution_point_with_issuer(url: &str, crl_issuer: Option<&x509_cert::name::Name>);
+    /// policyMappings (issuerDomainPolicy, subjectDomainPolicy) pairs, critical
+    /// (RFC 5280 §4.2.1.5 says SHOULD).
+    policy_mappings(pairs: &[(ObjectIdentifier, ObjectIdentifier)]);
+    /// policyConstraints, critical (RFC 5280 §4.2.1.11).
+    policy_constraints(require_explicit_policy: Option<u32>, inhibit_policy_mapping: Option<u32>);
+    /// inhibitAnyPolicy with SkipCerts `skip`, critical (RFC 5280 §4.2.1.14).
+    inhibit_any_policy(skip: u32);
+}
+
+/// An extension this generator knows nothing about, with `value` as its DER.
 pub fn unknown(oid: ObjectIdentifier, critical: bool, value: &[u8]) -> Ext {
     Ext::raw(oid, critical, value.to_vec())
-}
-
-/// cRLDistributionPoints with one distribution point: `url` as fullName and, when given,
-/// `crl_issuer` as its cRLIssuer (an indirect CRL, RFC 5280 §4.2.1.13), non-critical.
-pub fn crl_distribution_point_with_issuer(url: &str, crl_issuer: Option<&x509_cert::name::Name>) -> Result<Ext> {
-    let point = DistributionPoint {
-        distribution_point: Some(DistributionPointName::FullName(vec![GeneralName::UniformResourceIdentifier(
-            Ia5String::new(url)?,
-        )])),
-        reasons: None,
-        crl_issuer: crl_issuer.map(|n| vec![GeneralName::DirectoryName(n.clone())]),
-    };
-    Ext::encoded(oids::ID_CE_CRL_DISTRIBUTION_POINTS, false, &CrlDistributionPoints(vec![point]))
-}
-
-/// policyMappings (issuerDomainPolicy, subjectDomainPolicy) pairs, critical
-/// (RFC 5280 §4.2.1.5 says SHOULD).
-pub fn policy_mappings(pairs: &[(ObjectIdentifier, ObjectIdentifier)]) -> Result<Ext> {
-    let list =
-        pairs.iter().map(|(i, s)| PolicyMapping { issuer_domain_policy: *i, subject_domain_policy: *s }).collect();
-    Ext::encoded(oids::ID_CE_POLICY_MAPPINGS, true, &PolicyMappings(list))
-}
-
-/// policyConstraints, critical (RFC 5280 §4.2.1.11).
-pub fn policy_constraints(require_explicit_policy: Option<u32>, inhibit_policy_mapping: Option<u32>) -> Result<Ext> {
-    let pc = PolicyConstraints { require_explicit_policy, inhibit_policy_mapping };
-    Ext::encoded(oids::ID_CE_POLICY_CONSTRAINTS, true, &pc)
-}
-
-/// inhibitAnyPolicy with SkipCerts `skip`, critical (RFC 5280 §4.2.1.14).
-pub fn inhibit_any_policy(skip: u32) -> Result<Ext> {
-    Ext::encoded(oids::ID_CE_INHIBIT_ANY_POLICY, true, &skip)
 }

@@ -1,4 +1,5 @@
-//! Deterministic key pairs and the on-disk key cache.
+//! Deterministic key pairs and the on-disk key cache: [`trustpath::issue::KeyPair`]s whose
+//! secrets come from seeds instead of the operating system's random number generator.
 //!
 //! A key is named; its seed is derived from the name, so the same name always gives the same
 //! key. RSA key generation is slow and its output may change between `rsa` releases, so
@@ -9,12 +10,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use der::Decode;
-use der::pem::LineEnding;
 use rsa::Generate;
-use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use sha1::{Digest, Sha1};
-use signature::{RandomizedSigner, SignatureEncoding, Signer};
+use signature::{RandomizedSigner, SignatureEncoding};
+use trustpath::issue::{self, KeyAlgorithm};
 
 use crate::algs::SigAlg;
 use crate::rng::seeded_rng;
@@ -59,19 +59,12 @@ impl KeyKind {
     }
 }
 
-enum Secret {
-    Rsa(rsa::PrivateKey),
-    P256(p256::ecdsa::SigningKey),
-    P384(p384::ecdsa::SigningKey),
-    Ed25519(ed25519_dalek::SigningKey),
-}
-
-/// A private key and its SubjectPublicKeyInfo.
+/// A named private key (a [`trustpath::issue::KeyPair`] made from the name's seed) and its
+/// SubjectPublicKeyInfo.
 pub struct KeyPair {
     name: String,
     kind: KeyKind,
-    secret: Secret,
-    spki: Vec<u8>,
+    inner: issue::KeyPair,
 }
 
 impl core::fmt::Debug for KeyPair {
@@ -88,57 +81,37 @@ impl KeyPair {
     /// Generates the key called `name` from its seed.
     pub fn generate(name: &str, kind: KeyKind) -> Result<Self> {
         let seed = seed32(name);
-        let secret = match kind {
+        let pkcs8 = match kind {
             KeyKind::Rsa1024 | KeyKind::Rsa2048 | KeyKind::Rsa3072 => {
                 let bits = kind.rsa_bits().unwrap_or(2048);
-                Secret::Rsa(rsa::PrivateKey::new(&mut seeded_rng(&seed), bits)?)
+                rsa::PrivateKey::new(&mut seeded_rng(&seed), bits)?.to_pkcs8_der()?
             }
-            KeyKind::P256 => Secret::P256(p256::ecdsa::SigningKey::generate_from_rng(&mut seeded_rng(&seed))),
-            KeyKind::P384 => Secret::P384(p384::ecdsa::SigningKey::generate_from_rng(&mut seeded_rng(&seed))),
-            KeyKind::Ed25519 => Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed)),
+            KeyKind::P256 => p256::ecdsa::SigningKey::generate_from_rng(&mut seeded_rng(&seed)).to_pkcs8_der()?,
+            KeyKind::P384 => p384::ecdsa::SigningKey::generate_from_rng(&mut seeded_rng(&seed)).to_pkcs8_der()?,
+            KeyKind::Ed25519 => ed25519_dalek::SigningKey::from_bytes(&seed).to_pkcs8_der()?,
         };
-        Self::from_secret(name, kind, secret)
+        let inner = issue::KeyPair::from_pkcs8_der(pkcs8.as_bytes())?;
+        Ok(KeyPair { name: name.to_string(), kind, inner })
     }
 
     /// Loads the key called `name` of kind `kind` from a PKCS#8 PEM document.
     pub fn from_pkcs8_pem(name: &str, kind: KeyKind, pem: &str) -> Result<Self> {
-        let secret = match kind {
-            KeyKind::Rsa1024 | KeyKind::Rsa2048 | KeyKind::Rsa3072 => {
-                let key = rsa::PrivateKey::from_pkcs8_pem(pem)?;
-                let bits = rsa::traits::PublicKeyParts::n(&key).bit_width() as usize;
-                if Some(bits) != kind.rsa_bits() {
-                    return Err(Error::msg(format!("key {name}: RSA-{bits} found, {kind:?} expected")));
-                }
-                Secret::Rsa(key)
-            }
-            KeyKind::P256 => Secret::P256(p256::ecdsa::SigningKey::from_pkcs8_pem(pem).map_err(|e| wrong(name, e))?),
-            KeyKind::P384 => Secret::P384(p384::ecdsa::SigningKey::from_pkcs8_pem(pem).map_err(|e| wrong(name, e))?),
-            KeyKind::Ed25519 => {
-                Secret::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_pem(pem).map_err(|e| wrong(name, e))?)
-            }
+        let inner = issue::KeyPair::from_pkcs8_pem(pem).map_err(|e| wrong(name, e))?;
+        let expected = match kind.rsa_bits() {
+            Some(bits) => KeyAlgorithm::Rsa(bits),
+            None if kind == KeyKind::P256 => KeyAlgorithm::P256,
+            None if kind == KeyKind::P384 => KeyAlgorithm::P384,
+            None => KeyAlgorithm::Ed25519,
         };
-        Self::from_secret(name, kind, secret)
-    }
-
-    fn from_secret(name: &str, kind: KeyKind, secret: Secret) -> Result<Self> {
-        let spki = match &secret {
-            Secret::Rsa(k) => k.to_public_key().to_public_key_der()?.into_vec(),
-            Secret::P256(k) => k.verifying_key().to_public_key_der()?.into_vec(),
-            Secret::P384(k) => k.verifying_key().to_public_key_der()?.into_vec(),
-            Secret::Ed25519(k) => k.verifying_key().to_public_key_der()?.into_vec(),
-        };
-        Ok(KeyPair { name: name.to_string(), kind, secret, spki })
+        if inner.algorithm() != expected {
+            return Err(Error::msg(format!("key {name}: {} found, {kind:?} expected", inner.algorithm().name())));
+        }
+        Ok(KeyPair { name: name.to_string(), kind, inner })
     }
 
     /// The private key as PKCS#8 PEM (LF line endings).
     pub fn to_pkcs8_pem(&self) -> Result<String> {
-        let pem = match &self.secret {
-            Secret::Rsa(k) => k.to_pkcs8_pem(LineEnding::LF)?,
-            Secret::P256(k) => k.to_pkcs8_pem(LineEnding::LF)?,
-            Secret::P384(k) => k.to_pkcs8_pem(LineEnding::LF)?,
-            Secret::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF)?,
-        };
-        Ok(pem.to_string())
+        Ok(self.inner.to_pkcs8_pem()?.to_string())
     }
 
     /// The key's name.
@@ -151,17 +124,19 @@ impl KeyPair {
         self.kind
     }
 
+    /// The key as `trustpath::issue` holds it.
+    pub fn issue_key(&self) -> &issue::KeyPair {
+        &self.inner
+    }
+
     /// SubjectPublicKeyInfo, DER.
     pub fn spki_der(&self) -> &[u8] {
-        &self.spki
+        self.inner.spki_der()
     }
 
     /// Key identifier: SHA-1 of the subjectPublicKey bits (RFC 5280 §4.2.1.2, method 1).
     pub fn key_id(&self) -> Vec<u8> {
-        let bits = spki::SubjectPublicKeyInfoRef::from_der(&self.spki)
-            .map(|s| s.subject_public_key.raw_bytes().to_vec())
-            .unwrap_or_default();
-        Sha1::digest(bits).to_vec()
+        self.inner.key_id()
     }
 
     /// Signs `message` with `alg`, which must suit the key type. Deterministic: PKCS#1 v1.5,
@@ -169,31 +144,23 @@ impl KeyPair {
     /// seeded with the message.
     pub fn sign(&self, alg: SigAlg, message: &[u8]) -> Result<Vec<u8>> {
         let mut rng = seeded_rng(&[b"trustpath-testgen salt ".as_slice(), message].concat());
-        let sig = match (&self.secret, alg) {
-            (Secret::Rsa(k), SigAlg::RsaPkcs1Sha256) => {
-                rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(k.clone()).try_sign_with_rng(&mut rng, message)?.to_vec()
+        let Some(issue_alg) = alg.issue() else { return self.sign_sha1(message) };
+        match self.inner.sign_with_rng(issue_alg, message, &mut rng) {
+            Err(trustpath::issue::IssueError::AlgorithmMismatch { .. }) => {
+                Err(Error::msg(format!("key {} ({:?}) cannot sign {alg:?}", self.name, self.kind)))
             }
-            (Secret::Rsa(k), SigAlg::RsaPkcs1Sha384) => {
-                rsa::pkcs1v15::SigningKey::<sha2::Sha384>::new(k.clone()).try_sign_with_rng(&mut rng, message)?.to_vec()
-            }
-            (Secret::Rsa(k), SigAlg::RsaPkcs1Sha1) => {
-                rsa::pkcs1v15::SigningKey::<Sha1>::new(k.clone()).try_sign_with_rng(&mut rng, message)?.to_vec()
-            }
-            (Secret::Rsa(k), SigAlg::RsaPssSha256) => {
-                rsa::pss::SigningKey::<sha2::Sha256>::new(k.clone()).try_sign_with_rng(&mut rng, message)?.to_vec()
-            }
-            (Secret::P256(k), SigAlg::EcdsaSha256) => {
-                let s: p256::ecdsa::Signature = k.try_sign(message)?;
-                s.to_der().to_vec()
-            }
-            (Secret::P384(k), SigAlg::EcdsaSha384) => {
-                let s: p384::ecdsa::Signature = k.try_sign(message)?;
-                s.to_der().to_vec()
-            }
-            (Secret::Ed25519(k), SigAlg::Ed25519) => k.try_sign(message)?.to_bytes().to_vec(),
-            (_, alg) => return Err(Error::msg(format!("key {} ({:?}) cannot sign {alg:?}", self.name, self.kind))),
-        };
-        Ok(sig)
+            other => Ok(other?),
+        }
+    }
+
+    /// RSASSA-PKCS1-v1_5 with SHA-1, which `trustpath::issue` does not make.
+    fn sign_sha1(&self, message: &[u8]) -> Result<Vec<u8>> {
+        if self.kind.rsa_bits().is_none() {
+            return Err(Error::msg(format!("key {} ({:?}) cannot sign RsaPkcs1Sha1", self.name, self.kind)));
+        }
+        let key = rsa::PrivateKey::from_pkcs8_der(&self.inner.to_pkcs8_der()?)?;
+        let mut rng = seeded_rng(&[b"trustpath-testgen salt ".as_slice(), message].concat());
+        Ok(rsa::pkcs1v15::SigningKey::<Sha1>::new(key).try_sign_with_rng(&mut rng, message)?.to_vec())
     }
 }
 

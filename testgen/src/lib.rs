@@ -2,7 +2,14 @@
 //!
 //! Reproducible test PKIs for `trustpath`: deterministic keys, a certificate builder that
 //! gives full control over every field (so that malformed and policy-breaking certificates
-//! can be built on purpose), CRL and OCSP response builders with the same control, and writers for PEM, DER and PKCS#7 bundles.
+//! can be built on purpose), CRL and OCSP response builders with the same control, and writers
+//! for PEM, DER and PKCS#7 bundles.
+//!
+//! The certificate and CRL encoders, extensions, names and keys are `trustpath::issue`'s
+//! (feature `issue`), which a community's test CA uses too; this crate adds what only a test
+//! generator wants: keys from seeds, serials derived from the contents, SHA-1, and knobs that
+//! break signatures and their algorithm identifiers. Its module paths and types stay its own,
+//! with its own [`Error`].
 //!
 //! Everything is deterministic: keys come from fixed seeds (and are cached as PKCS#8 PEM
 //! files, see [`KeyStore`]), RSA PKCS#1 v1.5, ECDSA (RFC 6979) and Ed25519 signatures are

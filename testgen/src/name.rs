@@ -1,4 +1,5 @@
-//! Distinguished names and general names.
+//! Distinguished names and general names: [`trustpath::issue::name`], with this crate's error
+//! type.
 //!
 //! [`NameBuilder`] encodes each attribute as its own RDN, in the order given (most significant
 //! first, e.g. `C`, `O`, `OU`, `CN`), with the string type the attribute calls for
@@ -8,30 +9,18 @@
 use std::net::IpAddr;
 
 use const_oid::ObjectIdentifier;
-use const_oid::db::{rfc3280, rfc4519};
-use der::asn1::{Any, Ia5String, OctetString};
-use der::{Decode, Encode, Tag};
-use x509_cert::attr::AttributeTypeAndValue;
+use der::Tag;
+use trustpath::issue::name as issue;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::name::Name;
 
 use crate::Result;
 
-/// The content octets of `text` as a value of string type `tag`: UTF-16BE for BMPString,
-/// ISO 8859-1 for TeletexString (as validators read T.61), UTF-8 otherwise.
-fn encode_text(tag: Tag, text: &str) -> Vec<u8> {
-    match tag {
-        Tag::BmpString => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
-        Tag::TeletexString => text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect(),
-        _ => text.as_bytes().to_vec(),
-    }
-}
+pub use trustpath::issue::name::{dir, ip};
 
 /// Builds a [`Name`] attribute by attribute.
 #[derive(Debug, Clone, Default)]
-pub struct NameBuilder {
-    attrs: Vec<(ObjectIdentifier, Tag, String)>,
-}
+pub struct NameBuilder(issue::NameBuilder);
 
 impl NameBuilder {
     /// An empty name.
@@ -40,117 +29,67 @@ impl NameBuilder {
     }
 
     /// Appends an attribute with an explicit string type.
-    pub fn attr(mut self, oid: ObjectIdentifier, tag: Tag, value: &str) -> Self {
-        self.attrs.push((oid, tag, value.to_string()));
-        self
+    pub fn attr(self, oid: ObjectIdentifier, tag: Tag, value: &str) -> Self {
+        NameBuilder(self.0.attr(oid, tag, value))
     }
 
     /// countryName (PrintableString).
     pub fn c(self, v: &str) -> Self {
-        self.attr(rfc4519::C, Tag::PrintableString, v)
+        NameBuilder(self.0.c(v))
     }
 
     /// organizationName.
     pub fn o(self, v: &str) -> Self {
-        self.attr(rfc4519::O, Tag::Utf8String, v)
+        NameBuilder(self.0.o(v))
     }
 
     /// organizationalUnitName.
     pub fn ou(self, v: &str) -> Self {
-        self.attr(rfc4519::OU, Tag::Utf8String, v)
+        NameBuilder(self.0.ou(v))
     }
 
     /// commonName.
     pub fn cn(self, v: &str) -> Self {
-        self.attr(rfc4519::CN, Tag::Utf8String, v)
+        NameBuilder(self.0.cn(v))
     }
 
     /// domainComponent (IA5String).
     pub fn dc(self, v: &str) -> Self {
-        self.attr(rfc4519::DC, Tag::Ia5String, v)
+        NameBuilder(self.0.dc(v))
     }
 
     /// PKCS #9 emailAddress (IA5String), which name constraints treat as an rfc822Name.
     pub fn email(self, v: &str) -> Self {
-        self.attr(rfc3280::EMAIL_ADDRESS, Tag::Ia5String, v)
+        NameBuilder(self.0.email(v))
     }
 
     /// The Name, DER.
     pub fn der(&self) -> Result<Vec<u8>> {
-        let mut seq = RdnSequence::default();
-        for (oid, tag, value) in &self.attrs {
-            let mut rdn = RelativeDistinguishedName::default();
-            rdn.insert(AttributeTypeAndValue { oid: *oid, value: Any::new(*tag, encode_text(*tag, value))? })?;
-            seq.push(rdn);
-        }
-        Ok(seq.to_der()?)
+        Ok(self.0.der()?)
     }
 
     /// The Name.
     pub fn build(&self) -> Result<Name> {
-        Ok(Name::from_der(&self.der()?)?)
+        Ok(self.0.build()?)
     }
 }
 
 /// A dNSName.
 pub fn dns(s: &str) -> Result<GeneralName> {
-    Ok(GeneralName::DnsName(Ia5String::new(s)?))
+    Ok(issue::dns(s)?)
 }
 
 /// An rfc822Name (email address, or a host / `.domain` in a constraint).
 pub fn email(s: &str) -> Result<GeneralName> {
-    Ok(GeneralName::Rfc822Name(Ia5String::new(s)?))
+    Ok(issue::email(s)?)
 }
 
 /// A uniformResourceIdentifier (a URI, or a host / `.domain` in a constraint).
 pub fn uri(s: &str) -> Result<GeneralName> {
-    Ok(GeneralName::UniformResourceIdentifier(Ia5String::new(s)?))
-}
-
-/// An iPAddress SAN entry.
-pub fn ip(addr: IpAddr) -> GeneralName {
-    GeneralName::from(addr)
+    Ok(issue::uri(s)?)
 }
 
 /// An iPAddress name constraint: the address followed by a mask of `prefix` leading ones.
 pub fn ip_subnet(addr: IpAddr, prefix: u8) -> Result<GeneralName> {
-    let mut bytes = match addr {
-        IpAddr::V4(a) => a.octets().to_vec(),
-        IpAddr::V6(a) => a.octets().to_vec(),
-    };
-    let width = bytes.len();
-    for i in 0..width {
-        let bits = usize::from(prefix).saturating_sub(i * 8).min(8);
-        bytes.push(if bits == 0 { 0 } else { 0xffu8 << (8 - bits) });
-    }
-    Ok(GeneralName::IpAddress(OctetString::new(bytes)?))
-}
-
-/// A directoryName.
-pub fn dir(name: &Name) -> GeneralName {
-    GeneralName::DirectoryName(name.clone())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ip_subnet_masks() -> Result<()> {
-        let v4 = ip_subnet("192.0.2.0".parse().map_err(|_| crate::Error::msg("ip"))?, 25)?;
-        assert_eq!(v4, GeneralName::IpAddress(OctetString::new(vec![192, 0, 2, 0, 255, 255, 255, 128])?));
-        let v6 = ip_subnet("2001:db8::".parse().map_err(|_| crate::Error::msg("ip"))?, 32)?;
-        let GeneralName::IpAddress(o) = v6 else { return Err(crate::Error::msg("not an IP")) };
-        assert_eq!(&o.as_bytes()[16..], [[0xff; 4].as_slice(), &[0; 12]].concat());
-        Ok(())
-    }
-
-    #[test]
-    fn empty_name_and_string_types() -> Result<()> {
-        assert_eq!(NameBuilder::new().der()?, [0x30, 0x00]);
-        let name = NameBuilder::new().c("US").email("a@example.com").cn("x").build()?;
-        let tags: Vec<Tag> = name.iter().map(|a| der::Tagged::tag(&a.value)).collect();
-        assert_eq!(tags, [Tag::PrintableString, Tag::Ia5String, Tag::Utf8String]);
-        Ok(())
-    }
+    Ok(issue::ip_subnet(addr, prefix)?)
 }

@@ -135,7 +135,7 @@ fn generalized_time(secs: u64) -> Result<Vec<u8>> {
 }
 
 fn extensions_der(exts: &[Ext]) -> Result<Vec<u8>> {
-    let list = exts.iter().map(Ext::to_x509).collect::<Result<Vec<_>>>()?;
+    let list = exts.iter().map(Ext::to_x509).collect::<core::result::Result<Vec<_>, _>>()?;
     Ok(list.to_der()?)
 }
 

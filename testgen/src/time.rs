@@ -3,7 +3,6 @@
 use core::time::Duration;
 
 use der::DateTime;
-use der::asn1::{GeneralizedTime, UtcTime};
 use x509_cert::time::Time;
 
 use crate::Result;
@@ -31,12 +30,7 @@ pub fn validation_time() -> u64 {
 
 /// An X.509 `Time` as RFC 5280 §4.1.2.5 wants it: UTCTime through 2049, GeneralizedTime after.
 pub fn x509_time(secs: u64) -> Result<Time> {
-    let dt = DateTime::from_unix_duration(Duration::from_secs(secs))?;
-    if dt.year() < 2050 {
-        Ok(Time::UtcTime(UtcTime::from_date_time(dt)?))
-    } else {
-        Ok(Time::GeneralTime(GeneralizedTime::from_date_time(dt)))
-    }
+    Ok(trustpath::issue::encoding::x509_time(secs)?)
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds.

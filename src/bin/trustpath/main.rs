@@ -1,8 +1,8 @@
 //! `trustpath`: X.509 certificate trust from the command line.
 //!
 //! Each subcommand lives in its own module and returns an [`Outcome`] (exit status 0 or 1) or a
-//! [`CliError`] (exit status 2, message on stderr). Reading files and the clock happens here,
-//! never in the library.
+//! [`CliError`] (exit status 2, message on stderr). Reading and writing files and the clock
+//! happens here, never in the library.
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -13,6 +13,7 @@ mod checks;
 mod input;
 mod json;
 mod jwt;
+mod pki;
 mod render;
 mod smime;
 
@@ -23,7 +24,8 @@ use args::{Arg, Args};
 
 /// Top-level help.
 const HELP: &str = "\
-trustpath: X.509 certificate trust (RFC 5280 path validation, UDAP, Direct)
+trustpath: X.509 certificate trust (RFC 5280 path validation, UDAP, Direct), and a
+test CA for trust communities
 
 Usage: trustpath COMMAND [OPTIONS]
 
@@ -34,12 +36,20 @@ Commands:
   jwt sign        Sign JSON claims as a compact JWS with x5c
   smime verify    Verify a signed S/MIME message from a Direct sender
   smime sign      Sign a Direct message with attachments (multipart/signed)
+  pki init        Create a trust community's test CA (root, intermediate, CRLs)
+  pki issue       Issue a participant's key and certificate (udap-client,
+                  udap-server, tls-server, tls-client, direct-address, direct-domain)
+  pki revoke      Record a certificate as revoked
+  pki crl         Re-issue the community's CRLs
+  pki bundle      Write the community's anchor as PKCS#7 (.p7b) or PEM
+  pki list        List the certificates issued, revoked and expired
 
 Options:
   -h, --help      Print help (also: trustpath COMMAND --help)
   -V, --version   Print the version
 
-Exit status: 0 valid, 1 rejected, 2 bad usage or unreadable input.
+Exit status: 0 valid (pki: done), 1 rejected, 2 bad usage, unreadable input or (pki)
+input refused with nothing written.
 ";
 
 /// How a command that ran to completion ended.
@@ -100,6 +110,7 @@ fn run(args: Vec<String>) -> Result<Outcome, CliError> {
         Arg::Positional(command) if command == "chain" => chain::run(args.subcommand("trustpath chain")),
         Arg::Positional(command) if command == "jwt" => jwt::run(args.subcommand("trustpath jwt")),
         Arg::Positional(command) if command == "smime" => smime::run(args.subcommand("trustpath smime")),
+        Arg::Positional(command) if command == "pki" => pki::run(args.subcommand("trustpath pki")),
         Arg::Positional(command) => Err(args.error(format!("unknown command '{command}'"))),
         _ => Err(args.unexpected(&arg)),
     }
