@@ -14,7 +14,7 @@
 //! - `seeds/path_build/`: one input per chain (with real and with stand-in signature checks)
 //!   and one that starts empty, in the layout `path_build.rs`'s `Input` decodes.
 //! - `seeds/cert_der/` (single certificates) and `seeds/bundle/` (concatenated DER, PEM,
-//!   PKCS#7 DER and PEM, PEM with comments and a non-certificate block).
+//!   PKCS#7 DER, BER and PEM, PEM with comments and a non-certificate block).
 //!
 //! Keys are read from `FUZZ_DIR/certs/keys/` (generated there only when missing); everything
 //! else in those directories is rewritten byte for byte, and files no longer produced are
@@ -30,7 +30,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use der::{Decode, Encode};
-use trustpath_testgen::bundle::{pem, pem_certificates, pkcs7_certs_only};
+use trustpath_testgen::bundle::{pem, pem_certificates, pkcs7_certs_only, pkcs7_certs_only_ber};
 use trustpath_testgen::name::{NameBuilder, dns, ip, ip_subnet};
 use trustpath_testgen::templates::{self, Issuer};
 use trustpath_testgen::time::{rfc3339, validation_time};
@@ -292,6 +292,8 @@ fn files(c: &Corpus) -> Result<BTreeMap<String, Vec<u8>>> {
     let long = chain(by_name("long")?);
     out.insert("seeds/bundle/long-chain.p7b".into(), pkcs7_certs_only(&long));
     out.insert("seeds/bundle/long-chain.pem".into(), pem_certificates(&long)?.into_bytes());
+    // PKCS#7 in BER, indefinite lengths at every level of the container (as .NET writes it).
+    out.insert("seeds/bundle/rsa-chain-ber.p7b".into(), pkcs7_certs_only_ber(&chain(by_name("rsa")?))?);
     let cycle = pkcs7_certs_only(&chain(by_name("cycle")?));
     out.insert("seeds/bundle/cycle-chain.p7b.pem".into(), pem("PKCS7", &cycle)?.into_bytes());
     let nc = by_name("nc")?;
