@@ -82,6 +82,14 @@ pub(crate) struct Search<'s, 'c> {
     signers: Vec<Certificate>,
 }
 
+/// What a nested search says of a CRL signer's own path.
+pub(crate) enum SignerPath {
+    Valid,
+    Refused,
+    /// Valid but for revocation data that was not supplied: what to fetch.
+    Undetermined(Vec<Need>),
+}
+
 /// Most CRL signers whose paths are validated inside one another (RFC 5280 §6.3.3 (f)).
 const MAX_NESTED_SIGNERS: usize = 4;
 
@@ -203,17 +211,17 @@ impl<'s, 'c> Search<'s, 'c> {
     /// Whether `signer`, a certificate outside the path that signed a CRL, has a valid path of
     /// its own to `anchor` (RFC 5280 §6.3.3 (f)): a nested search with this one's budget,
     /// revocation data and time. A signer cannot vouch for itself, and nesting is bounded.
-    pub(crate) fn signer_has_path(
+    pub(crate) fn signer_path(
         &mut self,
         signer: &Certificate,
         anchor: &Arc<Anchor>,
-    ) -> Result<bool, ValidationError> {
+    ) -> Result<SignerPath, ValidationError> {
         if self.signers.len() >= MAX_NESTED_SIGNERS || self.signers.contains(signer) {
-            return Ok(false);
+            return Ok(SignerPath::Refused);
         }
         let time = self.input.time;
         if validity::check(signer, time).is_err() || self.policy.algorithms.check_key(&signer.key_ref()).is_err() {
-            return Ok(false);
+            return Ok(SignerPath::Refused);
         }
         let policy = signer_policy(self.policy);
         let mut offered: Vec<Certificate> = self.input.intermediates.to_vec();
@@ -235,7 +243,14 @@ impl<'s, 'c> Search<'s, 'c> {
             signers,
         };
         let mut chain = vec![signer.clone()];
-        Ok(nested.extend(&mut chain)?.is_some())
+        if nested.extend(&mut chain)?.is_some() {
+            return Ok(SignerPath::Valid);
+        }
+        // Refused only for want of revocation data: the CRL it signed is undecided, not bad.
+        Ok(match nested.best {
+            Some(e) if *e.reason() == Reason::RevocationUnknown => SignerPath::Undetermined(e.needs().to_vec()),
+            _ => SignerPath::Refused,
+        })
     }
 
     /// Tries each anchor (best key identifier match first) as the end of `chain`.

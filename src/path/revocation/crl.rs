@@ -18,7 +18,7 @@ use x509_cert::name::RelativeDistinguishedName;
 use super::{Search, Target, Verdict, signer};
 use crate::cert::{Certificate, name_match};
 use crate::der_walk::{Walker, read_tagged, wrap_sequence};
-use crate::error::ValidationError;
+use crate::error::{Need, ValidationError};
 use crate::revocation::crl::{REASON_REMOVE_FROM_CRL, number_cmp, reason_name};
 use crate::revocation::{CertStatus, Crl};
 
@@ -165,7 +165,7 @@ fn interim_reasons(crl: &Crl, point: &Point) -> ReasonFlags {
     reasons & all_reasons()
 }
 
-/// Why `crl` cannot be used at `time`, if so: `Err(Verdict::Stale)` when it is not current.
+/// Why `crl` cannot be used at `time`, if so: `Err(Verdict::Missing)` when it is not current.
 fn current(crl: &Crl, time: UnixTime) -> Result<(), Verdict> {
     if let Some(why) = crl.unusable_reason() {
         return Err(Verdict::Invalid(format!("CRL: {why}")));
@@ -176,8 +176,8 @@ fn current(crl: &Crl, time: UnixTime) -> Result<(), Verdict> {
     let now = crate::time::unix_seconds(time);
     match crl.next_update {
         None => Err(Verdict::Invalid("CRL without nextUpdate (RFC 5280 §5.1.2.5)".into())),
-        Some(next) if now > next => Err(Verdict::Stale),
-        _ if now < crl.this_update => Err(Verdict::Stale),
+        Some(next) if now > next => Err(Verdict::Missing(Vec::new())),
+        _ if now < crl.this_update => Err(Verdict::Missing(Vec::new())),
         _ => Ok(()),
     }
 }
@@ -187,7 +187,7 @@ fn usable(search: &mut Search<'_, '_>, crl: &Crl, target: &Target<'_>) -> Result
     if let Err(v) = current(crl, search.input.time) {
         return Ok(Err(v));
     }
-    Ok(signer::verify_crl(search, crl, target)?.map_err(Verdict::Invalid))
+    signer::verify_crl(search, crl, target)
 }
 
 /// The status of `target` according to the CRLs of the revocation data.
@@ -196,7 +196,7 @@ pub(super) fn verdict(search: &mut Search<'_, '_>, target: &Target<'_>) -> Resul
     let cert = target.cert;
     let mut reasons_mask = ReasonFlags::default();
     let mut problem = None;
-    let mut stale = false;
+    let mut missing: Option<Vec<Need>> = None;
     for point in points(cert) {
         for crl in data.crls.iter().filter(|c| !c.is_delta() && in_scope(c, &point, cert)) {
             let interim = interim_reasons(crl, &point);
@@ -205,8 +205,8 @@ pub(super) fn verdict(search: &mut Search<'_, '_>, target: &Target<'_>) -> Resul
             }
             match usable(search, crl, target)? {
                 Ok(()) => {}
-                Err(Verdict::Stale) => {
-                    stale = true;
+                Err(Verdict::Missing(needs)) => {
+                    missing.get_or_insert_with(Vec::new).extend(needs);
                     continue;
                 }
                 Err(v) => {
@@ -234,7 +234,7 @@ pub(super) fn verdict(search: &mut Search<'_, '_>, target: &Target<'_>) -> Resul
         }
     }
     // Not every reason is covered: the status is undetermined.
-    Ok(problem.or(stale.then_some(Verdict::Stale)))
+    Ok(problem.or(missing.map(Verdict::Missing)))
 }
 
 /// §6.3.3 (c): the newest usable delta CRL that extends `complete` (same issuer and scope,

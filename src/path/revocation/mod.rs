@@ -37,8 +37,9 @@ pub(crate) struct Checked {
 /// What one source says about a certificate.
 enum Verdict {
     Status(CertStatus),
-    /// Applicable but not current: fetch a fresh one.
-    Stale,
+    /// Applicable but undecided for want of data: a stale CRL or response (fetch a fresh one),
+    /// or one whose signer's own status is unknown (fetch what these needs name).
+    Missing(Vec<Need>),
     /// Applicable but untrustworthy.
     Invalid(String),
 }
@@ -92,6 +93,7 @@ pub(crate) fn check_path(
         let fail = |reason: Reason| ValidationError::new(reason, Some(index)).with_subject(cert.subject_string());
         let mut problems: Vec<String> = Vec::new();
         let mut good: Option<StatusSource> = None;
+        let mut missing: Vec<Need> = Vec::new();
         let verdicts = ocsp::verdicts(search, &target)?
             .into_iter()
             .map(|v| (v, StatusSource::Ocsp))
@@ -103,7 +105,8 @@ pub(crate) fn check_path(
                     return Err(fail(Reason::Revoked { reason, via }));
                 }
                 Verdict::Status(CertStatus::Good) => good = good.or(Some(source)),
-                Verdict::Status(CertStatus::Unknown) | Verdict::Stale => {}
+                Verdict::Status(CertStatus::Unknown) => {}
+                Verdict::Missing(needs) => missing.extend(needs),
                 Verdict::Invalid(p) => problems.push(p),
             }
         }
@@ -113,7 +116,14 @@ pub(crate) fn check_path(
             }
             _ if !problems.is_empty() => return Err(fail(Reason::RevocationDataInvalid(problems.join("; ")))),
             _ => {
-                let needs = fetch_needs(cert, index);
+                // What decides this certificate: its own sources, then what a signer of its
+                // revocation data lacks (numbered as this certificate's needs).
+                let mut needs = fetch_needs(cert, index);
+                for need in missing {
+                    if !need.urls.is_empty() && !needs.iter().any(|n| n.kind == need.kind && n.urls == need.urls) {
+                        needs.push(Need { certificate_index: index, ..need });
+                    }
+                }
                 if rp.mode == RevocationMode::HardFail {
                     return Err(fail(Reason::RevocationUnknown).with_needs(needs));
                 }

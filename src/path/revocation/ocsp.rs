@@ -53,7 +53,7 @@ pub(super) fn verdicts(search: &mut Search<'_, '_>, target: &Target<'_>) -> Resu
                 single.this_update.saturating_add_unsigned(search.policy.revocation.ocsp_max_age_without_next_update),
             );
             if now < single.this_update || now > expires {
-                out.push(Verdict::Stale);
+                out.push(Verdict::Missing(Vec::new()));
                 continue;
             }
             out.push(Verdict::Status(match single.status {

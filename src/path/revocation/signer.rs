@@ -11,11 +11,12 @@
 
 use smallvec::SmallVec;
 
-use super::{Search, Target};
+use super::{Search, Target, Verdict};
 use crate::cert::{Certificate, name_match};
 use crate::crypto::KeyRef;
 use crate::crypto::cache::SignedData;
 use crate::error::ValidationError;
+use crate::path::SignerPath;
 use crate::revocation::Crl;
 
 fn allows_crl_sign(cert: Option<&Certificate>) -> bool {
@@ -33,12 +34,14 @@ fn signed_by<'k>(crl: &'k Crl, key: KeyRef<'k>) -> SignedData<'k> {
     }
 }
 
-/// Verifies that a key the path vouches for signed `crl`. `Ok(Err(why))` when none did.
+/// Verifies that a key the path vouches for signed `crl`. `Ok(Err(verdict))` when none did:
+/// [`Verdict::Invalid`], or [`Verdict::Missing`] when the one signer that verifies lacks only
+/// revocation data for its own path.
 pub(super) fn verify_crl(
     search: &mut Search<'_, '_>,
     crl: &Crl,
     target: &Target<'_>,
-) -> Result<Result<(), String>, ValidationError> {
+) -> Result<Result<(), Verdict>, ValidationError> {
     let issuer = crl.issuer_der();
     let mut lacks_crl_sign = false;
 
@@ -76,7 +79,7 @@ pub(super) fn verify_crl(
     }
     // Likeliest first: the subjectKeyIdentifier the CRL's authorityKeyIdentifier names.
     others.sort_by_key(|c| !matches!((crl.authority_key_id(), c.subject_key_id()), (Some(a), Some(s)) if a == s));
-    let mut pathless = None;
+    let (mut pathless, mut undetermined) = (None, Vec::new());
     for candidate in others {
         if !allows_crl_sign(Some(candidate)) {
             lacks_crl_sign = true;
@@ -89,17 +92,23 @@ pub(super) fn verify_crl(
         if search.budget.verify_signature(&search.policy.algorithms, &signed)?.is_err() {
             continue;
         }
-        if search.signer_has_path(candidate, target.anchor)? {
-            return Ok(Ok(()));
+        match search.signer_path(candidate, target.anchor)? {
+            SignerPath::Valid => return Ok(Ok(())),
+            SignerPath::Undetermined(needs) => undetermined.extend(needs),
+            SignerPath::Refused => {
+                pathless.get_or_insert(candidate);
+            }
         }
-        pathless.get_or_insert(candidate);
     }
-    Ok(Err(if let Some(signer) = pathless {
+    if !undetermined.is_empty() {
+        return Ok(Err(Verdict::Missing(undetermined)));
+    }
+    Ok(Err(Verdict::Invalid(if let Some(signer) = pathless {
         format!("the CRL signer {} has no valid path to the anchor (RFC 5280 §6.3.3 (f))", signer.subject_string())
     } else if lacks_crl_sign {
         "CRL issuer's keyUsage lacks cRLSign (RFC 5280 §6.3.3 (f))".into()
     } else {
         "no certificate with the CRL issuer's name and a valid path verifies the CRL signature (RFC 5280 §6.3.3 (f))"
             .into()
-    }))
+    })))
 }

@@ -224,6 +224,13 @@ fn separate_signer(g: &mut Gen, r: &Rev) -> Result<()> {
             .done(),
     )?;
     g.add(
+        c("separate-signer-unknown-chain-hard", "Chain scope, hard-fail, no CRL of the root: the status of X's CRL-signing certificate is required and unknown, so X's CRL cannot yet vouch for the leaf: revocation_unknown (missing data, not bad data)", &[&x_file, &signer])
+            .revocation("hard", "chain")
+            .crls(&[&good])
+            .reject("revocation_unknown", Some(0))
+            .done(),
+    )?;
+    g.add(
         c("separate-signer-revoked-chain", "Chain scope: the root's CRL lists X's CRL-signing certificate (keyCompromise), so X's CRL cannot be trusted and the leaf's status cannot be decided from it: revocation_data_invalid at the leaf", &[&x_file, &signer])
             .revocation("hard", "chain")
             .crls(&[&good, &root_revokes_signer])
