@@ -78,6 +78,8 @@ pub struct Crl {
     /// Entries sorted by serial octets (length first).
     entries: Vec<Entry>,
     unusable: Option<String>,
+    /// The issuer's canonical form (RFC 5280 §7.1), computed on first use.
+    canonical_issuer: std::sync::OnceLock<Option<Vec<u8>>>,
     /// Digests for the signature cache's key: the TBS bytes are hashed once per CRL, not once
     /// per validation (40 MB for a million entries).
     pub(crate) signed_memo: crate::crypto::cache::SignedMemo,
@@ -142,6 +144,16 @@ impl Crl {
     /// Whether the CRL lists no certificate.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Whether the issuer is the Name `name` (full TLV) under RFC 5280 §7.1; `canonical`
+    /// gives that name's canonical form, asked only when the encodings differ.
+    pub(crate) fn issuer_is<'n>(&self, name: &[u8], canonical: impl FnOnce() -> Option<&'n [u8]>) -> bool {
+        if self.issuer_der() == name {
+            return true;
+        }
+        let own = self.canonical_issuer.get_or_init(|| crate::cert::name_match::canonical(self.issuer_der()));
+        matches!((own.as_deref(), canonical()), (Some(a), Some(b)) if a == b)
     }
 
     /// The keyIdentifier of the authorityKeyIdentifier extension, if present.
@@ -382,6 +394,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
         entries,
         unusable,
         signed_memo: Default::default(),
+        canonical_issuer: Default::default(),
         der,
     })
 }

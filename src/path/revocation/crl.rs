@@ -128,7 +128,7 @@ fn in_scope(crl: &Crl, point: &Point, cert: &Certificate) -> bool {
     // (b)(1): the issuer the point names (an indirect CRL), or the certificate's issuer.
     let issuer_ok = match &point.crl_issuers {
         Some(issuers) => indirect && issuers.iter().any(|i| name_match::equivalent(i, crl.issuer_der())),
-        None => name_match::equivalent(crl.issuer_der(), cert.issuer_der()),
+        None => crl.issuer_is(cert.issuer_der(), || cert.canonical_issuer()),
     };
     if !issuer_ok {
         return false;
