@@ -69,6 +69,15 @@ pub struct WithFetch<T> {
     pub rounds: usize,
 }
 
+impl<T> WithFetch<T> {
+    /// `verifier` with the fetched issuers added to its intermediate pool: to validate once
+    /// more with what was fetched (e.g. a final decision with effects, such as recording a
+    /// token's `jti`, that the loop's attempts must not have).
+    pub fn verifier_with_issuers(&self, verifier: &Verifier) -> Verifier {
+        if self.issuers.is_empty() { verifier.clone() } else { with_issuers(verifier, &self.issuers) }
+    }
+}
+
 /// What was fetched for a set of needs (without validating).
 #[derive(Debug, Clone, Default)]
 pub struct Fetched {

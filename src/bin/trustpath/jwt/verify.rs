@@ -19,10 +19,14 @@ use trustpath::{Certificate, Need, Policy, UnixTime, ValidationError, VerifiedPa
 
 use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
+use crate::fetch::{FetchRecord, Fetcher};
+use crate::fetching::{fetched_json, fetched_text};
 use crate::input::{load_anchors, load_intermediates, parse_time, read_file};
 use crate::json::Json;
 use crate::render::{certificate_json, findings_json, findings_text, hint, needs_text};
 use crate::{CliError, Outcome, is_help, print};
+
+mod with_fetch;
 
 const HELP: &str = "\
 Verify signed JWTs (compact JWS with an x5c certificate chain) against trust anchors.
@@ -97,7 +101,8 @@ JSON output (one line per TOKEN_FILE, in order):
    \"community\": string | null,
    \"san_uri\": string | null,
    \"error\": {\"kind\", \"message\", \"oauth_error\"} | null,
-   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...]}
+   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...],
+   \"fetched\": [{\"url\", \"kind\", \"status\", \"bytes\", \"ms\"}, ...]}   (with --fetch only)
   claims is the JWT payload (of the software statement, of signed_metadata); when rejected,
   as read without verification, or null when it is not a JSON object. path is leaf first:
   the verified path without the anchor; when rejected, x5c[0] alone if it can be read, else
@@ -111,7 +116,8 @@ JSON output (one line per TOKEN_FILE, in order):
   invalid_client_metadata, invalid_redirect_uri), null for signed metadata and jws.
   findings: certificate-profile rules (RFC 5280 4) the verified path's certificates break
   without being refused (see trustpath chain verify --help); empty when rejected and under
-  --strict.
+  --strict. fetched: every URL --fetch tried for this token (see trustpath chain verify
+  --help).
 ";
 
 /// The `--revocation` notes of the help text.
@@ -418,6 +424,8 @@ struct Report {
     /// Extra lines for the text report.
     details: Vec<String>,
     failure: Option<Failure>,
+    /// With `--fetch`: every URL tried.
+    fetched: Option<Vec<FetchRecord>>,
 }
 
 /// The payload of a compact JWS as a JSON object, without verifying anything.
@@ -436,6 +444,8 @@ fn peek_x5c(token: &str) -> Vec<Certificate> {
 /// Everything a verification needs besides the token.
 struct Context<'a> {
     options: &'a Options,
+    /// `--fetch`: fetches what a validation lacks.
+    fetcher: Option<Fetcher>,
     verifier: Verifier,
     revocation: RevocationData,
     replay: MemoryReplayCache,
@@ -457,23 +467,34 @@ impl Context<'_> {
         for cert in x5c.iter().skip(1) {
             revocation.add_certificate(cert.clone());
         }
-        let mut report = match &self.options.target {
-            Target::ClientAssertion(settings) => self.client_assertion(settings, &token.text, &revocation),
-            Target::SoftwareStatement { registration_url } => {
-                self.software_statement(registration_url, &token.text, &revocation)
+        let mut report = match &self.fetcher {
+            None => {
+                let with = With { verifier: &self.verifier, revocation: &revocation, replay: &self.replay };
+                self.check(token, document.as_ref(), &with)
             }
-            Target::SignedMetadata { base_url, .. } => match &document {
-                Some(Err(e)) => rejected(format!("signed metadata for {base_url}"), Failure::udap(e)),
-                Some(Ok(document)) => self.signed_metadata(base_url, document, &revocation),
-                None => self.signed_metadata(base_url, &Value::Null, &revocation),
-            },
-            Target::Jws => self.plain_jws(&token.text, &revocation),
+            Some(fetcher) => self.check_with_fetch(fetcher, token, document.as_ref(), &x5c, &revocation),
         };
         if report.failure.is_some() {
             report.claims = jws.as_deref().and_then(peek_claims);
             report.signer = x5c.into_iter().next();
         }
         report
+    }
+
+    /// Verifies `token` as the profile says, with what `with` gives.
+    fn check(&self, token: &Token, document: Option<&Result<Value, UdapError>>, with: &With<'_>) -> Report {
+        match &self.options.target {
+            Target::ClientAssertion(settings) => self.client_assertion(settings, &token.text, with),
+            Target::SoftwareStatement { registration_url } => {
+                self.software_statement(registration_url, &token.text, with)
+            }
+            Target::SignedMetadata { base_url, .. } => match document {
+                Some(Err(e)) => rejected(format!("signed metadata for {base_url}"), Failure::udap(e)),
+                Some(Ok(document)) => self.signed_metadata(base_url, document, with),
+                None => self.signed_metadata(base_url, &Value::Null, with),
+            },
+            Target::Jws => self.plain_jws(&token.text, with),
+        }
     }
 
     /// The metadata document to check (signed metadata only): the token file, read by the
@@ -493,7 +514,7 @@ impl Context<'_> {
         })
     }
 
-    fn client_assertion(&self, settings: &AssertionSettings, token: &str, revocation: &RevocationData) -> Report {
+    fn client_assertion(&self, settings: &AssertionSettings, token: &str, v: &With<'_>) -> Report {
         let AssertionSettings { token_url, client_id, client_uri, community, grant } = settings;
         let client_id = client_id.clone().unwrap_or_else(|| {
             // Read without trusting it: the verification checks iss against it anyway.
@@ -509,10 +530,10 @@ impl Context<'_> {
             grant_type: *grant,
             client: &client,
             time: self.time,
-            revocation: Some(revocation),
+            revocation: Some(v.revocation),
         };
         let summary = format!("client assertion from {client_uri}");
-        match TokenEndpoint::new(token_url.as_str()).verify_assertion(&self.verifier, &request, &self.replay) {
+        match TokenEndpoint::new(token_url.as_str()).verify_assertion(v.verifier, &request, v.replay) {
             Ok(verified) => {
                 let jti = verified.claims().get("jti").and_then(Value::as_str).unwrap_or_default();
                 let mut details = vec![format!("client_id {client_id}, grant {}, jti {jti}", grant.as_str())];
@@ -533,20 +554,21 @@ impl Context<'_> {
                     summary,
                     details,
                     failure: None,
+                    fetched: None,
                 }
             }
             Err(e) => rejected(summary, Failure::udap(&e)),
         }
     }
 
-    fn software_statement(&self, registration_url: &str, text: &str, revocation: &RevocationData) -> Report {
+    fn software_statement(&self, registration_url: &str, text: &str, v: &With<'_>) -> Report {
         let endpoint = RegistrationEndpoint::new(registration_url);
-        let (time, replay) = (self.time, Some(&self.replay as &dyn trustpath::udap::ReplayCache));
+        let (time, replay) = (self.time, Some(v.replay as &dyn trustpath::udap::ReplayCache));
         let is_request = text.starts_with('{');
         let result = if is_request {
-            endpoint.verify_request(&self.verifier, text, time, Some(revocation), replay)
+            endpoint.verify_request(v.verifier, text, time, Some(v.revocation), replay)
         } else {
-            endpoint.verify_software_statement(&self.verifier, text, time, Some(revocation), replay)
+            endpoint.verify_software_statement(v.verifier, text, time, Some(v.revocation), replay)
         };
         let what = if is_request { "registration request" } else { "software statement" };
         match result {
@@ -576,16 +598,17 @@ impl Context<'_> {
                     summary: format!("software statement from {client_uri}"),
                     details,
                     failure: None,
+                    fetched: None,
                 }
             }
             Err(e) => rejected(what.to_string(), Failure::udap(&e)),
         }
     }
 
-    fn signed_metadata(&self, base_url: &str, document: &Value, revocation: &RevocationData) -> Report {
-        let check = MetadataCheck { community: None, revocation: Some(revocation), clock_skew: METADATA_CLOCK_SKEW };
+    fn signed_metadata(&self, base_url: &str, document: &Value, v: &With<'_>) -> Report {
+        let check = MetadataCheck { community: None, revocation: Some(v.revocation), clock_skew: METADATA_CLOCK_SKEW };
         let summary = format!("signed metadata for {base_url}");
-        match verify_signed_metadata(document, base_url, &self.verifier, self.time, &check) {
+        match verify_signed_metadata(document, base_url, v.verifier, self.time, &check) {
             Ok(verified) => {
                 let details = ["authorization_endpoint", "token_endpoint", "registration_endpoint"]
                     .iter()
@@ -599,15 +622,16 @@ impl Context<'_> {
                     summary,
                     details,
                     failure: None,
+                    fetched: None,
                 }
             }
             Err(e) => rejected(summary, Failure::udap(&e)),
         }
     }
 
-    fn plain_jws(&self, token: &str, revocation: &RevocationData) -> Report {
-        let options = X5cOptions::new().revocation(revocation);
-        match jws::verify_x5c(token, &AlgorithmSet::all(), &self.verifier, self.time, &options) {
+    fn plain_jws(&self, token: &str, v: &With<'_>) -> Report {
+        let options = X5cOptions::new().revocation(v.revocation);
+        match jws::verify_x5c(token, &AlgorithmSet::all(), v.verifier, self.time, &options) {
             Ok(verified) => {
                 let mut details = vec![format!("alg {}", verified.algorithm())];
                 if let Some(typ) = verified.header().typ() {
@@ -622,11 +646,20 @@ impl Context<'_> {
                     san_uri: None,
                     details,
                     failure: None,
+                    fetched: None,
                 }
             }
             Err(e) => rejected("JWS".into(), Failure::jws(&e)),
         }
     }
+}
+
+/// What one verification of a token uses: while fetching, the loop's verifier (with fetched
+/// issuers, or revocation soft-fail) and data, and a scratch replay cache.
+struct With<'a> {
+    verifier: &'a Verifier,
+    revocation: &'a RevocationData,
+    replay: &'a MemoryReplayCache,
 }
 
 fn rejected(summary: String, failure: Failure) -> Report {
@@ -638,6 +671,7 @@ fn rejected(summary: String, failure: Failure) -> Report {
         summary,
         details: Vec::new(),
         failure: Some(failure),
+        fetched: None,
     }
 }
 
@@ -677,6 +711,7 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     let time = options.time.unwrap_or_else(UnixTime::now);
     let context = Context {
         options: &options,
+        fetcher: options.checks.fetch.fetcher()?,
         verifier: Verifier::new(store, options.policy.clone()).with_intermediates(pool),
         revocation,
         replay: MemoryReplayCache::default(),
@@ -723,7 +758,7 @@ fn json_report(report: &Report) -> Json {
             ("oauth_error", Json::opt_str(f.oauth_error)),
         ])
     });
-    Json::Object(vec![
+    let mut object = vec![
         ("valid", Json::Bool(report.failure.is_none())),
         ("claims", report.claims.clone().map_or(Json::Null, |c| Json::Value(Value::Object(c)))),
         ("path", Json::Array(shown_path(report).into_iter().map(certificate_json).collect())),
@@ -731,7 +766,11 @@ fn json_report(report: &Report) -> Json {
         ("san_uri", Json::opt_str(report.san_uri.clone())),
         ("error", error),
         ("findings", findings_json(report.path.as_ref().map(VerifiedPath::findings).unwrap_or_default())),
-    ])
+    ];
+    if let Some(records) = &report.fetched {
+        object.push(("fetched", fetched_json(records)));
+    }
+    Json::Object(object)
 }
 
 fn text_report(out: &mut String, prefix: &str, context: &Context<'_>, report: &Report) {
@@ -776,6 +815,9 @@ fn text_report(out: &mut String, prefix: &str, context: &Context<'_>, report: &R
                 indented_needs(out, error.needs(), "To retry:");
             }
         }
+    }
+    if let Some(records) = &report.fetched {
+        fetched_text(out, records, "  ");
     }
 }
 
