@@ -13,6 +13,7 @@ use serde_json::Value;
 use trustpath::Certificate;
 use trustpath::direct::{DirectAddress, MessageBuilder, SmimeSigner};
 use trustpath::jws::Signer;
+use trustpath::udap::build::{SoftwareStatement, StatementGrant};
 use trustpath_testgen::crl::crl_number;
 use trustpath_testgen::serve::{Reply, Server};
 use trustpath_testgen::templates::{self, Issuer};
@@ -23,6 +24,9 @@ const TIME: &str = "2026-06-01T00:00:00Z";
 const NOW: u64 = 1_780_272_000;
 const DAY: u64 = 86_400;
 const SENDER: &str = "alice@direct.fetch.test";
+/// The leaf's SAN URI: a UDAP client.
+const CLIENT_URI: &str = "https://client.fetch.test/app";
+const REGISTER_URL: &str = "https://fhir.fetch.test/register";
 
 struct Pki {
     dir: PathBuf,
@@ -68,10 +72,11 @@ fn pki(test: &str, base: &str) -> Pki {
     let leaf_key = key("cli fetch leaf");
     let leaf_name = name::NameBuilder::new().o("CLI Fetch").cn("Alice").build().expect("name");
     let email = GeneralName::Rfc822Name(der::asn1::Ia5String::new(SENDER).expect("ia5"));
+    let uri = GeneralName::UniformResourceIdentifier(der::asn1::Ia5String::new(CLIENT_URI).expect("ia5"));
     let builder = templates::leaf(&leaf_name, &leaf_key, &ca)
         .expect("leaf")
         .replace_extension(ext::extended_key_usage(false, &[ext::EKU_EMAIL_PROTECTION]).expect("eku"))
-        .extension(ext::subject_alt_name(false, vec![email]).expect("san"))
+        .extension(ext::subject_alt_name(false, vec![email, uri]).expect("san"))
         .extension(ext::crl_distribution_points(&[&format!("{base}/ca.crl")]).expect("cdp"));
     let leaf = Certificate::from_der(ca.sign(&builder).expect("sign")).expect("leaf parses");
     std::fs::write(dir.join("anchors.pem"), pem("CERTIFICATE", &root.der)).expect("write");
@@ -344,4 +349,40 @@ fn smime_verify_fetches_the_signers_crls() {
     let revoked = verify(&["--json", "--fetch"]);
     assert_eq!(revoked.code, 1);
     assert_eq!(revoked.json()["error"]["kind"], "revoked");
+}
+
+#[test]
+fn a_udap_software_statement_is_verified_once_after_fetching_and_replays_are_still_caught() {
+    let server = Server::start().expect("server");
+    let pki = pki("udap", &server.url(""));
+    let claims = SoftwareStatement {
+        client_uri: CLIENT_URI.into(),
+        registration_url: REGISTER_URL.into(),
+        client_name: "Fetch Client".into(),
+        grant: StatementGrant::ClientCredentials,
+        contacts: vec!["mailto:ops@client.fetch.test".into()],
+        scope: "system/Patient.rs".into(),
+    }
+    .claims(trustpath::UnixTime::since_unix_epoch(std::time::Duration::from_secs(NOW)), "jti-1");
+    let token = Signer::from_pkcs8(&pki.private_key(), pki.chain()).expect("signer").sign_json(&claims).expect("sign");
+    std::fs::write(pki.path("statement.jwt"), &token).expect("write");
+    let (anchors, statement) = (pki.path("anchors.pem"), pki.path("statement.jwt"));
+    pki.serve(&server, &[]);
+    let base = ["jwt", "verify", "--profile", "udap-software-statement", "--aud", REGISTER_URL, "--time", TIME];
+    let verify = |extra: &[&str]| run(&[&base[..], &["--anchors", &anchors, "--json", "--fetch"], extra].concat());
+
+    // Soft-fail: the first validation passes with the status unknown, the loop fetches, and
+    // validates again; only the final decision records the jti.
+    let soft = verify(&["--revocation", "soft", &statement]);
+    assert_eq!(soft.code, 0, "{}{}", soft.stdout, soft.stderr);
+    let v = soft.json();
+    assert_eq!((v["valid"].as_bool(), v["san_uri"].as_str()), (Some(true), Some(CLIENT_URI)));
+    assert_eq!(fetched(&v), pairs(&[("crl", "ok"), ("crl", "ok")]));
+
+    // The same statement twice in one run: the second is a replay.
+    let twice = verify(&["--revocation", "hard", &statement, &statement]);
+    assert_eq!(twice.code, 1);
+    let lines: Vec<Value> = twice.stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines[0]["valid"], true, "{}", lines[0]);
+    assert_eq!(lines[1]["error"]["kind"], "replay", "{}", lines[1]);
 }
