@@ -193,6 +193,26 @@ fn a_refresh_that_fails_falls_back_to_the_cached_crl_before_its_next_update() {
 }
 
 #[test]
+fn an_older_crl_from_the_server_does_not_replace_a_newer_cached_one() {
+    let server = Server::start().expect("server");
+    let pki = pki(&server, crl_only(), None);
+    server.route("/ca.crl", crl_reply(pki.crl(&[], NOW - DAY, NOW + 7_200)));
+    let fetcher = Fetcher::new(FetchConfig { refresh_margin: Duration::from_secs(7_200), ..config() });
+    let validate =
+        |time: u64| fetcher.validate_with_fetch(&pki.hard(), &pki.leaf, &[], &RevocationData::new(), at(time));
+    assert_eq!(statuses(&validate(NOW).fetched), [("crl", "ok")]);
+    // Within the margin: refreshed, but the server (a lagging mirror) has an older CRL that
+    // revokes the leaf; the newer cached CRL is kept and used.
+    server.route("/ca.crl", crl_reply(pki.crl(&[pki.leaf.serial()], NOW - 2 * DAY, NOW + 3_600)));
+    for _ in 0..2 {
+        let outcome = validate(NOW + 60);
+        assert_eq!(statuses(&outcome.fetched), [("crl", "cached")]);
+        assert!(outcome.result.is_ok());
+    }
+    assert_eq!(server.hits("/ca.crl"), 3);
+}
+
+#[test]
 fn a_stale_crl_from_the_server_is_passed_on_but_not_cached() {
     let server = Server::start().expect("server");
     let pki = pki(&server, crl_only(), None);

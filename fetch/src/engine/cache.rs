@@ -85,10 +85,17 @@ impl Cache {
         Some(entry)
     }
 
-    /// Keeps `entry` for `key` (in memory, and on disk when configured) and forgets any
-    /// failure of it.
+    /// Keeps `entry` for `key` (in memory, and on disk when configured) unless a newer one is
+    /// held, and forgets any failure of it.
     pub(crate) fn put(&self, key: &str, kind: NeedKind, entry: &Arc<Entry>) {
-        self.lock().failures.remove(key);
+        {
+            let mut inner = self.lock();
+            inner.failures.remove(key);
+            // A later nextUpdate means a newer response: never replace it with an older one.
+            if inner.entries.get(key).is_some_and(|slot| slot.entry.expires > entry.expires) {
+                return;
+            }
+        }
         self.insert_memory(key, entry.clone());
         if let Some(dir) = &self.dir
             && let Err(e) = self.store(dir, key, kind, entry)

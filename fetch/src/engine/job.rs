@@ -188,6 +188,10 @@ pub(crate) fn finish(
     started: Instant,
 ) -> (FetchRecord, Option<Arc<Entry>>) {
     match (outcome, fallback) {
+        // A server still publishing an older response than the cached one: keep the cached.
+        (Ok(entry), Some(cached)) if cached.expires > entry.expires => {
+            (record(job, FetchStatus::Cached, cached.body().len(), started, Some(200)), Some(cached))
+        }
         (Ok(entry), _) => {
             (record(job, FetchStatus::Fetched, entry.body().len(), started, Some(200)), Some(entry.clone()))
         }
