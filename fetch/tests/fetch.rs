@@ -261,9 +261,16 @@ fn ocsp_requests_are_built_from_the_certificate_and_its_issuer() {
     let path = outcome.result.expect("good");
     assert_eq!(path.revocation()[0].source, StatusSource::Ocsp);
     assert_eq!(statuses(&outcome.fetched), [("ocsp", "ok")]);
+    // Reused until its nextUpdate (NOW + 1 day), then asked again.
+    let again = fetcher.validate_with_fetch(&pki.hard(), &pki.leaf, &[], &RevocationData::new(), at(NOW + 3_600));
+    assert_eq!(statuses(&again.fetched), [("ocsp", "cached")]);
+    let later = fetcher.validate_with_fetch(&pki.hard(), &pki.leaf, &[], &RevocationData::new(), at(NOW + 2 * DAY));
+    assert_eq!(statuses(&later.fetched), [("ocsp", "ok")]);
+    assert_eq!(server.hits("/ocsp"), 2);
     assert_eq!(outcome.fetched[0].url, server.url("/ocsp"));
     let requests = server.requests();
-    assert_eq!(requests.len(), 1);
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].target, requests[1].target);
     assert_eq!(requests[0].method, "GET");
     let encoded = requests[0].target.strip_prefix("/ocsp/").expect("request in the path");
     let decoded = encoded.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=");
