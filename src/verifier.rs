@@ -42,6 +42,14 @@ impl Verifier {
         self
     }
 
+    /// The same verifier (trust store, intermediate pool and caches shared, not copied) under
+    /// another policy: e.g. revocation soft-fail, to learn a path's certificates and what it
+    /// misses before deciding under the real policy.
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     /// The signature cache, if any.
     pub fn signature_cache(&self) -> Option<&SignatureCache> {
         self.cache.as_deref()

@@ -132,3 +132,28 @@ fn ocsp_nocheck_exempts_the_responder() {
     data.add_crl(crl(&s, &[exempt.serial()]));
     assert_eq!(check(&s, &data), Ok((CertStatus::Good, StatusSource::Ocsp)));
 }
+
+#[test]
+fn a_response_tells_its_update_times() {
+    let s = setup();
+    let responder_key = key("ocsp responder");
+    let response = good_response(&s, &responder(&s, &responder_key, true), &responder_key);
+    let at = |secs: u64| UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs));
+    assert_eq!(response.this_update(), Some(at(NOW - 3_600)));
+    assert_eq!(response.next_update(), Some(at(NOW + 86_400)));
+
+    // Several SingleResponses: the earliest nextUpdate; one without nextUpdate: none.
+    let id = CertId::new(CertIdHash::Sha1, &s.root.name, s.root.key.spki_der(), &[0x05]).expect("cert id");
+    let build = |second_next: Option<u64>| {
+        let der = OcspResponseBuilder::new(ResponderId::by_key(s.root.key.spki_der()).expect("id"), NOW)
+            .response(SingleResponse::new(id.clone(), OcspCertStatus::Good, NOW - 60, Some(NOW + 7_200)))
+            .response(SingleResponse::new(id.clone(), OcspCertStatus::Good, NOW - 10, second_next))
+            .sign(&s.root.key)
+            .expect("sign");
+        OcspResponse::from_der(der).expect("parses")
+    };
+    assert_eq!(build(Some(NOW + 3_600)).next_update(), Some(at(NOW + 3_600)));
+    assert_eq!(build(Some(NOW + 9_000)).next_update(), Some(at(NOW + 7_200)));
+    assert_eq!(build(None).next_update(), None);
+    assert_eq!(build(None).this_update(), Some(at(NOW - 10)));
+}

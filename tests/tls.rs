@@ -676,6 +676,7 @@ fn example(clients: Vec<(String, String)>) -> Example {
         policy: "tls-client".into(),
         clients,
         token_lifetime: 3600,
+        fetch: false,
     };
     let verifier = Arc::new(fhir_server::client_verifier(&options).unwrap().with_fixed_time(time()));
     let (chain, key) = fhir_server::load_server_identity(&options).unwrap();

@@ -10,7 +10,9 @@
 //!   trusted client certificate (scenario 2A2): a bearer token; otherwise 401 `invalid_client`.
 //!
 //! An invalid, expired, revoked or untrusted certificate fails the handshake, so nothing is
-//! served to it. Every request is logged to stderr with the verified identity.
+//! served to it. Every request is logged to stderr with the verified identity. With
+//! `--fetch`, the CRLs and OCSP responses client chains lack are fetched in the background
+//! (`fetch_refresher.rs`).
 
 // Each user of this module (the example, the tests) uses a different part of it.
 #![allow(dead_code)]
@@ -36,6 +38,10 @@ use trustpath::TrustStore;
 use trustpath::revocation::{Crl, RevocationData};
 use trustpath::tls::{ClientIdentity, ClientVerifier, TlsClientAuthName};
 
+#[path = "fetch_refresher.rs"]
+pub mod fetch_refresher;
+use fetch_refresher::Refresher;
+
 /// Command-line usage.
 pub const USAGE: &str = "\
 fhir_mtls_server: a FHIR server authenticating clients with mutual TLS (trustpath + rustls)
@@ -55,6 +61,9 @@ OPTIONS:
                           repeatable. With registrations, POST /token needs client_id and
                           the certificate must match it (RFC 8705 tls_client_auth)
     --token-lifetime SECS lifetime of issued bearer tokens (default 3600)
+    --fetch               fetch the CRLs and OCSP responses client chains lack, in the
+                          background (trustpath-fetch): under hard-fail a client whose CRL
+                          was missing is refused once, then checked against the fetched CRL
     -h, --help            print this help
 
 ROUTES:
@@ -82,6 +91,8 @@ pub struct Options {
     pub clients: Vec<(String, String)>,
     /// Token lifetime, seconds.
     pub token_lifetime: u64,
+    /// `--fetch`.
+    pub fetch: bool,
 }
 
 /// What the command line asks for.
@@ -105,6 +116,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
             "--key" => o.key = value("--key")?.into(),
             "--anchors" => o.anchors = value("--anchors")?.into(),
             "--crl" => o.crls.push(value("--crl")?.into()),
+            "--fetch" => o.fetch = true,
             "--policy" => o.policy = value("--policy")?,
             "--client" => {
                 let v = value("--client")?;
@@ -138,6 +150,11 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Builds the client-certificate verifier from the options: anchors, CRLs, policy, a
 /// signature cache, optional client authentication, rejections logged.
 pub fn client_verifier(options: &Options) -> Result<ClientVerifier, BoxError> {
+    reporting_client_verifier(options, None)
+}
+
+/// [`client_verifier`], also reporting what rejected chains lacked to `refresher`.
+pub fn reporting_client_verifier(options: &Options, refresher: Option<Refresher>) -> Result<ClientVerifier, BoxError> {
     let anchors = std::fs::read(&options.anchors).map_err(|e| format!("{}: {e}", options.anchors.display()))?;
     let store = TrustStore::from_bundle(&anchors).map_err(|e| format!("{}: {e}", options.anchors.display()))?;
     let mut revocation = RevocationData::new();
@@ -151,7 +168,12 @@ pub fn client_verifier(options: &Options) -> Result<ClientVerifier, BoxError> {
         .optional()
         .with_revocation(Arc::new(revocation))
         .with_signature_cache(Arc::new(trustpath::crypto::cache::SignatureCache::new(10_000)))
-        .on_rejection(|e| eprintln!("client certificate rejected: {e} [{}]", e.kind())))
+        .on_rejection(move |e| {
+            eprintln!("client certificate rejected: {e} [{}]", e.kind());
+            if let Some(refresher) = &refresher {
+                refresher.rejected(e);
+            }
+        }))
 }
 
 /// The rustls server configuration: ring, TLS 1.2 and 1.3, `verifier` for client
@@ -205,6 +227,8 @@ pub struct App {
     tokens: Mutex<HashMap<String, Token>>,
     clients: Vec<(String, String)>,
     token_lifetime: u64,
+    /// With `--fetch`: where accepted chains report what they lack.
+    refresher: Option<Refresher>,
 }
 
 /// Who made a request.
@@ -326,7 +350,14 @@ impl App {
             tokens: Mutex::new(HashMap::new()),
             clients: options.clients.clone(),
             token_lifetime: options.token_lifetime,
+            refresher: None,
         }
+    }
+
+    /// Reports what accepted chains lack to `refresher` (soft-fail revocation).
+    pub fn with_refresher(mut self, refresher: Refresher) -> Self {
+        self.refresher = Some(refresher);
+        self
     }
 
     fn now(&self) -> u64 {
@@ -483,7 +514,12 @@ impl App {
         // e.g. after a CRL update or on a resumed session).
         let (identity, reply, who) = match (chain.is_empty(), self.verifier.peer_identity(&chain)) {
             (true, _) => (None, None, None),
-            (false, Ok(id)) => (Some(id), None, None),
+            (false, Ok(id)) => {
+                if let Some(refresher) = &self.refresher {
+                    refresher.accepted(id.path());
+                }
+                (Some(id), None, None)
+            }
             (false, Err(e)) => {
                 let r = outcome(StatusCode::UNAUTHORIZED, "security", "client certificate not accepted");
                 (None, Some(r), Some(format!("rejected certificate ({e})")))
@@ -542,10 +578,26 @@ impl App {
 
 /// Loads everything the options name and serves until the process is stopped.
 pub async fn run(options: Options) -> Result<(), BoxError> {
-    let verifier = Arc::new(client_verifier(&options)?);
+    let (refresher, fetching) = if options.fetch {
+        let (refresher, receiver) = Refresher::channel();
+        (Some(refresher), Some(receiver))
+    } else {
+        (None, None)
+    };
+    let verifier = Arc::new(reporting_client_verifier(&options, refresher.clone())?);
+    if let Some(receiver) = fetching {
+        let base = verifier.revocation().map(|data| RevocationData::clone(&data)).unwrap_or_default();
+        let config = trustpath_fetch::FetchConfig::default();
+        // The thread ends when the verifier and the application (the senders) are dropped.
+        drop(fetch_refresher::spawn(receiver, Arc::downgrade(&verifier), base, config));
+    }
     let (chain, key) = load_server_identity(&options)?;
     let config = server_config(verifier.clone(), chain, key)?;
-    let app = Arc::new(App::new(verifier.clone(), &options));
+    let mut app = App::new(verifier.clone(), &options);
+    if let Some(refresher) = refresher {
+        app = app.with_refresher(refresher);
+    }
+    let app = Arc::new(app);
     let listener = TcpListener::bind(&options.listen).await.map_err(|e| format!("{}: {e}", options.listen))?;
     eprintln!(
         "fhir_mtls_server listening on https://{} ({} anchors, {} CRLs, policy {})",

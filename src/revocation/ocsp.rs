@@ -119,6 +119,23 @@ impl OcspResponse {
         crate::time::to_unix_time(self.produced_at)
     }
 
+    /// The earliest `nextUpdate` of its SingleResponses: the response says nothing reliable
+    /// after it. `None` when a SingleResponse has no `nextUpdate` (or there is none), whose
+    /// freshness the policy then bounds from `thisUpdate`.
+    pub fn next_update(&self) -> Option<rustls_pki_types::UnixTime> {
+        let mut earliest: Option<i64> = None;
+        for single in &self.responses {
+            let next = single.next_update?;
+            earliest = Some(earliest.map_or(next, |e| e.min(next)));
+        }
+        earliest.map(crate::time::to_unix_time)
+    }
+
+    /// The latest `thisUpdate` of its SingleResponses (`None` when there is none).
+    pub fn this_update(&self) -> Option<rustls_pki_types::UnixTime> {
+        self.responses.iter().map(|s| s.this_update).max().map(crate::time::to_unix_time)
+    }
+
     /// Number of SingleResponses.
     pub fn len(&self) -> usize {
         self.responses.len()

@@ -44,6 +44,7 @@ pub mod keys;
 pub mod name;
 pub mod ocsp;
 mod rng;
+pub mod serve;
 pub mod templates;
 pub mod time;
 

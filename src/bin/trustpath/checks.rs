@@ -9,6 +9,7 @@ use trustpath::revocation::{Crl, OcspResponse, RevocationData, RevocationMode};
 use trustpath::{Certificate, Policy};
 
 use crate::args::Args;
+use crate::fetching::FetchOptions;
 use crate::input::read_file;
 use crate::{CliError, warn};
 
@@ -22,6 +23,7 @@ Revocation:
   --revocation MODE       off (not checked), soft (unknown status allowed and reported) or
                           hard (unknown status rejects)
 {revocation}
+{fetch}
 
 Certificate policies (RFC 5280 6.1.1):
   --initial-policy OID    Accept this certificate policy (user-initial-policy-set);
@@ -46,7 +48,7 @@ Certificate profile:
 /// `--revocation` (its default, which untrusted certificates may sign revocation data): whole
 /// lines, indented to the description column (26 spaces), without the final newline.
 pub fn help(revocation_notes: &str) -> String {
-    HELP.replace("{revocation}", revocation_notes)
+    HELP.replace("{revocation}", revocation_notes).replace("{fetch}", crate::fetching::HELP)
 }
 
 /// The revocation and certificate-policy options of one command line.
@@ -62,6 +64,8 @@ pub struct CheckOptions {
     pub policies: PolicyInputs,
     /// `--strict`: profile findings refuse the path.
     pub strict: bool,
+    /// `--fetch`, `--fetch-cache`, `--fetch-timeout`.
+    pub fetch: FetchOptions,
 }
 
 /// `off`, `soft` or `hard`.
@@ -115,7 +119,7 @@ impl CheckOptions {
             "inhibit-policy-mapping" => self.policies.initial_policy_mapping_inhibit = true,
             "inhibit-any-policy" => self.policies.initial_any_policy_inhibit = true,
             "strict" => self.strict = true,
-            _ => return Ok(false),
+            _ => return self.fetch.parse_option(name, args),
         }
         Ok(true)
     }

@@ -10,6 +10,13 @@
 mod args;
 mod chain;
 mod checks;
+// trustpath-fetch's engine (fetching over HTTP, with its cache), compiled into this binary:
+// trustpath-fetch depends on trustpath, so this package cannot depend on it (see
+// fetch/src/lib.rs). Not every part of its API is used here.
+#[allow(dead_code, unused_imports)]
+#[path = "../../../fetch/src/engine/mod.rs"]
+mod fetch;
+mod fetching;
 mod input;
 mod json;
 mod jwt;

@@ -6,12 +6,13 @@ use const_oid::ObjectIdentifier;
 use trustpath::revocation::RevocationData;
 use trustpath::time::format_rfc3339;
 use trustpath::{
-    Certificate, CertificatePool, ExpectedName, Policy, TrustStore, UnixTime, ValidationError, ValidationInput,
-    VerifiedPath, Verifier,
+    Certificate, ExpectedName, Policy, UnixTime, ValidationError, ValidationInput, VerifiedPath, Verifier,
 };
 
 use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
+use crate::fetch::{FetchRecord, Validated};
+use crate::fetching::{fetched_json, fetched_text};
 use crate::input::{load_anchors, load_intermediates, parse_eku, parse_server_name, parse_time, read_leaf};
 use crate::json::Json;
 use crate::render::{
@@ -64,7 +65,8 @@ JSON output:
    \"policies\": {\"authorities_constrained\": [OID, ...], \"user_constrained\": [OID, ...]}
                  | null,
    \"needs\": [{\"certificate_index\", \"kind\", \"urls\": [URL, ...]}, ...],
-   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...]}
+   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...],
+   \"fetched\": [{\"url\", \"kind\", \"status\", \"bytes\", \"ms\"}, ...]}   (with --fetch only)
   path is leaf first: the verified path without the anchor, or only the leaf when rejected.
   certificate_index counts from the leaf (0); it is null when the failure concerns the whole
   search. serial is the hex of the DER INTEGER's content octets; sha256 is of the DER; the
@@ -81,6 +83,10 @@ JSON output:
   needs: data to fetch and pass again (kind crl, ocsp or issuer) with the URLs the
   certificate names (possibly none): missing revocation data of a valid path (soft), or what
   the rejection lacked.
+  fetched: every URL --fetch tried, in order (kind crl, ocsp or issuer); status ok, cached,
+  or why it failed: unsupported (not http/https, e.g. LDAP), timeout, connect_failed,
+  http_error, too_many_redirects, too_large, bad_content, transport_error, failed_recently
+  (the same URL failed moments ago); bytes of the response used; ms spent.
 ";
 
 /// The `--revocation` notes of the help text (see [`checks::help`]).
@@ -207,12 +213,21 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     let revocation = options.checks.load(&options.policy, untrusted)?;
 
     let time = options.time.unwrap_or_else(UnixTime::now);
-    let result = validate(&options, &store, &pool, &revocation, &leaf, &extra, time);
+    let verifier = Verifier::new(store, options.policy.clone()).with_intermediates(pool);
+    let (result, revocation, fetched) = match options.checks.fetch.fetcher()? {
+        None => (validate(&options, &verifier, &revocation, &leaf, &extra, time), revocation, None),
+        Some(fetcher) => {
+            let outcome = fetcher.validate_with(&verifier, &revocation, time, |verifier, data, _| {
+                validate(&options, verifier, data, &leaf, &extra, time)
+            });
+            (outcome.result, outcome.revocation, Some(outcome.fetched))
+        }
+    };
 
     let report = if options.json {
-        json_report(&leaf, &result)
+        json_report(&leaf, &result, fetched.as_deref())
     } else {
-        text_report(&options, &revocation, &leaf, &result, time)
+        text_report(&options, &revocation, &leaf, &result, time, fetched.as_deref())
     };
     print(&report)?;
     Ok(match result {
@@ -230,12 +245,28 @@ enum Verdict {
     Rejected(ValidationError),
 }
 
+impl Validated for Verdict {
+    fn verified_path(&self) -> Option<&VerifiedPath> {
+        match self {
+            Verdict::Valid(path) => Some(path),
+            Verdict::Rejected(_) => None,
+        }
+    }
+
+    fn validation_error(&self) -> Option<&ValidationError> {
+        match self {
+            Verdict::Valid(_) => None,
+            Verdict::Rejected(error) => Some(error),
+        }
+    }
+}
+
 /// Validates once per required extended key usage (the policy holds one), so every `--eku`
-/// must pass; the path of the first validation is returned.
+/// must pass; the path of the first validation is returned. `verifier` has the options'
+/// policy (or, while fetching, its soft-fail variant) and pool.
 fn validate(
     options: &Options,
-    store: &TrustStore,
-    pool: &CertificatePool,
+    verifier: &Verifier,
     revocation: &RevocationData,
     leaf: &Certificate,
     extra: &[Certificate],
@@ -246,9 +277,9 @@ fn validate(
         input = input.expect_name(name.clone());
     }
     let verifier = |eku: Option<ObjectIdentifier>| {
-        let mut policy = options.policy.clone();
+        let mut policy = verifier.policy().clone();
         policy.eku.required = eku;
-        Verifier::new(store.clone(), policy).with_intermediates(pool.clone())
+        verifier.clone().with_policy(policy)
     };
     let mut ekus = options.ekus.iter().copied().map(Some);
     let path = match verifier(ekus.next().unwrap_or(options.policy.eku.required)).verify(&input) {
@@ -277,7 +308,7 @@ fn path_certificates<'a>(leaf: &'a Certificate, result: &'a Verdict) -> Vec<&'a 
     }
 }
 
-fn json_report(leaf: &Certificate, result: &Verdict) -> String {
+fn json_report(leaf: &Certificate, result: &Verdict, fetched: Option<&[FetchRecord]>) -> String {
     let path = Json::Array(path_certificates(leaf, result).into_iter().map(certificate_json).collect());
     let (anchor, community, error, revocation, policies, needs, findings) = match result {
         Verdict::Valid(p) => (
@@ -299,7 +330,7 @@ fn json_report(leaf: &Certificate, result: &Verdict) -> String {
             findings_json(&[]),
         ),
     };
-    let report = Json::Object(vec![
+    let mut report = vec![
         ("valid", Json::Bool(matches!(result, Verdict::Valid(_)))),
         ("path", path),
         ("anchor", anchor),
@@ -309,7 +340,11 @@ fn json_report(leaf: &Certificate, result: &Verdict) -> String {
         ("policies", policies),
         ("needs", needs),
         ("findings", findings),
-    ]);
+    ];
+    if let Some(records) = fetched {
+        report.push(("fetched", fetched_json(records)));
+    }
+    let report = Json::Object(report);
     format!("{report}\n")
 }
 
@@ -336,6 +371,7 @@ fn text_report(
     leaf: &Certificate,
     result: &Verdict,
     time: UnixTime,
+    fetched: Option<&[FetchRecord]>,
 ) -> String {
     let mut out = String::new();
     let certs = path_certificates(leaf, result);
@@ -380,6 +416,9 @@ fn text_report(
             let _ = writeln!(out, "Leaf:");
             certificate_text(&mut out, "[0]", leaf);
         }
+    }
+    if let Some(records) = fetched {
+        fetched_text(&mut out, records, "");
     }
     out
 }

@@ -8,10 +8,12 @@ use trustpath::direct::{
 };
 use trustpath::revocation::RevocationData;
 use trustpath::time::format_rfc3339;
-use trustpath::{Policy, UnixTime};
+use trustpath::{Policy, UnixTime, Verifier};
 
 use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
+use crate::fetch::FetchRecord;
+use crate::fetching::{fetched_json, fetched_text};
 use crate::input::{load_anchors, load_intermediates, parse_time, read_file};
 use crate::json::Json;
 use crate::render::{anchor_json, certificate_json, certificate_text, findings_json, findings_text};
@@ -60,13 +62,14 @@ JSON output:
    \"anchor\": {\"subject\", \"community\", \"sha256\"} | null,
    \"attachments\": [{\"content_type\", \"filename\", \"size\", \"fhir_resource_type\"}, ...],
    \"error\": {\"kind\", \"message\"} | null,
-   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...]}
+   \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...],
+   \"fetched\": [{\"url\", \"kind\", \"status\", \"bytes\", \"ms\"}, ...]}   (with --fetch only)
   path is the signer's verified path, signer first, without the anchor. binding is null when
   no sender was known (a detached signature over non-MIME content without --sender). When
   rejected, signer, path, anchor and attachments are empty: nothing of an unverified message
   is reported. findings: certificate-profile rules (RFC 5280 4) the signer's path breaks
   without being refused (see trustpath chain verify --help); empty when rejected and under
-  --strict.
+  --strict. fetched: every URL --fetch tried (see trustpath chain verify --help).
 ";
 
 /// The `--revocation` notes of the help text (see [`checks::help`]).
@@ -152,26 +155,43 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
         Some(path) => Some(read_file(path)?),
         None => None,
     };
-    let verifier = SmimeVerifier::with_policy(store, options.policy.clone())
-        .with_intermediates(pool)
-        .with_certificates(untrusted)
-        .allow_sha1(options.allow_sha1);
-    let time = options.time.unwrap_or_else(UnixTime::now);
-    let mut input = SmimeInput::new(time).revocation(&revocation);
-    if let Some(sender) = &options.sender {
-        input = input.sender(sender.clone());
-    }
-    let result = match &content {
-        Some(content) => verifier.verify_detached(&message, content, &input),
-        None => verifier.verify_message(&message, &input),
+    let smime = |verifier: &Verifier| {
+        SmimeVerifier::with_policy(verifier.store().clone(), verifier.policy().clone())
+            .with_intermediates(verifier.pool().clone())
+            .with_certificates(untrusted.clone())
+            .allow_sha1(options.allow_sha1)
     };
-    let report = if options.json { json_report(&result) } else { text_report(&options, &revocation, &result, time) };
+    let time = options.time.unwrap_or_else(UnixTime::now);
+    let verify = |smime: &SmimeVerifier, revocation: &RevocationData| {
+        let mut input = SmimeInput::new(time).revocation(revocation);
+        if let Some(sender) = &options.sender {
+            input = input.sender(sender.clone());
+        }
+        match &content {
+            Some(content) => smime.verify_detached(&message, content, &input),
+            None => smime.verify_message(&message, &input),
+        }
+    };
+    let base = SmimeVerifier::with_policy(store, options.policy.clone()).with_intermediates(pool);
+    let (result, revocation, fetched) = match options.checks.fetch.fetcher()? {
+        None => (verify(&smime(base.verifier()), &revocation), revocation, None),
+        Some(fetcher) => {
+            let outcome = fetcher
+                .validate_with(base.verifier(), &revocation, time, |verifier, data, _| verify(&smime(verifier), data));
+            (outcome.result, outcome.revocation, Some(outcome.fetched))
+        }
+    };
+    let report = if options.json {
+        json_report(&result, fetched.as_deref())
+    } else {
+        text_report(&options, &revocation, &result, time, fetched.as_deref())
+    };
     print(&report)?;
     Ok(if result.is_ok() { Outcome::Success } else { Outcome::Rejected })
 }
 
-fn json_report(result: &Result<VerifiedMessage, DirectError>) -> String {
-    let report = match result {
+fn json_report(result: &Result<VerifiedMessage, DirectError>, fetched: Option<&[FetchRecord]>) -> String {
+    let mut report = match result {
         Ok(m) => {
             let signer = m.signer();
             let addresses = certificate_addresses(signer).into_iter().map(Json::str).collect();
@@ -186,7 +206,7 @@ fn json_report(result: &Result<VerifiedMessage, DirectError>) -> String {
                     ])
                 })
                 .collect();
-            Json::Object(vec![
+            vec![
                 ("valid", Json::Bool(true)),
                 (
                     "signer",
@@ -204,9 +224,9 @@ fn json_report(result: &Result<VerifiedMessage, DirectError>) -> String {
                 ("attachments", Json::Array(attachments)),
                 ("error", Json::Null),
                 ("findings", findings_json(m.path().findings())),
-            ])
+            ]
         }
-        Err(e) => Json::Object(vec![
+        Err(e) => vec![
             ("valid", Json::Bool(false)),
             ("signer", Json::Null),
             ("sender", Json::Null),
@@ -217,9 +237,12 @@ fn json_report(result: &Result<VerifiedMessage, DirectError>) -> String {
             ("attachments", Json::Array(Vec::new())),
             ("error", Json::Object(vec![("kind", Json::str(e.kind())), ("message", Json::str(e.to_string()))])),
             ("findings", findings_json(&[])),
-        ]),
+        ],
     };
-    format!("{report}\n")
+    if let Some(records) = fetched {
+        report.push(("fetched", fetched_json(records)));
+    }
+    format!("{}\n", Json::Object(report))
 }
 
 /// What the person running the command can do about `error`.
@@ -239,7 +262,7 @@ fn hint(error: &DirectError) -> &'static str {
         "signer_not_found" => "the message does not carry the signer's certificate: supply it with --intermediates",
         "revocation_unknown" => {
             "revocation checking is hard-fail for Direct: fetch the CRLs the certificates name and pass them with \
-             --crl, or use --revocation soft"
+             --crl (or let --fetch fetch them), or use --revocation soft"
         }
         "revoked" => "the signer's certificate (or a CA above it) has been revoked: do not trust this message",
         "unknown_issuer" => {
@@ -256,6 +279,7 @@ fn text_report(
     revocation: &RevocationData,
     result: &Result<VerifiedMessage, DirectError>,
     time: UnixTime,
+    fetched: Option<&[FetchRecord]>,
 ) -> String {
     let mut out = String::new();
     let context = format!(
@@ -316,6 +340,9 @@ fn text_report(
             let _ = writeln!(out, "  hint: {}", hint(e));
             let _ = writeln!(out, "Checked {context}.");
         }
+    }
+    if let Some(records) = fetched {
+        fetched_text(&mut out, records, "");
     }
     out
 }
