@@ -70,7 +70,7 @@ impl Refresher {
 /// A fetched CRL or OCSP response kept for the verifier.
 enum Kept {
     Crl(Box<Crl>),
-    Ocsp(OcspResponse),
+    Ocsp(Box<OcspResponse>),
 }
 
 impl Kept {
@@ -120,7 +120,7 @@ pub fn spawn(
                 .crls()
                 .iter()
                 .map(|crl| Kept::Crl(Box::new(crl.clone())))
-                .chain(fetched.revocation.ocsp_responses().iter().cloned().map(Kept::Ocsp));
+                .chain(fetched.revocation.ocsp_responses().iter().cloned().map(|r| Kept::Ocsp(Box::new(r))));
             let mut changed = false;
             for item in fresh {
                 if !kept.iter().any(|k| k.der() == item.der()) {
@@ -137,7 +137,7 @@ pub fn spawn(
                 for item in &kept {
                     match item {
                         Kept::Crl(crl) => data.add_crl(Crl::clone(crl)),
-                        Kept::Ocsp(response) => data.add_ocsp(response.clone()),
+                        Kept::Ocsp(response) => data.add_ocsp(OcspResponse::clone(response)),
                     };
                 }
                 verifier.set_revocation(Some(Arc::new(data)));

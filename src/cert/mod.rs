@@ -54,14 +54,11 @@ pub struct Certificate(Arc<Parsed>);
 pub(crate) struct Parsed {
     der: CertificateDer<'static>,
     pub(crate) version: u8,
-    pub(crate) tbs: Span,
-    /// Value of the outer `signatureAlgorithm` AlgorithmIdentifier (no SEQUENCE header).
-    pub(crate) signature_algorithm: Span,
+    /// The signed part, the outer signatureAlgorithm and the signature, with the digests the
+    /// signature cache remembers (a pooled intermediate or an anchor is hashed once).
+    pub(crate) signed: crate::crypto::signed::Signed,
     /// Value of the `signature` AlgorithmIdentifier inside the TBS certificate.
     pub(crate) tbs_signature_algorithm: Span,
-    pub(crate) signature: Span,
-    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
-    pub(crate) signature_unused_bits: u8,
     pub(crate) serial: Span,
     /// Full TLV of the issuer Name.
     pub(crate) issuer: Span,
@@ -83,9 +80,6 @@ pub(crate) struct Parsed {
     profile_memo: [std::sync::OnceLock<u64>; 2],
     /// The decoded subject, built on first use (`None` if it cannot be decoded).
     subject_name: std::sync::OnceLock<Option<Name>>,
-    /// Digests for the signature cache's key, computed on first use: a pooled intermediate or
-    /// an anchor is hashed once, not on every validation.
-    signed_memo: crate::crypto::cache::SignedMemo,
     /// The public key's digest for the signature cache, as the issuer of other objects.
     key_digest: std::sync::OnceLock<[u8; 32]>,
     /// Full TLV of the SubjectPublicKeyInfo.
@@ -151,36 +145,24 @@ impl Certificate {
 
     /// The `tbsCertificate` bytes exactly as signed.
     pub fn tbs_bytes(&self) -> &[u8] {
-        self.bytes(self.0.tbs)
-    }
-
-    /// Where the digests of the signed part are remembered (see [`crate::crypto::cache`]).
-    pub(crate) fn signed_memo(&self) -> &crate::crypto::cache::SignedMemo {
-        &self.0.signed_memo
+        self.0.signed.tbs(self.der())
     }
 
     /// The certificate's signature, to be checked with its issuer's `key`.
     pub(crate) fn signed_by<'a>(&'a self, key: crate::crypto::KeyRef<'a>) -> crate::crypto::cache::SignedData<'a> {
-        crate::crypto::cache::SignedData {
-            key,
-            signature_algorithm: self.signature_algorithm_id(),
-            message: self.tbs_bytes(),
-            signature: self.signature(),
-            signature_unused_bits: self.0.signature_unused_bits,
-            memo: Some(self.signed_memo()),
-        }
+        self.0.signed.by(self.der(), key)
     }
 
     /// The signature value: the octets of the signature BIT STRING. A signature BIT STRING
     /// with unused bits is read (they are the last octet's low bits) but never verifies.
     pub fn signature(&self) -> &[u8] {
-        self.bytes(self.0.signature)
+        self.0.signed.signature(self.der())
     }
 
     /// The `signatureAlgorithm` AlgorithmIdentifier value (without its SEQUENCE header), in
     /// the form `rustls_pki_types::AlgorithmIdentifier` uses.
     pub fn signature_algorithm_id(&self) -> &[u8] {
-        self.bytes(self.0.signature_algorithm)
+        self.0.signed.algorithm(self.der())
     }
 
     /// The outer `signatureAlgorithm` and the TBS `signature` field name the same algorithm

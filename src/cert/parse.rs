@@ -6,12 +6,17 @@ use der::{Decode, Tag, TagNumber};
 use rustls_pki_types::CertificateDer;
 
 use super::*;
-use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged, signature_bit_string};
+use crate::crypto::signed::{FieldNames, Signed};
+use crate::der_walk::{Span, Walker, bit_string_bytes, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 
 fn ctx(number: u32, constructed: bool) -> Tag {
     TagNumber(number).context_specific(constructed)
 }
+
+/// The signed fields of a certificate, as errors name them.
+const FIELDS: FieldNames =
+    FieldNames { tbs: "tbsCertificate", algorithm: "signatureAlgorithm", signature: "signatureValue" };
 
 pub(super) fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> {
     let what = "certificate";
@@ -22,10 +27,7 @@ pub(super) fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> 
     r.finish().map_err(e(what))?;
 
     let mut r = Walker::new(cert.value).map_err(e(what))?;
-    let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertificate"))?;
-    let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("signatureAlgorithm"))?;
-    let sig = read_any(&mut r).map_err(e("signatureValue"))?;
-    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("signatureValue"))?;
+    let (signed, tbs) = Signed::read(&mut r, base, FIELDS)?;
     r.finish().map_err(e(what))?;
 
     let what = "tbsCertificate";
@@ -84,11 +86,8 @@ pub(super) fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> 
 
     Ok(Parsed {
         version,
-        tbs: Span::of(base, tbs.full),
-        signature_algorithm: Span::of(base, sig_alg.value),
+        signed,
         tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
-        signature: Span::of(base, signature),
-        signature_unused_bits,
         serial: Span::of(base, serial.value),
         issuer: Span::of(base, issuer.full),
         subject: Span::of(base, subject.full),
@@ -99,7 +98,6 @@ pub(super) fn parse(der: CertificateDer<'static>) -> Result<Parsed, ParseError> 
         canonical_issuer: std::sync::OnceLock::new(),
         profile_memo: Default::default(),
         subject_name: std::sync::OnceLock::new(),
-        signed_memo: Default::default(),
         key_digest: std::sync::OnceLock::new(),
         spki: Span::of(base, spki.full),
         spki_algorithm: Span::of(base, spki_algorithm),

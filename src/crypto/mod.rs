@@ -9,6 +9,7 @@
 pub mod cache;
 pub(crate) mod private_key;
 pub mod rustcrypto;
+pub(crate) mod signed;
 
 use der::Tag;
 use rustls_pki_types::SignatureVerificationAlgorithm;

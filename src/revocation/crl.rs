@@ -13,7 +13,8 @@ use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::extensions::walk_extensions;
-use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged, signature_bit_string};
+use crate::crypto::signed::{FieldNames, Signed};
+use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 use crate::time::x509_time;
 
@@ -58,12 +59,11 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone)]
 pub struct Crl {
     der: Vec<u8>,
-    pub(crate) tbs: Span,
-    pub(crate) signature_algorithm: Span,
+    /// The signed part, the outer signatureAlgorithm and the signature, with the digests the
+    /// signature cache remembers: the TBS bytes are hashed once per CRL, not once per
+    /// validation (40 MB for a million entries).
+    signed: crate::crypto::signed::Signed,
     pub(crate) tbs_signature_algorithm: Span,
-    pub(crate) signature: Span,
-    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
-    pub(crate) signature_unused_bits: u8,
     /// Full TLV of the issuer Name.
     pub(crate) issuer: Span,
     /// `thisUpdate` and `nextUpdate`, seconds since the epoch (negative before 1970).
@@ -80,9 +80,6 @@ pub struct Crl {
     unusable: Option<String>,
     /// The issuer's canonical form (RFC 5280 §7.1), computed on first use.
     canonical_issuer: std::sync::OnceLock<Option<Vec<u8>>>,
-    /// Digests for the signature cache's key: the TBS bytes are hashed once per CRL, not once
-    /// per validation (40 MB for a million entries).
-    pub(crate) signed_memo: crate::crypto::cache::SignedMemo,
 }
 
 fn is_time(tag: Tag) -> bool {
@@ -184,23 +181,16 @@ impl Crl {
         self.unusable.as_deref()
     }
 
-    pub(crate) fn tbs_bytes(&self) -> &[u8] {
-        self.bytes(self.tbs)
-    }
-
-    pub(crate) fn signature_bytes(&self) -> &[u8] {
-        self.bytes(self.signature)
-    }
-
-    pub(crate) fn signature_algorithm_id(&self) -> &[u8] {
-        self.bytes(self.signature_algorithm)
+    /// The CRL's signature, to be checked with its issuer's `key`.
+    pub(crate) fn signed_by<'a>(&'a self, key: crate::crypto::KeyRef<'a>) -> crate::crypto::cache::SignedData<'a> {
+        self.signed.by(&self.der, key)
     }
 
     /// The outer and inner signature algorithms agree (RFC 5280 §5.1.1.2), as
     /// [`crate::crypto::same_signature_algorithm`] compares them.
     pub(crate) fn algorithms_consistent(&self) -> bool {
         crate::crypto::same_signature_algorithm(
-            self.bytes(self.signature_algorithm),
+            self.signed.algorithm(&self.der),
             self.bytes(self.tbs_signature_algorithm),
         )
     }
@@ -268,6 +258,10 @@ fn parse_crl_extensions(value: &[u8]) -> Result<CrlExtensions, ParseError> {
     Ok(out)
 }
 
+/// The signed fields of a CRL, as errors name them.
+const FIELDS: FieldNames =
+    FieldNames { tbs: "tbsCertList", algorithm: "CRL signatureAlgorithm", signature: "CRL signatureValue" };
+
 fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     let what = "CRL";
     let e = ParseError::der;
@@ -276,10 +270,7 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     let outer = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
     r.finish().map_err(e(what))?;
     let mut r = Walker::new(outer.value).map_err(e(what))?;
-    let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsCertList"))?;
-    let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("CRL signatureAlgorithm"))?;
-    let sig = read_any(&mut r).map_err(e("CRL signatureValue"))?;
-    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("CRL signatureValue"))?;
+    let (signed, tbs) = Signed::read(&mut r, base, FIELDS)?;
     r.finish().map_err(e(what))?;
 
     let mut t = Walker::new(tbs.value).map_err(e("tbsCertList"))?;
@@ -378,11 +369,8 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
     };
     let crl_number = ext.crl_number.map(|(n, _)| n);
     Ok(Crl {
-        tbs: Span::of(base, tbs.full),
-        signature_algorithm: Span::of(base, sig_alg.value),
+        signed,
         tbs_signature_algorithm: Span::of(base, tbs_sig_alg.value),
-        signature: Span::of(base, signature),
-        signature_unused_bits,
         issuer: Span::of(base, issuer.full),
         this_update,
         next_update,
@@ -393,7 +381,6 @@ fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
         entry_issuers,
         entries,
         unusable,
-        signed_memo: Default::default(),
         canonical_issuer: Default::default(),
         der,
     })

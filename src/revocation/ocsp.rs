@@ -25,7 +25,8 @@ use der::{Decode, Tag, TagNumber, Tagged};
 use crate::cert::Certificate;
 use crate::cert::extensions::walk_extensions;
 use crate::crypto::rustcrypto::Hash;
-use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged, signature_bit_string};
+use crate::crypto::signed::{FieldNames, Signed};
+use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
 use crate::time::generalized_time;
 
@@ -78,17 +79,18 @@ pub(crate) struct SingleResponse {
 #[derive(Debug, Clone)]
 pub struct OcspResponse {
     der: Vec<u8>,
-    pub(crate) tbs: Span,
-    pub(crate) signature_algorithm: Span,
-    pub(crate) signature: Span,
-    /// The signature BIT STRING's unused bits (0 in any signature that can verify).
-    pub(crate) signature_unused_bits: u8,
+    /// tbsResponseData, the signatureAlgorithm and the signature.
+    signed: crate::crypto::signed::Signed,
     pub(crate) responder: ResponderId,
     pub(crate) produced_at: i64,
     pub(crate) responses: Vec<SingleResponse>,
     pub(crate) certs: Vec<Certificate>,
     pub(crate) unknown_critical: Option<ObjectIdentifier>,
 }
+
+/// The signed fields of a BasicOCSPResponse, as errors name them.
+const FIELDS: FieldNames =
+    FieldNames { tbs: "tbsResponseData", algorithm: "OCSP signatureAlgorithm", signature: "OCSP signature" };
 
 fn ctx(n: u32, constructed: bool) -> Tag {
     TagNumber(n).context_specific(constructed)
@@ -146,16 +148,9 @@ impl OcspResponse {
         self.responses.is_empty()
     }
 
-    pub(crate) fn tbs_bytes(&self) -> &[u8] {
-        self.bytes(self.tbs)
-    }
-
-    pub(crate) fn signature_bytes(&self) -> &[u8] {
-        self.bytes(self.signature)
-    }
-
-    pub(crate) fn signature_algorithm_id(&self) -> &[u8] {
-        self.bytes(self.signature_algorithm)
+    /// The response's signature, to be checked with the responder's `key`.
+    pub(crate) fn signed_by<'a>(&'a self, key: crate::crypto::KeyRef<'a>) -> crate::crypto::cache::SignedData<'a> {
+        self.signed.by(&self.der, key)
     }
 
     pub(crate) fn span(&self, span: Span) -> &[u8] {
@@ -203,10 +198,7 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
     let basic = read_tagged(&mut r, Tag::Sequence).map_err(e("BasicOCSPResponse"))?;
     r.finish().map_err(e("BasicOCSPResponse"))?;
     let mut r = Walker::new(basic.value).map_err(e("BasicOCSPResponse"))?;
-    let tbs = read_tagged(&mut r, Tag::Sequence).map_err(e("tbsResponseData"))?;
-    let sig_alg = read_tagged(&mut r, Tag::Sequence).map_err(e("OCSP signatureAlgorithm"))?;
-    let sig = read_any(&mut r).map_err(e("OCSP signature"))?;
-    let (signature, signature_unused_bits) = signature_bit_string(&sig).map_err(e("OCSP signature"))?;
+    let (signed, tbs) = Signed::read(&mut r, base, FIELDS)?;
     let mut certs = Vec::new();
     if let Some(c) = read_optional(&mut r, ctx(0, true)).map_err(e("OCSP certs"))? {
         let mut cr = Walker::new(c.value).map_err(e("OCSP certs"))?;
@@ -262,18 +254,7 @@ fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {
         let single = read_tagged(&mut lr, Tag::Sequence).map_err(e("SingleResponse"))?;
         responses.push(parse_single(base, single.value)?);
     }
-    Ok(OcspResponse {
-        tbs: Span::of(base, tbs.full),
-        signature_algorithm: Span::of(base, sig_alg.value),
-        signature: Span::of(base, signature),
-        signature_unused_bits,
-        responder,
-        produced_at,
-        responses,
-        certs,
-        unknown_critical,
-        der,
-    })
+    Ok(OcspResponse { signed, responder, produced_at, responses, certs, unknown_critical, der })
 }
 
 fn parse_single(base: &[u8], value: &[u8]) -> Result<SingleResponse, ParseError> {

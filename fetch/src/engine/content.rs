@@ -17,10 +17,10 @@ use super::report::{FetchError, FetchErrorKind};
 /// A usable response, parsed once.
 #[derive(Debug, Clone)]
 pub enum Item {
-    /// A CRL (boxed: the other variants are much smaller).
+    /// A CRL (boxed, as the response: the issuers variant is much smaller).
     Crl(Box<Crl>),
     /// An OCSP response.
-    Ocsp(OcspResponse),
+    Ocsp(Box<OcspResponse>),
     /// Issuer certificates, and the body they came in.
     Issuers {
         /// The certificates.
@@ -81,7 +81,7 @@ pub fn parse(kind: NeedKind, body: Vec<u8>, now: UnixTime, config: &FetchConfig)
         NeedKind::Ocsp => {
             let response = OcspResponse::from_der(body).map_err(|e| bad("an OCSP response", &e))?;
             let expires = response.next_update().map_or_else(|| ttl(config.ttl_without_next_update), secs);
-            (Item::Ocsp(response), expires)
+            (Item::Ocsp(Box::new(response)), expires)
         }
         _ => {
             let bundle = trustpath::cert::parse_bundle(&body).map_err(|e| bad("a certificate", &e))?;

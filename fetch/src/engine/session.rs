@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use trustpath::revocation::{Crl, RevocationData, RevocationMode};
+use trustpath::revocation::{Crl, OcspResponse, RevocationData, RevocationMode};
 use trustpath::{Certificate, CertificatePool, NeedKind, ValidationError, VerifiedPath, Verifier};
 
 use super::config::FetchConfig;
@@ -163,7 +163,7 @@ impl Session {
                 self.data.add_crl(Crl::clone(crl));
             }
             Item::Ocsp(response) => {
-                self.data.add_ocsp(response.clone());
+                self.data.add_ocsp(OcspResponse::clone(response));
             }
             Item::Issuers { certificates, .. } => {
                 for cert in certificates {

@@ -6,7 +6,6 @@
 
 use super::{Issuer, Search, Target, Verdict, crl};
 use crate::cert::name_match;
-use crate::crypto::cache::SignedData;
 use crate::crypto::rustcrypto::Hash;
 use crate::error::ValidationError;
 use crate::policy::EKU_OCSP_SIGNING;
@@ -81,14 +80,7 @@ fn verify_response(
 ) -> Result<Result<(), String>, ValidationError> {
     let issuer: &Issuer<'_> = &target.issuer;
     let data = search.input.revocation.map(|d| d.certificates.as_slice()).unwrap_or_default();
-    let signed = |key| SignedData {
-        key,
-        signature_algorithm: response.signature_algorithm_id(),
-        message: response.tbs_bytes(),
-        signature: response.signature_bytes(),
-        signature_unused_bits: response.signature_unused_bits,
-        memo: None,
-    };
+    let signed = |key| response.signed_by(key);
     if responder_matches(response, issuer.subject, issuer.key.key) {
         let checked = search.budget.verify_signature(&search.policy.algorithms, &signed(issuer.key))?;
         return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));

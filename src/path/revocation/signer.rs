@@ -13,25 +13,12 @@ use smallvec::SmallVec;
 
 use super::{Search, Target, Verdict};
 use crate::cert::{Certificate, name_match};
-use crate::crypto::KeyRef;
-use crate::crypto::cache::SignedData;
 use crate::error::ValidationError;
 use crate::path::SignerPath;
 use crate::revocation::Crl;
 
 fn allows_crl_sign(cert: Option<&Certificate>) -> bool {
     cert.and_then(|c| c.inner().ext.key_usage.as_ref()).is_none_or(|ku| ku.value.crl_sign())
-}
-
-fn signed_by<'k>(crl: &'k Crl, key: KeyRef<'k>) -> SignedData<'k> {
-    SignedData {
-        key,
-        signature_algorithm: crl.signature_algorithm_id(),
-        message: crl.tbs_bytes(),
-        signature: crl.signature_bytes(),
-        signature_unused_bits: crl.signature_unused_bits,
-        memo: Some(&crl.signed_memo),
-    }
 }
 
 /// Verifies that a key the path vouches for signed `crl`. `Ok(Err(verdict))` when none did:
@@ -63,7 +50,7 @@ pub(super) fn verify_crl(
             lacks_crl_sign = true;
             continue;
         }
-        if search.budget.verify_signature(&search.policy.algorithms, &signed_by(crl, key))?.is_ok() {
+        if search.budget.verify_signature(&search.policy.algorithms, &crl.signed_by(key))?.is_ok() {
             return Ok(Ok(()));
         }
     }
@@ -88,7 +75,7 @@ pub(super) fn verify_crl(
         if search.policy.algorithms.check_key(&candidate.key_ref()).is_err() {
             continue;
         }
-        let signed = signed_by(crl, candidate.key_ref());
+        let signed = crl.signed_by(candidate.key_ref());
         if search.budget.verify_signature(&search.policy.algorithms, &signed)?.is_err() {
             continue;
         }
