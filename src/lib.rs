@@ -37,6 +37,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
 mod ber;
+mod bounded_cache;
 mod calendar;
 pub mod cert;
 pub mod crypto;
@@ -53,7 +54,6 @@ pub mod jws;
 mod path;
 pub mod policy;
 pub mod revocation;
-mod sharded;
 pub mod time;
 #[cfg(feature = "rustls")]
 pub mod tls;

@@ -23,15 +23,15 @@ use std::sync::OnceLock;
 use sha2::{Digest, Sha256};
 
 use super::KeyRef;
-use crate::sharded::ShardedFifo;
+use crate::bounded_cache::BoundedCache;
 
-pub use crate::sharded::CacheStats;
+pub use crate::bounded_cache::CacheStats;
 
 /// A bounded, thread-safe cache of verified signatures. See the module documentation.
 #[derive(Debug)]
 pub struct SignatureCache {
-    /// Fingerprints of verified signatures, sharded by their first byte.
-    verified: ShardedFifo<[u8; 32], (), 16>,
+    /// Fingerprints of verified signatures.
+    verified: BoundedCache<[u8; 32], ()>,
 }
 
 /// What a signed object (certificate, CRL) remembers for the cache, computed on first use.
@@ -110,25 +110,32 @@ impl<'a> SignedData<'a> {
     }
 }
 
+/// What the cache knows of one verification.
+pub(crate) enum Lookup {
+    /// It succeeded before.
+    Verified,
+    /// Not known: verify, then [`SignatureCache::insert`] this fingerprint if it succeeds.
+    Unknown([u8; 32]),
+}
+
 impl SignatureCache {
-    /// A cache holding at most `capacity` verified signatures (rounded up to a multiple of
-    /// the shard count). Each entry costs about 100 bytes.
+    /// A cache holding at most `capacity` verified signatures. Each entry costs about 100
+    /// bytes.
     pub fn new(capacity: usize) -> Self {
-        SignatureCache { verified: ShardedFifo::new(capacity) }
+        SignatureCache { verified: BoundedCache::new(capacity) }
     }
 
-    /// Whether this exact verification succeeded before; counts a hit or a miss. On a miss,
-    /// returns the fingerprint to [`Self::insert`] once the signature has verified.
-    pub(crate) fn contains(&self, data: &SignedData<'_>) -> Option<[u8; 32]> {
+    /// Whether this exact verification succeeded before; counts a hit or a miss.
+    pub(crate) fn lookup(&self, data: &SignedData<'_>) -> Lookup {
         let fp = data.fingerprint();
-        let hit = self.verified.get(u64::from(fp[0]), &fp).is_some();
+        let hit = self.verified.get(&fp).is_some();
         self.verified.count(hit);
-        if hit { None } else { Some(fp) }
+        if hit { Lookup::Verified } else { Lookup::Unknown(fp) }
     }
 
-    /// Records a successful verification (by the fingerprint [`Self::contains`] returned).
+    /// Records a successful verification (by the fingerprint [`Self::lookup`] returned).
     pub(crate) fn insert(&self, fingerprint: [u8; 32]) {
-        self.verified.insert(u64::from(fingerprint[0]), fingerprint, ());
+        self.verified.insert(fingerprint, ());
     }
 
     /// Current counters.

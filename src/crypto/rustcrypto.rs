@@ -4,8 +4,7 @@
 //! (public key algorithm, signature algorithm) identifiers, exactly as `rustls-webpki` does, so
 //! the two providers are interchangeable.
 
-use std::collections::HashMap;
-
+use crate::bounded_cache::BoundedCache;
 use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use signature::Verifier;
@@ -33,22 +32,18 @@ impl Hash {
 
 /// Parsed RSA keys, by their PKCS#1 DER. Building an `rsa::PublicKey` (big integers and
 /// Montgomery parameters) is about a seventh of an RSA-2048 verification, and servers see the
-/// same few CA keys over and over. Bounded: when full, it starts afresh.
-static RSA_KEYS: std::sync::OnceLock<std::sync::Mutex<HashMap<Vec<u8>, rsa::PublicKey>>> = std::sync::OnceLock::new();
+/// same few CA keys over and over among one-time leaf keys (bounded, scan resistant).
+static RSA_KEYS: std::sync::OnceLock<BoundedCache<Vec<u8>, rsa::PublicKey>> = std::sync::OnceLock::new();
 const RSA_KEY_CACHE_ENTRIES: usize = 256;
 
 fn rsa_key(public_key: &[u8]) -> Result<rsa::PublicKey, InvalidSignature> {
     use rsa::pkcs1::DecodeRsaPublicKey;
-    let cache = RSA_KEYS.get_or_init(Default::default);
-    if let Some(key) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(public_key) {
-        return Ok(key.clone());
+    let cache = RSA_KEYS.get_or_init(|| BoundedCache::new(RSA_KEY_CACHE_ENTRIES));
+    if let Some(key) = cache.get(&public_key.to_vec()) {
+        return Ok(key);
     }
     let key = rsa::PublicKey::from_pkcs1_der(public_key).map_err(|_| InvalidSignature)?;
-    let mut keys = cache.lock().unwrap_or_else(|p| p.into_inner());
-    if keys.len() >= RSA_KEY_CACHE_ENTRIES {
-        keys.clear();
-    }
-    keys.insert(public_key.to_vec(), key.clone());
+    cache.insert(public_key.to_vec(), key.clone());
     Ok(key)
 }
 

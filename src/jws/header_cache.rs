@@ -20,9 +20,9 @@ use std::sync::Arc;
 
 use super::compact::Limits;
 use super::header::Header;
+use crate::bounded_cache::BoundedCache;
 use crate::cert::Certificate;
 use crate::crypto::cache::CacheStats;
-use crate::sharded::ShardedFifo;
 
 /// Longest header segment (base64url text, bytes) that is cached: room for an `x5c` of a few
 /// certificates.
@@ -44,7 +44,7 @@ pub(crate) struct ParsedHeader {
 #[derive(Debug)]
 pub struct HeaderCache {
     /// Parses by the keyed hash of their segment (compared in full on every hit).
-    parsed: ShardedFifo<u64, Arc<ParsedHeader>, 8>,
+    parsed: BoundedCache<u64, Arc<ParsedHeader>>,
     hasher: RandomState,
 }
 
@@ -57,7 +57,7 @@ impl HeaderCache {
     /// A cache holding at most `capacity` headers (rounded up to a multiple of the shard
     /// count).
     pub fn new(capacity: usize) -> Self {
-        HeaderCache { parsed: ShardedFifo::new(capacity), hasher: RandomState::new() }
+        HeaderCache { parsed: BoundedCache::new(capacity), hasher: RandomState::new() }
     }
 
     /// The parse of `segment` under `limits`, if it was stored; counts a hit or a miss.
@@ -66,10 +66,8 @@ impl HeaderCache {
             return None;
         }
         let hash = self.hasher.hash_one(segment);
-        let found = self
-            .parsed
-            .get(hash, &hash)
-            .filter(|entry| *entry.segment == *segment && entry.limits == header_limits(limits));
+        let found =
+            self.parsed.get(&hash).filter(|entry| *entry.segment == *segment && entry.limits == header_limits(limits));
         self.parsed.count(found.is_some());
         found
     }
@@ -81,7 +79,7 @@ impl HeaderCache {
         }
         let hash = self.hasher.hash_one(segment);
         let entry = Arc::new(ParsedHeader { segment: segment.into(), limits: header_limits(limits), header, x5c });
-        self.parsed.insert(hash, hash, entry);
+        self.parsed.insert(hash, entry);
     }
 
     /// Current counters.

@@ -1,7 +1,7 @@
 //! The work of one validation: counted against the policy's [`Budget`], with signature checks
 //! answered from the verifier's [`SignatureCache`] when it has one.
 
-use crate::crypto::cache::{SignatureCache, SignedData};
+use crate::crypto::cache::{Lookup, SignatureCache, SignedData};
 use crate::crypto::{AlgorithmPolicy, rustcrypto};
 use crate::error::{BudgetKind, Reason, ValidationError};
 use crate::policy::Budget;
@@ -57,11 +57,9 @@ impl<'c> BudgetCounter<'c> {
         if data.signature_unused_bits != 0 {
             return Ok(Err(Reason::BadSignature));
         }
-        let fingerprint = match self.cache {
-            Some(cache) => match cache.contains(data) {
-                None => return Ok(Ok(())),
-                miss => miss,
-            },
+        let fingerprint = match self.cache.map(|cache| cache.lookup(data)) {
+            Some(Lookup::Verified) => return Ok(Ok(())),
+            Some(Lookup::Unknown(fingerprint)) => Some(fingerprint),
             None => None,
         };
         let prehashed = data

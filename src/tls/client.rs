@@ -1,8 +1,7 @@
 //! The server side of mutual TLS: a `ClientCertVerifier` on a trustpath [`Verifier`].
 
-use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
@@ -14,6 +13,7 @@ use x509_cert::ext::pkix::KeyUsages;
 use super::identity::ClientIdentity;
 use super::signature::{handshake_schemes, verify_handshake_signature};
 use super::{Core, FixedTime, RejectionHook, TimeSource};
+use crate::bounded_cache::BoundedCache;
 use crate::crypto::cache::SignatureCache;
 use crate::error::ValidationError;
 use crate::policy::Policy;
@@ -46,7 +46,7 @@ pub struct ClientVerifier {
     root_hints: bool,
     hints: Vec<DistinguishedName>,
     schemes: Vec<SignatureScheme>,
-    identities: Mutex<IdentityMap>,
+    identities: IdentityMap,
 }
 
 impl fmt::Debug for ClientVerifier {
@@ -71,7 +71,7 @@ impl ClientVerifier {
             root_hints: true,
             hints: Vec::new(),
             schemes,
-            identities: Mutex::new(IdentityMap::new(DEFAULT_IDENTITY_CAPACITY)),
+            identities: IdentityMap::new(DEFAULT_IDENTITY_CAPACITY),
         };
         v.compute_hints();
         v
@@ -149,8 +149,8 @@ impl ClientVerifier {
     }
 
     /// How many verified identities to remember (default [`DEFAULT_IDENTITY_CAPACITY`]).
-    pub fn with_identity_capacity(self, capacity: usize) -> Self {
-        *self.identities.lock().unwrap_or_else(|p| p.into_inner()) = IdentityMap::new(capacity);
+    pub fn with_identity_capacity(mut self, capacity: usize) -> Self {
+        self.identities = IdentityMap::new(capacity);
         self
     }
 
@@ -189,7 +189,7 @@ impl ClientVerifier {
     /// [`Self::verify_chain`]), if still remembered and the certificate has not expired.
     pub fn identity_for(&self, end_entity: &CertificateDer<'_>) -> Option<ClientIdentity> {
         let now = self.core.now();
-        self.identities.lock().unwrap_or_else(|p| p.into_inner()).get(end_entity, now)
+        self.identities.get(end_entity, now)
     }
 
     /// The identity of a connection's peer chain (`peer_certificates()`: end-entity first):
@@ -213,13 +213,13 @@ impl ClientVerifier {
     ) -> Result<ClientIdentity, Error> {
         let path = self.core.validate(end_entity, intermediates, None, &[])?;
         let identity = ClientIdentity::new(path, self.core.now());
-        self.identities.lock().unwrap_or_else(|p| p.into_inner()).insert(identity.clone());
+        self.identities.insert(identity.clone());
         Ok(identity)
     }
 
     /// Forgets every remembered identity.
     pub fn forget_identities(&self) {
-        self.identities.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.identities.clear();
     }
 
     fn compute_hints(&mut self) {
@@ -281,49 +281,32 @@ impl ClientCertVerifier for ClientVerifier {
     }
 }
 
-/// Verified identities by SHA-256 of the end-entity DER, oldest evicted first.
-struct IdentityMap {
-    capacity: usize,
-    map: HashMap<[u8; 32], ClientIdentity>,
-    order: VecDeque<[u8; 32]>,
-}
+/// Verified identities by SHA-256 of the end-entity DER (bounded; see [`BoundedCache`]).
+struct IdentityMap(Option<BoundedCache<[u8; 32], ClientIdentity>>);
 
 impl IdentityMap {
     fn new(capacity: usize) -> Self {
-        IdentityMap { capacity, map: HashMap::new(), order: VecDeque::new() }
+        IdentityMap((capacity > 0).then(|| BoundedCache::new(capacity)))
     }
 
-    fn get(&mut self, end_entity: &CertificateDer<'_>, now: UnixTime) -> Option<ClientIdentity> {
+    /// The identity remembered for `end_entity`, unless its certificate has expired.
+    fn get(&self, end_entity: &CertificateDer<'_>, now: UnixTime) -> Option<ClientIdentity> {
         let key: [u8; 32] = Sha256::digest(end_entity.as_ref()).into();
-        let identity = self.map.get(&key)?;
-        if identity.leaf().der().as_ref() != end_entity.as_ref() {
-            return None;
-        }
-        if identity.leaf().not_after_secs() < crate::time::unix_seconds(now) {
-            self.map.remove(&key);
-            self.order.retain(|k| *k != key);
-            return None;
-        }
-        Some(identity.clone())
+        let identity = self.0.as_ref()?.get(&key)?;
+        let current = identity.leaf().der().as_ref() == end_entity.as_ref()
+            && identity.leaf().not_after_secs() >= crate::time::unix_seconds(now);
+        current.then_some(identity)
     }
 
-    fn insert(&mut self, identity: ClientIdentity) {
-        if self.capacity == 0 {
-            return;
-        }
-        let key = identity.sha256();
-        if self.map.insert(key, identity).is_none() {
-            self.order.push_back(key);
-        }
-        while self.order.len() > self.capacity {
-            if let Some(old) = self.order.pop_front() {
-                self.map.remove(&old);
-            }
+    fn insert(&self, identity: ClientIdentity) {
+        if let Some(map) = &self.0 {
+            map.insert(identity.sha256(), identity);
         }
     }
 
-    fn clear(&mut self) {
-        self.map.clear();
-        self.order.clear();
+    fn clear(&self) {
+        if let Some(map) = &self.0 {
+            map.clear();
+        }
     }
 }
