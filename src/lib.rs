@@ -2,37 +2,71 @@
 //!
 //! Pure-Rust, no-I/O certificate trust for health-data networks: X.509 parsing, certification
 //! path building and validation to trust anchors (RFC 5280), in named trust communities, with
-//! policy presets and hooks. The caller passes bytes and time in and gets a decision with
-//! reasons out.
+//! revocation from caller-supplied CRLs and OCSP responses, JWS with `x5c`, the UDAP rules and
+//! Direct (S/MIME). The caller passes bytes and time in and gets a decision with reasons out
+//! and, when data is missing, what to fetch.
 //!
-//! ```no_run
-//! use trustpath::{Certificate, Policy, TrustStore, ValidationInput, Verifier};
-//! use rustls_pki_types::UnixTime;
+//! ```
+//! use trustpath::{Certificate, CertificatePool, ExpectedName, Policy, TrustStore, ValidationInput, Verifier};
 //! # fn main() -> Result<(), trustpath::Error> {
-//! # let (bundle_pem, leaf_der): (&[u8], Vec<u8>) = (b"", vec![]);
-//! let store = TrustStore::from_bundle(bundle_pem)?;
-//! let verifier = Verifier::new(store, Policy::udap());
-//! let leaf = Certificate::from_der(leaf_der)?;
-//! let now = UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_780_000_000));
-//! match verifier.verify(&ValidationInput::new(&leaf, now)) {
-//!     Ok(path) => println!("trusted via {} ({})", path.anchor().subject_string(), path.community()),
-//!     Err(e) => println!("rejected: {e} [{}]", e.kind()),
-//! }
+//! let mut store = TrustStore::new();
+//! store.add_bundle("example", include_bytes!("../test-vectors/pki/base/root.pem"))?;
+//! let (pool, _skipped) = CertificatePool::from_bundle(include_bytes!("../test-vectors/pki/base/intermediate.pem"))?;
+//! let verifier = Verifier::new(store, Policy::tls_server()).with_intermediates(pool);
+//!
+//! let leaf = Certificate::from_pem(include_bytes!("../test-vectors/pki/base/leaf.pem"))?;
+//! let now = trustpath::time::parse_rfc3339("2026-06-01T00:00:00Z")?;
+//! let input = ValidationInput::new(&leaf, now).expect_name(ExpectedName::Dns("leaf.example.com".into()));
+//! let path = verifier.verify(&input)?;                      // or Err: which certificate broke which rule
+//! assert_eq!(path.community(), "example");
+//! assert!(path.findings().is_empty());                     // RFC 5280 §4 issuance rules all kept
+//! // Revocation is soft-fail here and no CRL was given: what to fetch to raise assurance.
+//! assert!(!path.needs().is_empty());
 //! # Ok(()) }
 //! ```
 //!
-//! ## Layers
-//! - [`cert`]: parse once into [`Certificate`]; bundles in PEM, DER and PKCS#7.
-//! - [`trust`]: [`TrustStore`] (anchors in communities) and [`CertificatePool`].
-//! - [`crypto`]: signature algorithms behind `rustls_pki_types::SignatureVerificationAlgorithm`.
-//! - `path`: path building (budgeted DFS) and RFC 5280 §6.1 validation, one file per step.
-//! - [`policy`]: [`Policy`] presets and hook traits.
-//! - [`Verifier`]: the entry point.
-//! - `issue` (feature `issue`): a community's CA: keys, certificates, CRLs, `.p7b` bundles.
-//! - [`uri`] and [`json`]: the one reading of a URI's host and of a JSON document (duplicate
-//!   members refused) that every module above uses.
+//! ## What people embed
+//!
+//! - **An X.509 path** (any protocol): a [`TrustStore`] of anchors in named communities, a
+//!   [`CertificatePool`] of intermediates, a [`Policy`] preset ([`Policy::rfc5280`],
+//!   [`Policy::tls_server`], [`Policy::tls_client`], [`Policy::udap`], [`Policy::direct`]),
+//!   one [`Verifier`] shared across threads, and per request a [`ValidationInput`] (leaf, time,
+//!   expected name, [`revocation::RevocationData`]). The answer is a [`VerifiedPath`] (anchor,
+//!   revocation statuses, certificate policies, profile [`policy::Finding`]s, [`Need`]s) or a
+//!   [`ValidationError`] (a [`Reason`], the certificate it concerns, [`ValidationError::kind`]
+//!   for logs and protocol error codes).
+//! - **A UDAP server** ([`udap`]): signed metadata, dynamic client registration (software
+//!   statements), and client authentication at the token endpoint (`client_assertion` JWTs with
+//!   `x5c`), with the IG's OAuth error codes; [`jws`] underneath.
+//! - **A Direct receiver** (`direct`, feature `direct`): S/MIME signatures checked and bound
+//!   to the sender's Direct address, with the Direct policy.
+//! - **Mutual TLS** (`tls`, feature `rustls`): rustls client and server certificate verifiers
+//!   built on the same [`Verifier`].
+//!
+//! ## Modules, from the foundations up
+//!
+//! | Module | What it holds | Feature |
+//! |---|---|---|
+//! | [`time`] | X.509 and RFC 3339 times | |
+//! | [`uri`], [`json`] | the one reading of a URI's host and of a JSON document | |
+//! | [`crypto`] | signature algorithms (`SignatureVerificationAlgorithm`), the algorithm policy, the signature cache | |
+//! | [`cert`] | [`Certificate`], parsed once; bundles in PEM, DER and PKCS#7 (DER or BER) | |
+//! | [`trust`] | [`TrustStore`] (anchors in communities), [`CertificatePool`] | |
+//! | [`revocation`] | CRLs and OCSP responses as data ([`revocation::RevocationData`]) | |
+//! | [`policy`] | [`Policy`] presets, hooks, the certificate profiles as tables | |
+//! | (`path`, private) | path building and every RFC 5280 §6.1 and §6.3 step | |
+//! | [`Verifier`] | the entry point | |
+//! | [`jws`] | JWS compact serialization with `x5c`: verify, sign, header cache | |
+//! | [`udap`] | the HL7 UDAP Security IG's rules and error codes | |
+//! | `direct` | Direct (S/MIME) verification and signing | `direct` |
+//! | `tls` | rustls verifiers | `rustls` |
+//! | `issue` | a community's test CA: keys, certificates, CRLs, bundles | `issue` |
+//!
+//! The `cli` feature builds the `trustpath` command-line tool (`chain verify`, `jwt`, `smime`,
+//! `pki`); fetching over HTTP lives outside the core, in the `trustpath-fetch` crate.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
@@ -43,11 +77,13 @@ pub mod cert;
 pub mod crypto;
 mod der_walk;
 #[cfg(feature = "direct")]
+#[cfg_attr(docsrs, doc(cfg(feature = "direct")))]
 pub mod direct;
 mod dns_name;
 mod error;
 mod hex;
 #[cfg(feature = "issue")]
+#[cfg_attr(docsrs, doc(cfg(feature = "issue")))]
 pub mod issue;
 pub mod json;
 pub mod jws;
@@ -56,6 +92,7 @@ pub mod policy;
 pub mod revocation;
 pub mod time;
 #[cfg(feature = "rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub mod tls;
 pub mod trust;
 pub mod udap;

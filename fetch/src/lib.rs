@@ -48,11 +48,13 @@
 //!
 //! ## How the `trustpath` CLI uses this crate
 //! trustpath-fetch depends on trustpath, so trustpath's CLI binary (in trustpath's own package)
-//! cannot depend on trustpath-fetch: Cargo forbids the cycle. The engine (`src/engine/`) is
-//! therefore written to compile as a plain module: it refers to its own parts with `super::`
-//! and to trustpath with `trustpath::`, and uses only crates the root package also has (ureq
-//! and tracing there are optional dependencies enabled by feature `cli`, so the library stays
-//! free of I/O). The binary includes it with `#[path = "../../../fetch/src/engine/mod.rs"]`.
+//! cannot depend on trustpath-fetch: Cargo forbids the cycle. The engine is therefore written
+//! to compile as a plain module: it refers to its own parts with `super::` and to trustpath
+//! with `trustpath::`, and uses only crates the root package also has (ureq and tracing there
+//! are optional dependencies enabled by feature `cli`, so the library stays free of I/O). Its
+//! source lives in the root package (`src/fetch_engine/`, not a module of the library), so that
+//! the published `trustpath` crate builds its CLI; this crate includes it with `#[path]`, and
+//! is not published until the engine can move here (with the CLI in a package of its own).
 //!
 //! ## Security notes
 //! Only URLs a certificate names are requested (plus redirects, bounded). Revocation URLs
@@ -65,6 +67,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
+#[path = "../../src/fetch_engine/mod.rs"]
 mod engine;
 #[cfg(feature = "async")]
 mod nonblocking;

@@ -206,7 +206,7 @@ impl Certificate {
     }
 
     /// The decoded subject Name (empty in the unlikely case that a structurally valid subject
-    /// does not decode; validation uses [`Self::subject_checked`] and fails instead).
+    /// does not decode; validation refuses such a certificate instead).
     pub fn subject(&self) -> &Name {
         static EMPTY: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
         self.subject_checked().unwrap_or_else(|| EMPTY.get_or_init(Name::default))

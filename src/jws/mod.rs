@@ -12,15 +12,30 @@
 //!   `x5c[0]`'s key verifies the signature; the other entries are untrusted intermediates for
 //!   path building, never anchors. `jwk`, `jku` and `x5u` are never used.
 //!
-//! ```no_run
-//! use trustpath::jws::{self, AlgorithmSet, X5cOptions};
-//! # fn f(verifier: &trustpath::Verifier, token: &str, now: trustpath::UnixTime) {
-//! let options = X5cOptions::new().community("udap-community");
-//! match jws::verify_x5c(token, &AlgorithmSet::udap(), verifier, now, &options) {
-//!     Ok(v) => println!("{} signed {:?}", v.signer().subject_string(), v.claims().get("iss")),
-//!     Err(e) => println!("rejected: {e} [{}]", e.kind()),
-//! }
-//! # }
+//! A client signs its claims with its key and chain; the server checks the signature with
+//! `x5c[0]`'s key and validates `x5c` to its anchors:
+//!
+//! ```
+//! use trustpath::jws::{self, AlgorithmSet, Signer, X5cOptions};
+//! use trustpath::revocation::RevocationPolicy;
+//! use trustpath::{Certificate, Policy, TrustStore, Verifier};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let chain = vec![
+//!     Certificate::from_pem(include_bytes!("../../test-vectors/pki/base/leaf.pem"))?,
+//!     Certificate::from_pem(include_bytes!("../../test-vectors/pki/base/intermediate.pem"))?,
+//! ];
+//! let signer = Signer::from_pkcs8(include_bytes!("../../test-vectors/pki/keys/base-leaf.pem"), chain)?;
+//! let token = signer.sign_json(&serde_json::json!({"iss": "https://client.example", "jti": "1"}))?;
+//!
+//! let store = TrustStore::from_bundle(include_bytes!("../../test-vectors/pki/base/root.pem"))?;
+//! let mut policy = Policy::rfc5280();
+//! policy.revocation = RevocationPolicy::OFF; // this example supplies no CRL
+//! let verifier = Verifier::new(store, policy);
+//! let now = trustpath::time::parse_rfc3339("2026-06-01T00:00:00Z")?;
+//! let verified = jws::verify_x5c(&token, &AlgorithmSet::udap(), &verifier, now, &X5cOptions::new())?;
+//! assert_eq!(verified.claims()["iss"], "https://client.example");
+//! assert_eq!(verified.path().certificates().len(), 2); // x5c[1] served as the intermediate
+//! # Ok(()) }
 //! ```
 
 mod alg;

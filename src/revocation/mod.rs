@@ -10,6 +10,40 @@
 //! present but untrustworthy (bad signature, issuer without cRLSign, missing CRL number,
 //! unknown critical extension) rejects the path in every mode except off: soft-fail tolerates
 //! missing data, not bad data.
+//!
+//! The check itself follows RFC 5280 §6.3.3 (distribution points and their scope, reasons
+//! combined across CRLs, indirect and delta CRLs, a CRL signer validated to the same anchor)
+//! and RFC 6960 (the CertID, the issuer or a delegated responder).
+//!
+//! ```
+//! use trustpath::revocation::{CertStatus, Crl, RevocationData, RevocationMode, RevocationPolicy, StatusSource};
+//! use trustpath::{Certificate, CertificatePool, Policy, TrustStore, ValidationInput, Verifier};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = TrustStore::from_bundle(include_bytes!("../../test-vectors/pki/revocation/root.pem"))?;
+//! let (pool, _) = CertificatePool::from_bundle(include_bytes!("../../test-vectors/pki/revocation/intermediate.pem"))?;
+//! let mut policy = Policy::rfc5280();
+//! policy.revocation = RevocationPolicy::chain(RevocationMode::HardFail); // every status is required
+//! let verifier = Verifier::new(store, policy).with_intermediates(pool);
+//!
+//! let mut data = RevocationData::new();                 // parsed once, shared by validations
+//! data.add_crl(Crl::from_der(include_bytes!("../../test-vectors/pki/revocation/int-good.crl").to_vec())?);
+//! data.add_crl(Crl::from_der(include_bytes!("../../test-vectors/pki/revocation/root-good.crl").to_vec())?);
+//!
+//! let leaf = Certificate::from_pem(include_bytes!("../../test-vectors/pki/revocation/leaf.pem"))?;
+//! let now = trustpath::time::parse_rfc3339("2026-06-01T00:00:00Z")?;
+//! let path = verifier.verify(&ValidationInput::new(&leaf, now).revocation(&data))?;
+//! for status in path.revocation() {
+//!     assert_eq!((status.status, status.source), (CertStatus::Good, StatusSource::Crl));
+//! }
+//!
+//! // Without the intermediate's CRL, hard-fail refuses, and says where to fetch it.
+//! let mut partial = RevocationData::new();
+//! partial.add_crl(Crl::from_der(include_bytes!("../../test-vectors/pki/revocation/root-good.crl").to_vec())?);
+//! let err = verifier.verify(&ValidationInput::new(&leaf, now).revocation(&partial)).unwrap_err();
+//! assert_eq!(err.kind(), "revocation_unknown");
+//! assert!(err.needs().iter().any(|n| !n.urls.is_empty()));
+//! # Ok(()) }
+//! ```
 
 pub mod crl;
 pub mod ocsp;

@@ -21,24 +21,35 @@
 //! these verifiers need none, every signature goes through trustpath's
 //! [`crate::crypto::AlgorithmPolicy`].
 //!
-//! ```no_run
+//! A server's client verifier, given to rustls, and what it tells the application afterwards
+//! (here a client chain checked directly, as a handshake would):
+//!
+//! ```
 //! use std::sync::Arc;
-//! use trustpath::tls::ClientVerifier;
 //! use trustpath::crypto::cache::SignatureCache;
+//! use trustpath::tls::ClientVerifier;
 //! use trustpath::TrustStore;
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let anchors_pem: &[u8] = b"";
+//! let anchors = TrustStore::from_bundle(include_bytes!("../../test-vectors/tls/anchors.pem"))?;
 //! let verifier = Arc::new(
-//!     ClientVerifier::tls_client(TrustStore::from_bundle(anchors_pem)?)
+//!     ClientVerifier::tls_client(anchors)
 //!         .optional()
-//!         .with_signature_cache(Arc::new(SignatureCache::new(10_000))),
+//!         .with_signature_cache(Arc::new(SignatureCache::new(10_000)))
+//!         .with_fixed_time(trustpath::time::parse_rfc3339("2026-06-01T00:00:00Z")?), // tests only
 //! );
 //! // rustls::ServerConfig::builder_with_provider(provider)
 //! //     .with_safe_default_protocol_versions()?
 //! //     .with_client_cert_verifier(verifier.clone())
 //! //     .with_single_cert(chain, key)?;
-//! // ... after the handshake:
-//! // let identity = verifier.peer_identity(conn.peer_certificates().unwrap_or_default())?;
+//! // After the handshake: verifier.peer_identity(conn.peer_certificates().unwrap_or_default())
+//! let chain = trustpath::cert::parse_bundle(include_bytes!("../../test-vectors/tls/client-chain.pem"))?;
+//! let ders: Vec<_> = chain.certificates.iter().map(|c| c.der().clone()).collect();
+//! let identity = verifier.peer_identity(&ders)?;
+//! assert!(identity.has_san_uri("https://client.example.org/fhir-app"));
+//!
+//! let rogue = trustpath::cert::parse_bundle(include_bytes!("../../test-vectors/tls/client-untrusted-chain.pem"))?;
+//! let ders: Vec<_> = rogue.certificates.iter().map(|c| c.der().clone()).collect();
+//! assert!(verifier.peer_identity(&ders).is_err());
 //! # Ok(()) }
 //! ```
 

@@ -14,7 +14,7 @@ mod checks;
 // trustpath-fetch depends on trustpath, so this package cannot depend on it (see
 // fetch/src/lib.rs). Not every part of its API is used here.
 #[allow(dead_code, unused_imports)]
-#[path = "../../../fetch/src/engine/mod.rs"]
+#[path = "../../fetch_engine/mod.rs"]
 mod fetch;
 mod fetching;
 mod input;
