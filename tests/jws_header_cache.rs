@@ -53,7 +53,11 @@ impl Checker {
 }
 
 fn verifier(cache: Option<Arc<HeaderCache>>) -> Checker {
-    let policy = Policy { revocation: RevocationPolicy::OFF, ..Policy::udap() };
+    let policy = {
+        let mut value = Policy::udap();
+        value.revocation = RevocationPolicy::OFF;
+        value
+    };
     let store = TrustStore::from_bundle(read_vector("pki/base/root.pem").as_bytes()).unwrap();
     Checker { verifier: Verifier::new(store, policy), cache }
 }
@@ -133,8 +137,16 @@ fn a_cached_header_never_accepts_what_an_uncached_verifier_rejects() {
     );
     let rs256_only = AlgorithmSet::new(&[JwsAlgorithm::Rs256]);
     let other_community = X5cOptions::new().community("elsewhere");
-    let one_certificate = Limits { max_x5c_certificates: 1, ..Limits::default() };
-    let few_entries = Limits { max_header_entries: 2, ..Limits::default() };
+    let one_certificate = {
+        let mut value = Limits::default();
+        value.max_x5c_certificates = 1;
+        value
+    };
+    let few_entries = {
+        let mut value = Limits::default();
+        value.max_header_entries = 2;
+        value
+    };
     let cases: [(&str, &str, &AlgorithmSet, u64, &X5cOptions<'_>, Limits); 7] = [
         ("tampered signature", &tampered, &AlgorithmSet::udap(), NOW, &any, Limits::default()),
         ("payload swapped", &other_payload, &AlgorithmSet::udap(), NOW, &any, Limits::default()),

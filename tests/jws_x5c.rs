@@ -35,7 +35,11 @@ fn key(name: &str) -> Vec<u8> {
 
 /// The UDAP policy without revocation checking (the test PKI publishes no CRLs or OCSP).
 fn verifier(anchor: &str) -> Verifier {
-    let policy = Policy { revocation: RevocationPolicy::OFF, ..Policy::udap() };
+    let policy = {
+        let mut value = Policy::udap();
+        value.revocation = RevocationPolicy::OFF;
+        value
+    };
     Verifier::new(TrustStore::from_bundle(pki(anchor).as_bytes()).unwrap(), policy)
 }
 
@@ -306,7 +310,11 @@ fn ten_megabyte_x5c_is_a_typed_error() {
     let e = jws::verify_x5c(&token, &udap(), &verifier("base/root.pem"), time(), &opts()).unwrap_err();
     assert!(matches!(e, JwsError::TokenTooLarge { limit, .. } if limit == 4 << 20), "{e}");
     // With a token limit that lets it through, the x5c limit applies.
-    let roomy = Limits { max_token_len: 32 << 20, ..Limits::default() };
+    let roomy = {
+        let mut value = Limits::default();
+        value.max_token_len = 32 << 20;
+        value
+    };
     let e =
         jws::verify_x5c_with_limits(&token, roomy, &udap(), &verifier("base/root.pem"), time(), &opts()).unwrap_err();
     assert_eq!(e, JwsError::X5cTooLarge { limit: 1 << 20 });
@@ -332,7 +340,11 @@ fn hundred_thousand_member_header_is_a_typed_error() {
     assert_eq!(e, JwsError::HeaderTooLarge { limit: 100 });
     assert!(start.elapsed() < Duration::from_secs(5));
     // Raising the limit parses it (no quadratic behaviour) and fails on the missing x5c.
-    let roomy = Limits { max_header_entries: 200_000, ..Limits::default() };
+    let roomy = {
+        let mut value = Limits::default();
+        value.max_header_entries = 200_000;
+        value
+    };
     let e =
         jws::verify_x5c_with_limits(&token, roomy, &udap(), &verifier("base/root.pem"), time(), &opts()).unwrap_err();
     assert_eq!(e, JwsError::X5cMissing);

@@ -84,7 +84,11 @@ fn crl(s: &Setup, serials: &[&[u8]]) -> Crl {
 fn check(s: &Setup, data: &RevocationData) -> Result<(CertStatus, StatusSource), String> {
     let mut store = TrustStore::new();
     store.add_certificate("test", Certificate::from_der(s.root.der.clone()).expect("root"));
-    let policy = Policy { revocation: RevocationPolicy::leaf(RevocationMode::HardFail), ..Policy::rfc5280() };
+    let policy = {
+        let mut value = Policy::rfc5280();
+        value.revocation = RevocationPolicy::leaf(RevocationMode::HardFail);
+        value
+    };
     let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(NOW));
     let path = Verifier::new(store, policy)
         .verify(&ValidationInput::new(&s.leaf, time).revocation(data))

@@ -78,7 +78,11 @@ fn crl(issuer: &Issuer, revoked: &[&[u8]]) -> Reply {
 fn fetching_verifier(pki: &Pki) -> Arc<ClientVerifier> {
     let mut store = TrustStore::new();
     store.add_certificate("test", Certificate::from_der(pki.root.der.clone()).expect("root"));
-    let policy = Policy { revocation: RevocationPolicy::chain(RevocationMode::HardFail), ..Policy::tls_client() };
+    let policy = {
+        let mut value = Policy::tls_client();
+        value.revocation = RevocationPolicy::chain(RevocationMode::HardFail);
+        value
+    };
     let (refresher, receiver): (Refresher, _) = Refresher::channel();
     let verifier = Arc::new(
         ClientVerifier::new(Verifier::new(store, policy))

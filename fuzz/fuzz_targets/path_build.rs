@@ -204,13 +204,13 @@ fuzz_target!(|input: Input| {
         policy.max_intermediates = usize::from(max % 12);
     }
     policy.budget = match input.budget {
-        Some((signatures, build_steps, name_constraint_comparisons, policy_graph)) => Budget {
-            signatures: usize::from(signatures % 64),
-            build_steps: usize::from(build_steps % 4096),
-            name_constraint_comparisons: usize::from(name_constraint_comparisons % 8192),
-            policy_graph: usize::from(policy_graph % 4096),
-        },
-        None => Budget { signatures: 32, build_steps: 1024, name_constraint_comparisons: 4096, policy_graph: 1024 },
+        Some((signatures, build_steps, name_constraint_comparisons, policy_graph)) => Budget::new(
+            usize::from(signatures % 64),
+            usize::from(build_steps % 4096),
+            usize::from(name_constraint_comparisons % 8192),
+            usize::from(policy_graph % 4096),
+        ),
+        None => Budget::new(32, 1024, 4096, 1024),
     };
     let max_intermediates = policy.max_intermediates;
 

@@ -27,7 +27,6 @@ pub(crate) use crate::hex::hex_string;
 
 pub(crate) use bundle::first_pem_block;
 pub use bundle::{BundleEntryError, MAX_BUNDLE_ENTRIES, MAX_BUNDLE_LEN, ParsedBundle, parse_bundle};
-pub use extensions::Ext;
 pub(crate) use extensions::{ExtensionId, Extensions};
 pub use names::display_general_name;
 use parse::parse;

@@ -16,6 +16,7 @@ use crate::json::parse_object;
 
 /// Bounds on what a token may make the parser do. The defaults suit UDAP and Direct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Longest token accepted, in bytes (default 4 MiB: room for a maximal `x5c`).
     pub max_token_len: usize,

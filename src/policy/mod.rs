@@ -34,6 +34,7 @@ pub const EKU_ANY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0"
 /// 200,000 path-building steps, 250,000 name-constraint comparisons); the policy graph gets
 /// 10,000 nodes and edges, far above what real policy sets need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Budget {
     /// Signature verifications.
     pub signatures: usize,
@@ -45,6 +46,18 @@ pub struct Budget {
     pub policy_graph: usize,
 }
 
+impl Budget {
+    /// A budget of these limits (see the fields).
+    pub const fn new(
+        signatures: usize,
+        build_steps: usize,
+        name_constraint_comparisons: usize,
+        policy_graph: usize,
+    ) -> Self {
+        Budget { signatures, build_steps, name_constraint_comparisons, policy_graph }
+    }
+}
+
 impl Default for Budget {
     fn default() -> Self {
         Budget { signatures: 100, build_steps: 200_000, name_constraint_comparisons: 250_000, policy_graph: 10_000 }
@@ -53,6 +66,7 @@ impl Default for Budget {
 
 /// How extendedKeyUsage is enforced.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EkuPolicy {
     /// The purpose the end-entity certificate must allow (`None`: no requirement).
     pub required: Option<ObjectIdentifier>,
@@ -83,8 +97,10 @@ pub enum Profile {
 }
 
 /// The requirements one kind of validation applies. Plain data: start from a preset and
-/// change fields as needed.
+/// change fields as needed (`let mut p = Policy::udap(); p.max_intermediates = 4;`); new
+/// fields may come, so it is not built field by field outside this crate.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Policy {
     /// Allowed signature algorithms and key sizes.
     pub algorithms: AlgorithmPolicy,

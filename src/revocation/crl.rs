@@ -8,7 +8,7 @@
 
 use const_oid::{ObjectIdentifier, db::rfc5280 as oids};
 use der::{Decode, Tag, TagNumber, Tagged};
-use rustls_pki_types::UnixTime;
+use rustls_pki_types::{CertificateRevocationListDer, UnixTime};
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::GeneralName;
 
@@ -58,7 +58,7 @@ pub(crate) struct Entry {
 /// A parsed CRL.
 #[derive(Debug, Clone)]
 pub struct Crl {
-    der: Vec<u8>,
+    der: CertificateRevocationListDer<'static>,
     /// The signed part, the outer signatureAlgorithm and the signature, with the digests the
     /// signature cache remembers: the TBS bytes are hashed once per CRL, not once per
     /// validation (40 MB for a million entries).
@@ -102,8 +102,8 @@ fn serial_cmp(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
 }
 
 impl Crl {
-    /// Parses a DER CRL.
-    pub fn from_der(der: impl Into<Vec<u8>>) -> Result<Self, ParseError> {
+    /// Parses a DER CRL (a `Vec<u8>`, a `&'static [u8]`, or a `CertificateRevocationListDer`).
+    pub fn from_der(der: impl Into<CertificateRevocationListDer<'static>>) -> Result<Self, ParseError> {
         let der = der.into();
         if der.len() > MAX_CRL_LEN {
             return Err(ParseError::TooLarge { what: "CRL", size: der.len(), limit: MAX_CRL_LEN });
@@ -262,10 +262,10 @@ fn parse_crl_extensions(value: &[u8]) -> Result<CrlExtensions, ParseError> {
 const FIELDS: FieldNames =
     FieldNames { tbs: "tbsCertList", algorithm: "CRL signatureAlgorithm", signature: "CRL signatureValue" };
 
-fn parse(der: Vec<u8>) -> Result<Crl, ParseError> {
+fn parse(der: CertificateRevocationListDer<'static>) -> Result<Crl, ParseError> {
     let what = "CRL";
     let e = ParseError::der;
-    let base: &[u8] = &der;
+    let base: &[u8] = der.as_ref();
     let mut r = Walker::new(base).map_err(e(what))?;
     let outer = read_tagged(&mut r, Tag::Sequence).map_err(e(what))?;
     r.finish().map_err(e(what))?;

@@ -121,7 +121,12 @@ impl Pki {
         if !without_ca {
             pool.add(self.ca_cert.clone());
         }
-        Verifier::new(store, Policy { revocation, ..Policy::rfc5280() }).with_intermediates(pool)
+        Verifier::new(store, {
+            let mut policy = Policy::rfc5280();
+            policy.revocation = revocation;
+            policy
+        })
+        .with_intermediates(pool)
     }
 
     pub fn hard(&self) -> Verifier {
