@@ -61,7 +61,7 @@ pub(crate) fn build(
     chain.push(input.leaf.clone());
     match search.extend(&mut chain) {
         Ok(Some(path)) => Ok(path),
-        Ok(None) => Err(search.best.unwrap_or_else(|| ValidationError::new(Reason::UnknownIssuer, Some(0)))),
+        Ok(None) => Err(search.best.map_or_else(|| ValidationError::new(Reason::UnknownIssuer, Some(0)), |(_, e)| e)),
         Err(budget) => Err(budget),
     }
 }
@@ -74,7 +74,8 @@ pub(crate) struct Search<'s, 'c> {
     pub(crate) policy: &'s Policy,
     pub(crate) input: &'s ValidationInput<'s>,
     pub(crate) budget: &'s mut BudgetCounter<'c>,
-    best: Option<ValidationError>,
+    /// The most specific failure so far, with its rank (see [`Self::record_ranked`]).
+    best: Option<((bool, u8), ValidationError)>,
     /// Only paths to this anchor count (nested searches).
     only_anchor: Option<&'s Arc<Anchor>>,
     /// The CRL signers whose paths the enclosing searches are validating, innermost last: one
@@ -122,13 +123,18 @@ fn key_id_rank(child: &Certificate, candidate_ski: Option<&[u8]>) -> u8 {
 }
 
 impl<'s, 'c> Search<'s, 'c> {
+    /// Keeps the most specific failure of the search, the one reported when no path is found
+    /// (rustls-webpki's `most_specific` is the model): a failure of a complete candidate path
+    /// (one that reached an anchor) over one of a candidate issuer, and within each, by
+    /// [`Reason::rank`]; the first found among equals.
     fn record(&mut self, error: ValidationError) {
-        let better = match &self.best {
-            None => true,
-            Some(best) => error.reason().rank() > best.reason().rank(),
-        };
-        if better {
-            self.best = Some(error);
+        self.record_ranked(error, false);
+    }
+
+    fn record_ranked(&mut self, error: ValidationError, complete_path: bool) {
+        let rank = (complete_path, error.reason().rank());
+        if self.best.as_ref().is_none_or(|(best, _)| rank > *best) {
+            self.best = Some((rank, error));
         }
     }
 
@@ -248,7 +254,7 @@ impl<'s, 'c> Search<'s, 'c> {
         }
         // Refused only for want of revocation data: the CRL it signed is undecided, not bad.
         Ok(match nested.best {
-            Some(e) if *e.reason() == Reason::RevocationUnknown => SignerPath::Undetermined(e.needs().to_vec()),
+            Some((_, e)) if *e.reason() == Reason::RevocationUnknown => SignerPath::Undetermined(e.needs().to_vec()),
             _ => SignerPath::Refused,
         })
     }
@@ -295,7 +301,7 @@ impl<'s, 'c> Search<'s, 'c> {
                     }));
                 }
                 Err(e) if matches!(e.reason(), Reason::BudgetExceeded(_)) => return Err(e),
-                Err(e) => self.record(e),
+                Err(e) => self.record_ranked(e, true),
             }
         }
         Ok(None)

@@ -53,6 +53,19 @@ pub fn generate(g: &mut Gen, b: &Base) -> Result<()> {
         .done(),
     )?;
 
+    g.add(
+        case(
+            "path-building/complete-path-error-reported",
+            "The expired cross-certificate is tried first and the valid path then fails on the leaf's EKU: the error reported is the complete path's (extended_key_usage at the leaf), not the dead end's (expired)",
+        )
+        .anchors(&[&b.root_file, &legacy_file])
+        .intermediates(&[&by_legacy, &by_root])
+        .leaf(&leaf)
+        .required_eku("1.3.6.1.5.5.7.3.4")
+        .reject("extended_key_usage", Some(0))
+        .done(),
+    )?;
+
     // Two levels: leaf -> Int (by Bridge) -> Bridge (by Root, expired) is a dead end.
     let bridge = issuer(g, "Bridge CA", "xsign-bridge")?;
     let int_by_bridge = cross(g, "int-by-bridge", &int, &bridge, None)?;
