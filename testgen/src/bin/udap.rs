@@ -13,7 +13,7 @@
 
 #![forbid(unsafe_code)]
 
-#[path = "udap/cases.rs"]
+#[path = "udap/cases/mod.rs"]
 mod cases;
 #[path = "udap/jws.rs"]
 mod jws;
