@@ -47,15 +47,18 @@
 //!
 //! | Module | What it holds | Feature |
 //! |---|---|---|
+//! | (`hex`, `calendar`, `der_walk`, `ber`, private) | hex digits, civil dates, a bounded walk over DER, BER to DER for PKCS#7 | |
+//! | (`error`, private) | every error type and rejection reason ([`Reason`], [`ValidationError`]) | |
 //! | [`time`] | X.509 and RFC 3339 times | |
-//! | [`uri`], [`json`] | the one reading of a URI's host and of a JSON document | |
+//! | (`bounded_cache`, private) | the one bounded, scan-resistant cache behind every memo | |
+//! | [`uri`], [`json`], (`dns_name`, private) | the one reading of a URI's host, of a JSON document and of a DNS name | |
 //! | [`crypto`] | signature algorithms (`SignatureVerificationAlgorithm`), the algorithm policy, the signature cache | |
 //! | [`cert`] | [`Certificate`], parsed once; bundles in PEM, DER and PKCS#7 (DER or BER) | |
 //! | [`trust`] | [`TrustStore`] (anchors in communities), [`CertificatePool`] | |
 //! | [`revocation`] | CRLs and OCSP responses as data ([`revocation::RevocationData`]) | |
 //! | [`policy`] | [`Policy`] presets, hooks, the certificate profiles as tables | |
 //! | (`path`, private) | path building and every RFC 5280 §6.1 and §6.3 step | |
-//! | [`Verifier`] | the entry point | |
+//! | [`Verifier`] (`verifier`) | the entry point | |
 //! | [`jws`] | JWS compact serialization with `x5c`: verify, sign, header cache | |
 //! | [`udap`] | the HL7 UDAP Security IG's rules and error codes | |
 //! | `direct` | Direct (S/MIME) verification and signing | `direct` |
