@@ -10,6 +10,8 @@
 //!   server finds the registration, verifies the assertion (its signature cache and header
 //!   cache warm: only the JWS signature is computed), records the `jti`, issues an opaque
 //!   token and answers. In-memory stores.
+//! - `server/http-roundtrip`: a request the server answers without work (a FHIR read without a
+//!   token: 401), on the same kind of connection: the HTTP and scheduling floor.
 //! - `server/token-warm-redis` (feature `redis`, when `redis-server` is installed): the same
 //!   with the registrations, the `jti`s and the tokens in Redis (three round trips).
 //!
@@ -257,6 +259,15 @@ fn rs256_raw_verify<M: Clock>(group: &mut BenchmarkGroup<'_, M>, token: &str) {
     });
 }
 
+/// `server/http-roundtrip`: the floor under `server/token-warm`, one request the server
+/// answers without any work (`GET {base}/Patient/example` without a token: 401, 30 bytes).
+fn http_roundtrip<M: Clock>(group: &mut BenchmarkGroup<'_, M>, setup: &Setup) {
+    let mut connection = Connection::open(setup.server.addr);
+    let request = b"GET /r4/Patient/example HTTP/1.1\r\nHost: fhir.example.org\r\n\r\n";
+    assert_eq!(connection.send(request).0, 401);
+    group.bench_function("http-roundtrip", |b| b.iter(|| connection.send(request).0));
+}
+
 /// `server/token-warm` and `server/token-warm-redis`.
 fn token_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, id: &str, setup: &Setup) {
     let connection = std::cell::RefCell::new(Connection::open(setup.server.addr));
@@ -309,6 +320,7 @@ fn server<M: Clock>(c: &mut Criterion<M>) {
     let memory = setup(count, None);
     let mut group = c.benchmark_group("server");
     rs256_raw_verify(&mut group, &memory.token);
+    http_roundtrip(&mut group, &memory);
     token_warm(&mut group, "token-warm", &memory);
     #[cfg(feature = "redis")]
     let redis = redis_server::RedisServer::start();

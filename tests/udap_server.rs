@@ -325,6 +325,13 @@ fn one_instance_serves_2b_2c_2d_and_refuses_what_it_must() {
     };
     assert_eq!(client.token(&form("client_credentials", "2")).error(), (400, "invalid_request"), "udap=1");
     assert_eq!(client.token(&form("password", "1")).error(), (400, "unsupported_grant_type"));
+    let twice = format!("grant_type=client_credentials&grant_type=client_credentials&udap=1&client_assertion={fresh}");
+    let request = client.agent.post(format!("{}/oauth/token", client.url));
+    let reply = Client::reply(request.header("Content-Type", "application/x-www-form-urlencoded").send(twice));
+    assert_eq!(reply.error(), (400, "invalid_request"), "RFC 6749 §3.2: a parameter given twice");
+    let request = client.agent.post(format!("{}/oauth/token", client.url)).header("Authorization", "Basic eDp5");
+    let reply = Client::reply(request.send_form(form("client_credentials", "1")));
+    assert_eq!(reply.error(), (400, "invalid_request"), "no Authorization header with UDAP");
     assert_eq!(client.token(&form("authorization_code", "1")).error(), (400, "unauthorized_client"));
     let mut too_wide = form("client_credentials", "1");
     too_wide[3] = ("scope", "system/*.cruds");

@@ -15,9 +15,12 @@ pub struct RedisServer {
 
 impl RedisServer {
     /// Starts `redis-server` on a free loopback port; `None` when it is not installed (the
-    /// caller prints that it skipped). Panics if it is installed but does not come up.
+    /// caller prints that it skipped), unless `TRUSTPATH_REQUIRE_REDIS=1` (CI), which makes that
+    /// a failure. Panics if it is installed but does not come up.
     pub fn start() -> Option<RedisServer> {
         if Command::new("redis-server").arg("--version").stdout(Stdio::null()).status().is_err() {
+            let required = std::env::var("TRUSTPATH_REQUIRE_REDIS").is_ok_and(|v| v == "1");
+            assert!(!required, "redis-server is not installed and TRUSTPATH_REQUIRE_REDIS=1");
             return None;
         }
         for _ in 0..5 {

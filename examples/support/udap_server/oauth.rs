@@ -54,12 +54,44 @@ pub fn random_token() -> Result<String, StoreError> {
 /// Form parameters (RFC 6749 §3.2: none may be given twice).
 pub fn form(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
     let mut out = HashMap::new();
-    for (name, value) in url::form_urlencoded::parse(body) {
-        if out.insert(name.into_owned(), value.into_owned()).is_some() {
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(i) => pair.split_at(i),
+            None => (pair, &b"="[..]),
+        };
+        if out.insert(form_decode(name), form_decode(&value[1..])).is_some() {
             return Err(OAuthError::bad_request("invalid_request", "a parameter is given twice"));
         }
     }
     Ok(out)
+}
+
+/// application/x-www-form-urlencoded decoding: `+` is a space, `%XX` a byte. A value with
+/// neither (a JWS: base64url and dots) is copied as it is, with no pass over its 5 KB.
+fn form_decode(raw: &[u8]) -> String {
+    if !raw.iter().any(|b| matches!(b, b'%' | b'+')) {
+        return String::from_utf8_lossy(raw).into_owned();
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        match (b, raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                bytes.push(high << 4 | low);
+                i += 3;
+            }
+            (b'+', ..) => {
+                bytes.push(b' ');
+                i += 1;
+            }
+            _ => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Whether every scope of `requested` is one of `registered`'s.
