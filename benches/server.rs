@@ -12,6 +12,8 @@
 //!   token and answers. In-memory stores.
 //! - `server/http-roundtrip`: a request the server answers without work (a FHIR read without a
 //!   token: 401), on the same kind of connection: the HTTP and scheduling floor.
+//! - `server/token-handler`: the handler of `server/token-warm` called directly, without HTTP:
+//!   the server's own work per request.
 //! - `server/token-warm-redis` (feature `redis`, when `redis-server` is installed): the same
 //!   with the registrations, the `jti`s and the tokens in Redis (three round trips).
 //!
@@ -268,6 +270,33 @@ fn http_roundtrip<M: Clock>(group: &mut BenchmarkGroup<'_, M>, setup: &Setup) {
     group.bench_function("http-roundtrip", |b| b.iter(|| connection.send(request).0));
 }
 
+/// `server/token-handler`: the `/oauth/token` handler of `server/token-warm` called directly,
+/// without HTTP: the server's own work per request.
+fn token_handler<M: Clock>(group: &mut BenchmarkGroup<'_, M>, setup: &Setup) {
+    let forms: Vec<&[u8]> = setup
+        .requests
+        .iter()
+        .map(|r| {
+            let at = r.windows(4).position(|w| w == b"\r\n\r\n").expect("a body") + 4;
+            &r[at..]
+        })
+        .collect();
+    (setup.reset)();
+    assert_eq!(setup.server.token_handler(forms[0]), 200, "accepted");
+    group.bench_function("token-handler", |b| {
+        support::iter_passes(
+            b,
+            &forms,
+            || {
+                (setup.reset)();
+                Cell::new(0usize)
+            },
+            |ok, form| ok.set(ok.get() + usize::from(setup.server.token_handler(form) == 200)),
+            |ok, n| assert_eq!(ok.get(), n, "every request of the pass got a token"),
+        )
+    });
+}
+
 /// `server/token-warm` and `server/token-warm-redis`.
 fn token_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, id: &str, setup: &Setup) {
     let connection = std::cell::RefCell::new(Connection::open(setup.server.addr));
@@ -291,15 +320,28 @@ fn token_warm<M: Clock>(group: &mut BenchmarkGroup<'_, M>, id: &str, setup: &Set
     });
 }
 
+/// CPU time of this whole process (client and server threads; not redis-server's), in
+/// nanoseconds; Linux only (0 elsewhere).
+fn process_cpu() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+        u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(t.tv_nsec).unwrap_or(0)
+    }
+    #[cfg(not(target_os = "linux"))]
+    0
+}
+
 /// Requests per second with `threads` client threads, each on its own connection with its own
-/// share of the assertions (the replay store emptied between rounds, untimed).
-fn throughput(setup: &Setup, threads: usize) -> f64 {
+/// share of the assertions (the replay store emptied between rounds, untimed), and the
+/// process's CPU time per request in µs.
+fn throughput(setup: &Setup, threads: usize) -> (f64, f64) {
     let per_thread = ROUND.min(setup.requests.len() / threads);
-    let mut elapsed = Duration::ZERO;
+    let (mut elapsed, mut cpu) = (Duration::ZERO, 0);
     let mut connections: Vec<Connection> = (0..threads).map(|_| Connection::open(setup.server.addr)).collect();
     for _ in 0..ROUNDS {
         (setup.reset)();
-        let start = Instant::now();
+        let (start, cpu_start) = (Instant::now(), process_cpu());
         std::thread::scope(|s| {
             for (i, connection) in connections.iter_mut().enumerate() {
                 let requests = &setup.requests[i * per_thread..(i + 1) * per_thread];
@@ -311,8 +353,10 @@ fn throughput(setup: &Setup, threads: usize) -> f64 {
             }
         });
         elapsed += start.elapsed();
+        cpu += process_cpu() - cpu_start;
     }
-    (threads * per_thread * ROUNDS) as f64 / elapsed.as_secs_f64()
+    let requests = (threads * per_thread * ROUNDS) as f64;
+    (requests / elapsed.as_secs_f64(), cpu as f64 / 1000.0 / requests)
 }
 
 fn server<M: Clock>(c: &mut Criterion<M>) {
@@ -321,6 +365,7 @@ fn server<M: Clock>(c: &mut Criterion<M>) {
     let mut group = c.benchmark_group("server");
     rs256_raw_verify(&mut group, &memory.token);
     http_roundtrip(&mut group, &memory);
+    token_handler(&mut group, &memory);
     token_warm(&mut group, "token-warm", &memory);
     #[cfg(feature = "redis")]
     let redis = redis_server::RedisServer::start();
@@ -342,7 +387,8 @@ fn server<M: Clock>(c: &mut Criterion<M>) {
     for (name, setup) in [("memory", Some(&memory)), ("redis", with_redis.as_ref())] {
         let Some(setup) = setup else { continue };
         for threads in [1, 2] {
-            println!("server/throughput/{name}/{threads}-thread: {:.0} requests/s", throughput(setup, threads));
+            let (rate, cpu) = throughput(setup, threads);
+            println!("server/throughput/{name}/{threads}-thread: {rate:.0} requests/s, {cpu:.0} µs CPU per request");
         }
     }
 }

@@ -32,6 +32,7 @@ use app::App;
 pub struct Running {
     pub addr: SocketAddr,
     pub tls: bool,
+    app: Arc<App>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -40,6 +41,12 @@ impl Running {
     /// `http://addr` or `https://addr`.
     pub fn url(&self) -> String {
         format!("{}://{}", if self.tls { "https" } else { "http" }, self.addr)
+    }
+
+    /// The `/oauth/token` handler called directly, without HTTP (for `server/token-handler`):
+    /// the response's status.
+    pub fn token_handler(&self, form: &[u8]) -> u16 {
+        oauth::token(&self.app, false, form).status().as_u16()
     }
 
     /// Serves until the process ends.
@@ -108,8 +115,9 @@ pub fn start_with(options: &Options, stores: Stores) -> Result<Running, String> 
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     let (shutdown, stop) = oneshot::channel();
-    let thread = std::thread::spawn(move || runtime.block_on(serve(app, listener, tls, stop)));
-    Ok(Running { addr, tls: scheme == "https", shutdown: Some(shutdown), thread: Some(thread) })
+    let served = app.clone();
+    let thread = std::thread::spawn(move || runtime.block_on(serve(served, listener, tls, stop)));
+    Ok(Running { addr, tls: scheme == "https", app, shutdown: Some(shutdown), thread: Some(thread) })
 }
 
 /// Accepts connections until `stop`: HTTP/1.1 with keep-alive, over TLS when configured.

@@ -69,8 +69,10 @@ pub fn form(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
 /// application/x-www-form-urlencoded decoding: `+` is a space, `%XX` a byte. A value with
 /// neither (a JWS: base64url and dots) is copied as it is, with no pass over its 5 KB.
 fn form_decode(raw: &[u8]) -> String {
-    if !raw.iter().any(|b| matches!(b, b'%' | b'+')) {
-        return String::from_utf8_lossy(raw).into_owned();
+    if !raw.iter().any(|b| matches!(b, b'%' | b'+'))
+        && let Ok(text) = std::str::from_utf8(raw)
+    {
+        return text.to_owned();
     }
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut bytes = Vec::with_capacity(raw.len());
