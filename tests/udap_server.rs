@@ -11,10 +11,13 @@ mod udap_server;
 #[path = "support/redis_server.rs"]
 mod redis_server;
 
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use trustpath::cert::parse_bundle;
@@ -393,6 +396,10 @@ fn one_instance_serves_2b_2c_2d_and_refuses_what_it_must() {
 
 #[test]
 fn two_instances_share_one_community_through_redis() {
+    if !cfg!(feature = "redis") {
+        println!("skipped: the server's Redis stores need --features redis");
+        return;
+    }
     let Some(redis) = redis_server::RedisServer::start() else {
         println!("skipped: redis-server not installed (apt-get install -y redis-server)");
         return;
@@ -427,6 +434,50 @@ fn two_instances_share_one_community_through_redis() {
     assert_eq!(at_a.get("/r4/Patient/example", Some(&access)).error(), (500, "server_error"));
 }
 
+/// Accepts the one certificate it was given, whatever the time; the handshake's signature is
+/// checked with the provider's algorithms.
+#[derive(Debug)]
+struct Pinned(CertificateDer<'static>, Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for Pinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _name: &rustls_pki_types::ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.0.as_ref() {
+            Ok(rustls::client::danger::ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General("not the configured certificate".into()))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.1.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.1.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.1.signature_verification_algorithms.supported_schemes()
+    }
+}
+
 #[test]
 fn https_with_a_certificate_and_plain_http_only_on_loopback() {
     let tls = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/tls");
@@ -434,20 +485,27 @@ fn https_with_a_certificate_and_plain_http_only_on_loopback() {
     options.listen = "127.0.0.1:0".parse().expect("address");
     options.tls = Some((tls.join("server-chain.pem"), tls.join("keys/server.pem")));
     let server = udap_server::start(&options).expect("starts");
-    let root = std::fs::read(tls.join("root-ca.pem")).expect("root");
-    let roots: Vec<_> = ureq::tls::parse_pem(&root)
-        .filter_map(|item| match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
-            _ => None,
-        })
-        .collect();
-    let tls_config =
-        ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots))).build();
-    let agent: ureq::Agent = ureq::Agent::config_builder().tls_config(tls_config).build().into();
-    let url = format!("https://localhost:{}/r4/.well-known/udap", server.addr.port());
-    let mut response = agent.get(&url).call().expect("an HTTPS answer");
-    assert_eq!(response.status().as_u16(), 200);
-    let body: Value = serde_json::from_str(&response.body_mut().read_to_string().expect("body")).expect("JSON");
+    // A TLS client that accepts exactly the configured certificate (no clock involved).
+    let chain = std::fs::read(tls.join("server-chain.pem")).expect("chain");
+    let leaf = CertificateDer::pem_slice_iter(&chain).next().expect("a certificate").expect("PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Pinned(leaf, provider)))
+        .with_no_client_auth();
+    let name = rustls_pki_types::ServerName::try_from("localhost").expect("a name");
+    let connection = rustls::ClientConnection::new(Arc::new(config), name).expect("a TLS client");
+    let tcp = std::net::TcpStream::connect(server.addr).expect("connects");
+    let mut stream = rustls::StreamOwned::new(connection, tcp);
+    stream
+        .write_all(b"GET /r4/.well-known/udap HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .expect("request written over TLS");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer); // the server may close without close_notify
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).expect("a body")).expect("JSON");
     assert_eq!(body["token_endpoint"], TOKEN_URL);
 
     let parse = |args: &[&str]| udap_server::parse_args(args.iter().map(|s| s.to_string()));
