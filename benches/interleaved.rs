@@ -43,7 +43,7 @@ fn main() {
         let leaf = CertificateDer::from(chain.leaf_der);
         let trustpath = || {
             let path = support::trustpath_cold(&verifier, black_box(chain.leaf_der), chain.time);
-            black_box(path.expect("trustpath accepts the chain"));
+            let _path = black_box(path.expect("trustpath accepts the chain"));
         };
         let webpki = || {
             let verified =

@@ -131,13 +131,7 @@ impl Setup {
     }
 
     fn request<'a>(&'a self, token: &'a str) -> AssertionRequest<'a> {
-        AssertionRequest {
-            assertion: token,
-            grant_type: GrantType::ClientCredentials,
-            client: &self.client,
-            time: self.time,
-            revocation: Some(&self.revocation),
-        }
+        AssertionRequest::new(token, GrantType::ClientCredentials, &self.client, self.time).revocation(&self.revocation)
     }
 }
 

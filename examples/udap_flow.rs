@@ -26,7 +26,8 @@ use trustpath::revocation::{Crl, RevocationData};
 use trustpath::udap::build::{self, B2bExtension, ServerMetadata, SoftwareStatement, StatementGrant};
 use trustpath::udap::{
     AssertionRequest, GrantType, MemoryReplayCache, MetadataCheck, RegisteredClient, Registration,
-    RegistrationEndpoint, RegistrationGrant, TokenEndpoint, UdapError, parse_metadata_document, verify_signed_metadata,
+    RegistrationEndpoint, RegistrationGrant, RegistrationRequest, TokenEndpoint, UdapError, parse_metadata_document,
+    verify_signed_metadata,
 };
 use trustpath::{Certificate, Policy, TrustStore, UnixTime, Verifier};
 
@@ -108,13 +109,8 @@ impl Server {
     /// POST /register: validates the request and, for a new (community, client URI), issues a
     /// client_id.
     fn register(&mut self, body: &str) -> Result<(Registration, String), UdapError> {
-        let registration = self.registration.verify_request(
-            &self.verifier,
-            body,
-            now(),
-            Some(&self.revocation),
-            Some(&self.replay),
-        )?;
+        let request = RegistrationRequest::new(body, now()).revocation(&self.revocation);
+        let registration = self.registration.verify_request(&self.verifier, &request, &self.replay)?;
         let client_id = format!("udap-client-{}", self.clients.len() + 1);
         self.clients.push(RegisteredClient {
             client_id: client_id.clone(),
@@ -127,8 +123,7 @@ impl Server {
     /// POST /token: authenticates the client assertion for the registered `client_id`.
     fn authenticate(&self, client_id: &str, grant_type: GrantType, assertion: &str) -> Result<String, UdapError> {
         let client = self.clients.iter().find(|c| c.client_id == client_id).expect("registered client");
-        let request =
-            AssertionRequest { assertion, grant_type, client, time: now(), revocation: Some(&self.revocation) };
+        let request = AssertionRequest::new(assertion, grant_type, client, now()).revocation(&self.revocation);
         let verified = self.token.verify_assertion(&self.verifier, &request, &self.replay)?;
         let path = verified.path();
         Ok(format!(

@@ -34,6 +34,14 @@ pub enum ParseError {
     /// The input holds no certificate at all.
     #[error("no certificate found in input")]
     NoCertificates,
+    /// Every certificate of a bundle was skipped: it holds none that can be used.
+    #[error("no usable certificate: all {skipped} entries were skipped (the first: {first})")]
+    NoUsableCertificate {
+        /// How many entries were skipped.
+        skipped: usize,
+        /// Why the first one was.
+        first: Box<ParseError>,
+    },
     /// The input exceeds a structural limit (BER nesting depth, number of values).
     #[error("too many {what}: more than {limit}")]
     LimitExceeded {

@@ -95,7 +95,8 @@ fn trust_store_and_pool_from_every_encoding() {
     let (pool, _) = CertificatePool::from_bundle(&read("bundles/certs.p7b")).expect("pool");
     let leaf = load("base/leaf.pem");
     let verifier = Verifier::new(store, Policy::rfc5280()).with_intermediates(pool);
-    verifier.verify(&ValidationInput::new(&leaf, time("2026-06-01T00:00:00Z"))).expect("chain from a PKCS#7 pool");
+    let _path =
+        verifier.verify(&ValidationInput::new(&leaf, time("2026-06-01T00:00:00Z"))).expect("chain from a PKCS#7 pool");
 }
 
 #[test]
@@ -120,7 +121,7 @@ fn pem_bundle_with_many_certificates() {
         for leaf in [&parsed.certificates[0], &parsed.certificates[499], &parsed.certificates[999]] {
             let input = ValidationInput::new(leaf, time("2026-06-01T00:00:00Z"))
                 .expect_name(trustpath::ExpectedName::Dns("bench.example.com".into()));
-            verifier.verify(&input).unwrap_or_else(|e| panic!("{path} {}: {e}", leaf.serial_hex()));
+            let _path = verifier.verify(&input).unwrap_or_else(|e| panic!("{path} {}: {e}", leaf.serial_hex()));
         }
     }
 }
@@ -134,10 +135,30 @@ fn corrupt_entry_is_skipped_and_reported() {
     assert!(matches!(parsed.skipped[0].error, ParseError::Der { .. }), "{:?}", parsed.skipped[0].error);
 
     let mut store = TrustStore::new();
-    let skipped = store.add_bundle("default", &read("bundles/one-corrupt.pem")).expect("bundle");
-    assert_eq!((store.len(), skipped.len()), (3, 1));
+    let added = store.add_bundle("default", &read("bundles/one-corrupt.pem")).expect("bundle");
+    assert_eq!((store.len(), added.added, added.skipped.len()), (3, 3, 1));
     let (pool, skipped) = CertificatePool::from_bundle(&read("bundles/one-corrupt.pem")).expect("bundle");
     assert_eq!((pool.len(), skipped.len()), (3, 1));
+}
+
+#[test]
+fn a_bundle_whose_every_entry_is_skipped_is_an_error() {
+    // Two CERTIFICATE blocks, neither a certificate (an empty SEQUENCE, a bare INTEGER).
+    let pem = b"-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n\
+                -----BEGIN CERTIFICATE-----\nAgEB\n-----END CERTIFICATE-----\n";
+    let e = parse_bundle(pem).expect_err("no usable certificate");
+    match &e {
+        ParseError::NoUsableCertificate { skipped: 2, first } => {
+            assert!(matches!(**first, ParseError::Der { .. }), "{first:?}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(e.to_string().contains("all 2 entries were skipped"), "{e}");
+    let mut store = TrustStore::new();
+    assert_eq!(store.add_bundle("udap://community.example", pem).expect_err("no anchor"), e);
+    assert!(store.is_empty() && store.communities().next().is_none(), "nothing was added");
+    assert_eq!(TrustStore::from_bundle(pem).expect_err("no anchor"), e);
+    assert_eq!(CertificatePool::from_bundle(pem).expect_err("no certificate").to_string(), e.to_string());
 }
 
 #[test]

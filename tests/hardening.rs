@@ -143,7 +143,7 @@ fn each_budget_trips_with_a_typed_error_and_the_chain_passes_with_defaults() {
     let (store, pool, leaf) = small_chain();
     let input = ValidationInput::new(&leaf, now()).expect_name(ExpectedName::Dns("www.example.org".into()));
     let ok = Verifier::new(store.clone(), policy()).with_intermediates(pool.clone());
-    ok.verify(&input).expect("valid with the default budget");
+    let _path = ok.verify(&input).expect("valid with the default budget");
     type Shrink = fn(&mut Policy);
     let cases: [(Shrink, BudgetKind); 3] = [
         (|p| p.budget.signatures = 1, BudgetKind::Signatures),

@@ -449,7 +449,7 @@ fn certificate_hook_rejects() {
     let e = verify(&base_verifier(Policy::rfc5280().with_certificate_hook(hook)), &leaf).expect_err("hook rejects");
     assert_eq!((e.kind(), e.certificate_index()), ("policy_hook", Some(0)));
     let hook = Arc::new(RejectSubject("Nobody"));
-    verify(&base_verifier(Policy::rfc5280().with_certificate_hook(hook)), &leaf).expect("hook accepts");
+    let _path = verify(&base_verifier(Policy::rfc5280().with_certificate_hook(hook)), &leaf).expect("hook accepts");
 }
 
 #[derive(Debug, Default)]
@@ -465,7 +465,8 @@ impl CertificateHook for Positions {
 #[test]
 fn certificate_hook_sees_every_position() {
     let hook = Arc::new(Positions::default());
-    verify(&base_verifier(Policy::rfc5280().with_certificate_hook(hook.clone())), &load("base/leaf.pem")).expect("ok");
+    let _path = verify(&base_verifier(Policy::rfc5280().with_certificate_hook(hook.clone())), &load("base/leaf.pem"))
+        .expect("ok");
     let mut seen = hook.0.lock().expect("lock").clone();
     seen.sort_by_key(|(i, _)| *i);
     assert_eq!(seen, vec![(0, Position::Leaf), (1, Position::Intermediate), (2, Position::Anchor)]);
@@ -499,7 +500,7 @@ fn certificate_hook_claims_critical_extension() {
     let e = verify(&base_verifier(policy), &leaf).expect_err("a hook for another OID does not help");
     assert_eq!(e.kind(), "unknown_critical_extension");
     let policy = Policy::rfc5280().with_certificate_hook(Arc::new(ClaimsExtension(oid)));
-    verify(&base_verifier(policy), &leaf).expect("the hook processes the extension");
+    let _path = verify(&base_verifier(policy), &leaf).expect("the hook processes the extension");
 }
 
 #[derive(Debug)]
@@ -554,7 +555,7 @@ fn path_hook_rejection_backtracks_to_another_path() {
     // The mesh offers leaf -> A -> C -> anchor and leaf -> A -> B -> C -> anchor (among
     // others); whichever the search finds first, a path hook can steer it to the other.
     let leaf = load("path-building/mesh-leaf.pem");
-    verify(&mesh_verifier(Policy::rfc5280(), true), &leaf).expect("mesh verifies");
+    let _path = verify(&mesh_verifier(Policy::rfc5280(), true), &leaf).expect("mesh verifies");
     let policy = Policy::rfc5280().with_path_hook(Arc::new(RejectPathThrough("Mesh CA B")));
     let path = verify(&mesh_verifier(policy, true), &leaf).expect("a path avoiding B");
     let subjects: Vec<String> = path.certificates().iter().map(Certificate::subject_string).collect();
@@ -579,7 +580,8 @@ fn budget_signatures_exhausted() {
     assert_eq!(e.certificate_index(), None);
     let mut policy = Policy::rfc5280();
     policy.budget.signatures = 2;
-    verify(&base_verifier(policy), &load("base/leaf.pem")).expect("two signatures suffice for a 3-certificate chain");
+    let _path = verify(&base_verifier(policy), &load("base/leaf.pem"))
+        .expect("two signatures suffice for a 3-certificate chain");
 }
 
 #[test]
@@ -637,7 +639,7 @@ fn v1_root_as_bare_trust_anchor_is_accepted() {
     pool.add(load("trust-store/v1-root-intermediate.pem"));
     let verifier = Verifier::new(store, Policy::rfc5280()).with_intermediates(pool);
     let leaf = load("trust-store/v1-root-leaf.pem");
-    verifier.verify(&ValidationInput::new(&leaf, at())).expect("the same root as a bare anchor");
+    let _path = verifier.verify(&ValidationInput::new(&leaf, at())).expect("the same root as a bare anchor");
 }
 
 #[test]
@@ -659,7 +661,7 @@ fn several_expected_names_must_all_match() {
     let both = ValidationInput::new(&leaf, at())
         .expect_name(ExpectedName::Dns("www.example.com".into()))
         .expect_name(ExpectedName::Dns("api.example.com".into()));
-    verifier.verify(&both).expect("both names present");
+    let _path = verifier.verify(&both).expect("both names present");
     let one_missing = ValidationInput::new(&leaf, at())
         .expect_name(ExpectedName::Dns("www.example.com".into()))
         .expect_name(ExpectedName::Dns("mail.example.com".into()));
@@ -674,7 +676,8 @@ fn request_intermediates_are_used_but_never_anchors() {
     let mut store = TrustStore::new();
     store.add_certificate("default", load("base/root.pem"));
     let verifier = Verifier::new(store, Policy::rfc5280());
-    verifier.verify(&ValidationInput::new(&leaf, at()).intermediates(&int)).expect("chain from the request");
+    let _path =
+        verifier.verify(&ValidationInput::new(&leaf, at()).intermediates(&int)).expect("chain from the request");
     let mut store = TrustStore::new();
     store.add_certificate("default", load("trust-store/other-root.pem"));
     let root_as_intermediate = [load("base/intermediate.pem"), load("base/root.pem")];

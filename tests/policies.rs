@@ -107,7 +107,7 @@ fn policy_graph_budget_applies_to_small_chains() {
     p.budget.policy_graph = 1;
     let e = verify("mapping-two-levels", 2, p).expect_err("tiny budget");
     assert!(matches!(e.reason(), Reason::BudgetExceeded(BudgetKind::PolicyGraph)), "{e}");
-    verify("mapping-two-levels", 2, policy(PolicyInputs::default())).expect("default budget");
+    let _path = verify("mapping-two-levels", 2, policy(PolicyInputs::default())).expect("default budget");
 }
 
 #[test]

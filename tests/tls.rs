@@ -449,8 +449,8 @@ fn root_hints_are_the_anchor_subjects() {
 #[test]
 fn communities_restrict_anchors_and_hints() {
     let mut store = TrustStore::new();
-    store.add_bundle("community-a", &read("root-ca.pem")).unwrap();
-    store.add_bundle("community-b", &read("rogue-root-ca.pem")).unwrap();
+    let _added = store.add_bundle("community-a", &read("root-ca.pem")).unwrap();
+    let _added = store.add_bundle("community-b", &read("rogue-root-ca.pem")).unwrap();
     let both = Arc::new(ClientVerifier::tls_client(store.clone()).with_fixed_time(time()));
     assert_eq!(both.root_hint_subjects().len(), 2);
     let chain = assert_accepted(&connect(&both, Some("client-untrusted")));

@@ -10,7 +10,8 @@ use trustpath::revocation::{RevocationMode, RevocationPolicy};
 use trustpath::udap::build::{self, B2bExtension, ServerMetadata, SoftwareStatement, StatementGrant};
 use trustpath::udap::{
     AssertionRequest, GrantType, MemoryReplayCache, MetadataCheck, RegisteredClient, RegistrationEndpoint,
-    RegistrationGrant, TokenEndpoint, UdapError, UdapErrorKind, parse_metadata_document, verify_signed_metadata,
+    RegistrationGrant, RegistrationRequest, TokenEndpoint, UdapError, UdapErrorKind, parse_metadata_document,
+    verify_signed_metadata,
 };
 use trustpath::{Certificate, Policy, TrustStore, UnixTime, Verifier};
 use trustpath_testgen::templates::{self, Issuer};
@@ -100,7 +101,7 @@ fn statement(grant: StatementGrant) -> SoftwareStatement {
 
 fn registration_error(body: &Value, v: &Verifier) -> UdapError {
     RegistrationEndpoint::new(REGISTER_URL)
-        .verify_request(v, &body.to_string(), now(), None, None)
+        .verify_request(v, &RegistrationRequest::new(&body.to_string(), now()), &MemoryReplayCache::default())
         .expect_err("must be rejected")
 }
 
@@ -115,7 +116,7 @@ fn registration_client_credentials_reports_community_and_client_uri() {
     let claims = statement(StatementGrant::ClientCredentials).claims(now(), "jti-1");
     let body = signed_statement(&signer(&pki.client), &claims);
     let reg = RegistrationEndpoint::new(REGISTER_URL)
-        .verify_request(&v, &body.to_string(), now(), None, None)
+        .verify_request(&v, &RegistrationRequest::new(&body.to_string(), now()), &MemoryReplayCache::default())
         .expect("registration accepted");
     assert_eq!(reg.community(), COMMUNITY);
     assert_eq!(reg.client_uri(), CLIENT_URI);
@@ -132,7 +133,11 @@ fn registration_authorization_code_and_cancellation() {
         refresh_token: true,
     };
     let body = signed_statement(&signer(&pki.client), &statement(grant).claims(now(), "jti-2"));
-    let reg = RegistrationEndpoint::new(REGISTER_URL).verify_request(&v, &body.to_string(), now(), None, None);
+    let reg = RegistrationEndpoint::new(REGISTER_URL).verify_request(
+        &v,
+        &RegistrationRequest::new(&body.to_string(), now()),
+        &MemoryReplayCache::default(),
+    );
     match reg.expect("accepted").grant() {
         RegistrationGrant::AuthorizationCode { refresh_token: true, redirect_uris } => {
             assert_eq!(redirect_uris, &["https://client.example/cb".to_string()]);
@@ -140,7 +145,11 @@ fn registration_authorization_code_and_cancellation() {
         other => panic!("unexpected grant {other:?}"),
     }
     let body = signed_statement(&signer(&pki.client), &statement(StatementGrant::Cancel).claims(now(), "jti-3"));
-    let reg = RegistrationEndpoint::new(REGISTER_URL).verify_request(&v, &body.to_string(), now(), None, None);
+    let reg = RegistrationEndpoint::new(REGISTER_URL).verify_request(
+        &v,
+        &RegistrationRequest::new(&body.to_string(), now()),
+        &MemoryReplayCache::default(),
+    );
     assert_eq!(reg.expect("cancellation accepted").grant(), &RegistrationGrant::Cancel);
 }
 
@@ -287,7 +296,7 @@ fn assertion(
     client: &RegisteredClient,
     replay: &MemoryReplayCache,
 ) -> Result<(), UdapError> {
-    let request = AssertionRequest { assertion: token, grant_type: grant, client, time: now(), revocation: None };
+    let request = AssertionRequest::new(token, grant, client, now());
     endpoint.verify_assertion(v, &request, replay).map(|_| ())
 }
 
@@ -534,7 +543,10 @@ fn a_registration_body_with_a_duplicate_member_is_refused() {
     let valid = signer(&pki.client).sign_json(&claims).expect("sign");
     let forged = signer(&pki.stranger).sign_json(&claims).expect("sign");
     let body = format!(r#"{{"software_statement": "{valid}", "udap": "1"}}"#);
-    assert!(endpoint.verify_request(&v, &body, now(), None, None).is_ok(), "the body without duplicates");
+    assert!(
+        endpoint.verify_request(&v, &RegistrationRequest::new(&body, now()), &MemoryReplayCache::default()).is_ok(),
+        "the body without duplicates"
+    );
     let cases = [
         // A first-value reader sees the forged statement, a last-value reader the valid one.
         (
@@ -545,7 +557,9 @@ fn a_registration_body_with_a_duplicate_member_is_refused() {
         (format!(r#"{{"software_statement": "{valid}", "udap": "1", "x": [{{"k": 1, "\u006b": 2}}]}}"#), "k"),
     ];
     for (body, member) in cases {
-        let e = endpoint.verify_request(&v, &body, now(), None, None).expect_err(member);
+        let e = endpoint
+            .verify_request(&v, &RegistrationRequest::new(&body, now()), &MemoryReplayCache::default())
+            .expect_err(member);
         assert_eq!((e.kind_str(), e.oauth_error()), ("duplicate_member", Some("invalid_client_metadata")), "{e}");
         assert!(matches!(e.kind(), UdapErrorKind::DuplicateMember { name, .. } if name == member), "{e}");
         assert_eq!(e.error_body()["error"], "invalid_client_metadata");
@@ -592,7 +606,10 @@ fn redirect_uris_are_absolute_https_uris_with_a_host_and_no_fragment() {
         .enumerate()
     {
         let body = code(ok, &format!("jti-ok-{i}")).to_string();
-        assert!(endpoint.verify_request(&v, &body, now(), None, None).is_ok(), "{ok}");
+        assert!(
+            endpoint.verify_request(&v, &RegistrationRequest::new(&body, now()), &MemoryReplayCache::default()).is_ok(),
+            "{ok}"
+        );
     }
     let refused = [
         ("https:///cb", "host \"\" is not a DNS name"),

@@ -15,7 +15,8 @@ use trustpath::revocation::{Crl, RevocationData, RevocationMode, RevocationScope
 use trustpath::time::parse_rfc3339;
 use trustpath::udap::{
     AssertionRequest, GrantType, MemoryReplayCache, MetadataCheck, RegisteredClient, Registration,
-    RegistrationEndpoint, RegistrationGrant, TokenEndpoint, UdapError, verify_signed_metadata,
+    RegistrationEndpoint, RegistrationGrant, RegistrationRequest, StatementRequest, TokenEndpoint, UdapError,
+    is_description_char, verify_signed_metadata,
 };
 use trustpath::{Certificate, CertificatePool, Policy, TrustStore, UnixTime, Verifier};
 
@@ -108,13 +109,7 @@ fn check_assertion(s: &Setup, case: &Value, token: &str, replay: &MemoryReplayCa
         community: str_of(case, "client_community").into(),
     };
     let grant_type = GrantType::from_name(str_of(case, "grant")).expect("grant");
-    let request = AssertionRequest {
-        assertion: token,
-        grant_type,
-        client: &client,
-        time: s.time,
-        revocation: Some(&s.revocation),
-    };
+    let request = AssertionRequest::new(token, grant_type, &client, s.time).revocation(&s.revocation);
     match s.token.verify_assertion(&s.verifier, &request, replay) {
         Ok(_) => Outcome::Accepted(None),
         Err(e) => Outcome::Rejected(e),
@@ -124,9 +119,11 @@ fn check_assertion(s: &Setup, case: &Value, token: &str, replay: &MemoryReplayCa
 fn check_statement(s: &Setup, document: &str, replay: &MemoryReplayCache) -> Outcome {
     let document = document.trim();
     let result = if document.starts_with('{') {
-        s.registration.verify_request(&s.verifier, document, s.time, Some(&s.revocation), Some(replay))
+        let request = RegistrationRequest::new(document, s.time).revocation(&s.revocation);
+        s.registration.verify_request(&s.verifier, &request, replay)
     } else {
-        s.registration.verify_software_statement(&s.verifier, document, s.time, Some(&s.revocation), Some(replay))
+        let request = StatementRequest::new(document, s.time).revocation(&s.revocation);
+        s.registration.verify_software_statement(&s.verifier, &request, replay)
     };
     match result {
         Ok(r) => Outcome::Accepted(Some(Box::new(r))),
@@ -229,7 +226,17 @@ fn run_case(s: &Setup, case: &Value) -> Vec<String> {
                 } else if profile == "udap-signed-metadata" {
                     assert!(e.oauth_error().is_none(), "{at}: metadata rejections carry no OAuth code");
                 } else {
-                    assert_eq!(e.error_body()["error"], want["oauth_error"], "{at}: error body");
+                    let body = e.error_body();
+                    assert_eq!(body["error"], want["oauth_error"], "{at}: error body");
+                    // RFC 6749 §5.2: printable ASCII without '"' and '\'.
+                    let description = body["error_description"].as_str().unwrap_or_default();
+                    assert!(description.chars().all(is_description_char), "{at}: {description:?}");
+                    let status = if want["oauth_error"] == "invalid_client" && profile == "udap-client-assertion" {
+                        401
+                    } else {
+                        400
+                    };
+                    assert_eq!(e.http_status(), status, "{at}");
                 }
             }
         }

@@ -128,7 +128,7 @@ pub fn reset_to_warm(verifier: &Verifier, chain: &Chain) -> CacheStats {
     let cache = verifier.signature_cache().expect("verifier with a signature cache");
     cache.clear();
     let before = cache.stats();
-    trustpath_cold(verifier, chain.leaf_der, chain.time).expect("the chain validates");
+    let _path = trustpath_cold(verifier, chain.leaf_der, chain.time).expect("the chain validates");
     let after = cache.stats();
     assert_eq!(after.misses - before.misses, 2, "both signatures were missing from the emptied cache");
     assert_eq!(after.entries, 2, "the cache holds the chain's two signatures");
@@ -158,7 +158,7 @@ pub fn bench_warm<M: Clock>(
             let checked = leaves.get(..checked_count(leaves.len())).unwrap_or_default();
             let before = reset_to_warm(&verifier, chain);
             for leaf in checked {
-                trustpath_cold(&verifier, leaf, chain.time).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let _path = trustpath_cold(&verifier, leaf, chain.time).unwrap_or_else(|e| panic!("{name}: {e}"));
             }
             assert_warm(&verifier, &before, checked.len());
             verifier

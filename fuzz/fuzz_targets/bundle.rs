@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let pool = CertificatePool::from_bundle(data);
     match &parsed {
         Ok(bundle) => {
+            assert!(!bundle.certificates.is_empty(), "parse_bundle succeeds only with a usable certificate");
             for cert in &bundle.certificates {
                 black_box((cert.subject_string(), cert.issuer_string(), cert.sha256()));
             }

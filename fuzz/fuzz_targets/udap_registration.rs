@@ -1,10 +1,12 @@
 //! UDAP dynamic client registration requests from arbitrary text:
 //! `RegistrationEndpoint::verify_request` (JSON body, software statement, `x5c` path against the
-//! UDAP vectors' trust store with CRLs, hard-fail, at the vectors' validation time, no replay
-//! cache so that runs stay independent).
+//! UDAP vectors' trust store with CRLs, hard-fail, at the vectors' validation time, a fresh
+//! replay cache per input so that runs stay independent).
 //!
-//! Invariant: an accepted request's software statement carries a signing input that the seeds
-//! carry, and the client URI it registers is a SAN URI of the path's leaf.
+//! Invariants: an accepted request's software statement carries a signing input that the seeds
+//! carry, the client URI it registers is a SAN URI of the path's leaf, and its registration
+//! response echoes the statement unmodified; a rejection's error body is RFC 6749 §5.2 JSON
+//! (a printable-ASCII description without `"` and `\`) with a 4xx or 5xx status.
 
 #![no_main]
 
@@ -16,7 +18,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use trustpath::udap::RegistrationEndpoint;
+use trustpath::udap::{MemoryReplayCache, RegistrationEndpoint, RegistrationRequest, is_description_char};
 
 const ENDPOINT: &str = "https://fhir.example.org/oauth/register";
 
@@ -41,7 +43,9 @@ fuzz_target!(|data: &[u8]| {
     let body = String::from_utf8_lossy(data);
     let udap = common::udap();
     let endpoint = RegistrationEndpoint::new(ENDPOINT).with_header_cache(udap.headers.clone());
-    match endpoint.verify_request(&udap.verifier, &body, udap.time, Some(&udap.revocation), None) {
+    let replay = MemoryReplayCache::new(1);
+    let request = RegistrationRequest::new(&body, udap.time).revocation(&udap.revocation);
+    match endpoint.verify_request(&udap.verifier, &request, &replay) {
         Ok(registration) => {
             let signed = statement(&body);
             let input = signed.as_deref().and_then(common::signing_input);
@@ -50,11 +54,17 @@ fuzz_target!(|data: &[u8]| {
                 "accepted a software statement whose signing input no seed has"
             );
             assert!(registration.path().leaf().san_uris().any(|u| u == registration.client_uri()));
+            let response = registration.response("client-1");
+            assert_eq!(response["software_statement"].as_str(), signed.as_deref(), "the statement echoed unmodified");
             black_box((registration.claims(), registration.community(), registration.grant()));
             black_box(registration.certifications());
         }
         Err(e) => {
-            black_box((e.to_string(), e.kind_str(), e.oauth_error(), e.error_body()));
+            let body = e.error_body();
+            let description = body["error_description"].as_str().unwrap_or_default();
+            assert!(body["error"].is_string() && description.chars().all(is_description_char), "{body}");
+            assert!(matches!(e.http_status(), 400 | 401 | 500));
+            black_box((e.to_string(), e.kind_str(), e.oauth_error(), e.needs()));
         }
     }
 });

@@ -32,6 +32,7 @@ pub const MAX_BUNDLE_ENTRIES: usize = 100_000;
 
 /// The certificates read from a bundle, and the entries that could not be read.
 #[derive(Debug, Clone, Default)]
+#[must_use = "entries that did not parse were skipped: report them"]
 pub struct ParsedBundle {
     /// Certificates in the order they appear.
     pub certificates: Vec<Certificate>,
@@ -51,8 +52,9 @@ pub struct BundleEntryError {
 
 /// Parses a bundle in any of the supported encodings (detected from the content).
 ///
-/// Fails only when the container itself is unreadable or holds no certificate at all; bad
-/// individual certificates are skipped and listed.
+/// Fails when the container itself is unreadable or holds no usable certificate
+/// ([`ParseError::NoCertificates`], or [`ParseError::NoUsableCertificate`] when every entry was
+/// skipped); otherwise bad individual certificates are skipped and listed.
 pub fn parse_bundle(bytes: &[u8]) -> Result<ParsedBundle, ParseError> {
     if bytes.len() > MAX_BUNDLE_LEN {
         return Err(ParseError::TooLarge { what: "bundle", size: bytes.len(), limit: MAX_BUNDLE_LEN });
@@ -79,8 +81,13 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<ParsedBundle, ParseError> {
             Err(error) => out.skipped.push(BundleEntryError { index, error }),
         }
     }
-    if out.certificates.is_empty() && out.skipped.is_empty() {
-        return Err(ParseError::NoCertificates);
+    if out.certificates.is_empty() {
+        return Err(match out.skipped.first() {
+            None => ParseError::NoCertificates,
+            Some(first) => {
+                ParseError::NoUsableCertificate { skipped: out.skipped.len(), first: Box::new(first.error.clone()) }
+            }
+        });
     }
     Ok(out)
 }

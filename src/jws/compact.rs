@@ -194,6 +194,20 @@ impl Jws {
     }
 }
 
+/// The claims of a compact JWS, read **without verifying it** (neither the header nor the
+/// signature is looked at): for finding which key or registration to verify it with. The
+/// token's length and the claims' size are bounded by `limits`.
+pub fn unverified_claims(token: &str, limits: &Limits) -> Result<Map<String, Value>, JwsError> {
+    if token.len() > limits.max_token_len {
+        return Err(JwsError::TokenTooLarge { size: token.len(), limit: limits.max_token_len });
+    }
+    let mut parts = token.split('.');
+    let (Some(_), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(JwsError::Malformed("expected exactly three dot-separated segments"));
+    };
+    parse_claims(&decode_segment(payload, Segment::Payload)?, limits)
+}
+
 pub(crate) fn parse_claims(payload: &[u8], limits: &Limits) -> Result<Map<String, Value>, JwsError> {
     parse_object(payload, limits.max_claims_entries).map_err(|e| JwsError::PayloadNotJsonObject(e.to_string()))
 }

@@ -48,7 +48,7 @@ mod verify;
 mod x5c;
 
 pub use alg::{AlgorithmSet, JwsAlgorithm, MIN_RSA_BITS, verify_signature};
-pub use compact::{Jws, Limits};
+pub use compact::{Jws, Limits, unverified_claims};
 pub use error::{ErrorClass, JwsError, Segment};
 pub use header::Header;
 pub use header_cache::{HeaderCache, MAX_CACHED_HEADER_LEN};

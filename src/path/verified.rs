@@ -11,6 +11,7 @@ use crate::trust::Anchor;
 
 /// A certification path that passed validation.
 #[derive(Debug, Clone)]
+#[must_use = "a valid path can carry findings and missing revocation data: look at them"]
 pub struct VerifiedPath {
     pub(crate) leaf: Certificate,
     pub(crate) certificates: Vec<Certificate>,

@@ -96,6 +96,16 @@ fn parse_spki_value(spki: &[u8]) -> (&[u8], &[u8]) {
     parse_spki(inner).unwrap_or((&[], &[]))
 }
 
+/// What [`TrustStore::add_bundle`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "entries that did not parse were skipped: report them"]
+pub struct AddedBundle {
+    /// How many certificates were added as anchors.
+    pub added: usize,
+    /// The entries that were skipped, with why.
+    pub skipped: Vec<BundleEntryError>,
+}
+
 /// Trust anchors in named communities, indexed by subject.
 #[derive(Debug, Default, Clone)]
 pub struct TrustStore {
@@ -119,10 +129,8 @@ impl TrustStore {
     /// learn about skipped entries.
     pub fn from_bundle(bytes: &[u8]) -> Result<Self, ParseError> {
         let mut store = TrustStore::new();
-        store.add_bundle(DEFAULT_COMMUNITY, bytes)?;
-        if store.is_empty() {
-            return Err(ParseError::NoCertificates);
-        }
+        // The skipped entries are dropped: the caller asked for a store, not a report.
+        let _skipped = store.add_bundle(DEFAULT_COMMUNITY, bytes)?;
         Ok(store)
     }
 
@@ -135,14 +143,16 @@ impl TrustStore {
         c
     }
 
-    /// Adds every certificate of a bundle to `community`. Returns the entries that were
+    /// Adds every certificate of a bundle to `community`. Fails when the bundle holds no
+    /// usable certificate; otherwise returns how many were added and the entries that were
     /// skipped because they did not parse.
-    pub fn add_bundle(&mut self, community: &str, bytes: &[u8]) -> Result<Vec<BundleEntryError>, ParseError> {
+    pub fn add_bundle(&mut self, community: &str, bytes: &[u8]) -> Result<AddedBundle, ParseError> {
         let parsed = parse_bundle(bytes)?;
+        let added = parsed.certificates.len();
         for cert in parsed.certificates {
             self.add_certificate(community, cert);
         }
-        Ok(parsed.skipped)
+        Ok(AddedBundle { added, skipped: parsed.skipped })
     }
 
     /// Adds a certificate as an anchor of `community`. Its name constraints (if any) apply to

@@ -9,16 +9,24 @@
 //! skew); `jti` present; the client URI bound at registration is a SAN URI of `x5c[0]`;
 //! `extensions.hl7-b2b` for client_credentials; and last the replay check on (`iss`, `jti`),
 //! so a rejected token never uses up its `jti`.
+//!
+//! Finding the client comes first: the assertion's `iss` is its client_id (the `client_id`
+//! form parameter is optional, and must then be equal). [`unverified_client_id`] reads it
+//! without verifying anything, only to look the registration up;
+//! [`TokenEndpoint::find_client`] does the lookup in a [`RegistrationStore`]. The
+//! verification then checks that the signed `iss` is that client_id.
 
 use std::sync::Arc;
 
 use rustls_pki_types::UnixTime;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::build::B2bExtension;
 use super::claims::{self, Lifetime, claim_error, is_absolute_uri};
 use super::error::{Endpoint, UdapError, UdapErrorKind};
-use super::replay::ReplayCache;
-use crate::jws::{self, AlgorithmSet, HeaderCache, X5cOptions};
+use super::store::{ClientRecord, RegistrationStore, ReplayStore};
+use crate::jws::{self, AlgorithmSet, HeaderCache, Limits, X5cOptions};
 use crate::revocation::RevocationData;
 use crate::verifier::{VerifiedPath, Verifier};
 
@@ -101,13 +109,34 @@ pub struct AssertionRequest<'a> {
     pub assertion: &'a str,
     /// The `grant_type` parameter.
     pub grant_type: GrantType,
-    /// The registration the `client_id` refers to (the caller looks it up by the assertion's
-    /// `iss`, or by the request's `client_id` parameter, which must then equal it).
+    /// The registration the assertion's `iss` names (see [`TokenEndpoint::find_client`]).
     pub client: &'a RegisteredClient,
+    /// The request's `client_id` parameter, when it has one: it must equal `iss` (UDAP JWT
+    /// client authentication §6.3).
+    pub client_id: Option<&'a str>,
     /// The validation time.
     pub time: UnixTime,
     /// CRLs and OCSP responses for the client's certificate path.
     pub revocation: Option<&'a RevocationData>,
+}
+
+impl<'a> AssertionRequest<'a> {
+    /// An attempt without a `client_id` parameter and without revocation data.
+    pub fn new(assertion: &'a str, grant_type: GrantType, client: &'a RegisteredClient, time: UnixTime) -> Self {
+        AssertionRequest { assertion, grant_type, client, client_id: None, time, revocation: None }
+    }
+
+    /// The request's `client_id` parameter.
+    pub fn client_id(mut self, client_id: &'a str) -> Self {
+        self.client_id = Some(client_id);
+        self
+    }
+
+    /// CRLs and OCSP responses for the client's certificate path.
+    pub fn revocation(mut self, data: &'a RevocationData) -> Self {
+        self.revocation = Some(data);
+        self
+    }
 }
 
 /// A client assertion that passed every check.
@@ -115,6 +144,7 @@ pub struct AssertionRequest<'a> {
 pub struct VerifiedAssertion {
     claims: Map<String, Value>,
     path: VerifiedPath,
+    b2b: Option<B2bExtension>,
 }
 
 impl VerifiedAssertion {
@@ -123,27 +153,72 @@ impl VerifiedAssertion {
         &self.claims
     }
 
+    /// The claims read into `T` (serde): the checked claims and whatever else the caller's
+    /// type declares.
+    pub fn claims_as<'a, T: Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.claims)
+    }
+
     /// The client's validated certificate path (community, anchor, revocation).
     pub fn path(&self) -> &VerifiedPath {
         &self.path
     }
 
-    /// The `extensions.hl7-b2b` object, when present.
-    pub fn b2b(&self) -> Option<&Map<String, Value>> {
-        self.claims.get("extensions")?.get("hl7-b2b")?.as_object()
+    /// The checked `extensions.hl7-b2b` object of a client_credentials assertion (`None` for
+    /// authorization_code, where the IG leaves it out and it is not checked).
+    pub fn b2b(&self) -> Option<&B2bExtension> {
+        self.b2b.as_ref()
     }
 }
 
+/// The `iss` of a client assertion, read **without verifying anything**: the key to look the
+/// client's registration up with (its client_id), before [`TokenEndpoint::verify_assertion`]
+/// checks the signature and that the signed `iss` is that client_id. Fails (`invalid_request`)
+/// when the token is not a compact JWS with a JSON payload, or (`invalid_client`) without a
+/// string `iss`.
+pub fn unverified_client_id(assertion: &str) -> Result<String, UdapError> {
+    let endpoint = Endpoint::Token;
+    let claims = jws::unverified_claims(assertion, &Limits::default()).map_err(|e| UdapError::from_jws(endpoint, e))?;
+    claims::string(&claims, "iss", endpoint).map(String::from)
+}
+
 impl TokenEndpoint {
-    /// Verifies a client assertion; see the module documentation for the checks.
+    /// The registration of the client a token request authenticates: the assertion's `iss`
+    /// ([`unverified_client_id`]), which the request's `client_id` parameter, when given, must
+    /// equal; looked up in `store`. Unknown client_id: [`UdapErrorKind::UnknownClient`]
+    /// (`invalid_client`); a store that cannot answer: [`UdapErrorKind::Store`].
+    pub fn find_client(
+        &self,
+        assertion: &str,
+        client_id: Option<&str>,
+        store: &dyn RegistrationStore,
+    ) -> Result<ClientRecord, UdapError> {
+        let endpoint = Endpoint::Token;
+        let iss = unverified_client_id(assertion)?;
+        if client_id.is_some_and(|id| id != iss) {
+            return Err(claim_error(endpoint, "iss", "differs from the client_id parameter"));
+        }
+        match store.find(&iss) {
+            Ok(Some(record)) => Ok(record),
+            Ok(None) => Err(UdapError::new(endpoint, UdapErrorKind::UnknownClient { client_id: iss })),
+            Err(e) => Err(UdapError::new(endpoint, UdapErrorKind::Store(e))),
+        }
+    }
+
+    /// Verifies a client assertion; see the module documentation for the checks. `replay`
+    /// records the (`iss`, `jti`) of an accepted assertion; a store error refuses it.
     pub fn verify_assertion(
         &self,
         verifier: &Verifier,
         request: &AssertionRequest<'_>,
-        replay: &dyn ReplayCache,
+        replay: &dyn ReplayStore,
     ) -> Result<VerifiedAssertion, UdapError> {
         let endpoint = Endpoint::Token;
         let client = request.client;
+        if !verifier.store().communities().any(|c| c == client.community) {
+            let community = client.community.clone();
+            return Err(UdapError::new(endpoint, UdapErrorKind::UnknownCommunity { community }));
+        }
         let mut options = X5cOptions::new().community(&client.community);
         if let Some(cache) = &self.header_cache {
             options = options.header_cache(cache);
@@ -159,6 +234,9 @@ impl TokenEndpoint {
         if iss != client.client_id {
             return Err(claim_error(endpoint, "iss", format!("must be the client_id {:?}", client.client_id)));
         }
+        if request.client_id.is_some_and(|id| id != iss) {
+            return Err(claim_error(endpoint, "iss", "differs from the client_id parameter"));
+        }
         if claims::string(&claims, "sub", endpoint)? != iss {
             return Err(claim_error(endpoint, "sub", "must equal iss (the client_id)"));
         }
@@ -168,30 +246,29 @@ impl TokenEndpoint {
         let times = claims::times(&claims, now, lifetime, endpoint)?;
         let jti = claims::string(&claims, "jti", endpoint)?;
         claims::bind_san_uri(path.leaf(), &client.client_uri, endpoint)?;
-        if request.grant_type == GrantType::ClientCredentials {
-            check_b2b(&claims)?;
-        }
-        if !replay.check_and_record(iss, jti, times.exp.saturating_add(self.clock_skew), now) {
-            return Err(UdapError::new(endpoint, UdapErrorKind::Replay { iss: iss.to_string(), jti: jti.to_string() }));
-        }
-        Ok(VerifiedAssertion { claims, path })
+        let b2b = match request.grant_type {
+            GrantType::ClientCredentials => Some(check_b2b(&claims)?),
+            GrantType::AuthorizationCode => None,
+        };
+        claims::record_jti(replay, iss, jti, times.exp.saturating_add(self.clock_skew), now, endpoint)?;
+        Ok(VerifiedAssertion { claims, path, b2b })
     }
 }
 
 /// The B2B Authorization Extension Object (IG §5.2.1.1): `version` "1", `organization_id` a
 /// URI, `purpose_of_use` a non-empty array of strings; optional members typed as specified.
-fn check_b2b(claims: &Map<String, Value>) -> Result<(), UdapError> {
+fn check_b2b(claims: &Map<String, Value>) -> Result<B2bExtension, UdapError> {
     let bad = |problem: &str| {
         UdapError::new(
             Endpoint::Token,
             UdapErrorKind::AuthorizationExtension { name: "hl7-b2b", problem: problem.to_string() },
         )
     };
-    let ext = claims
+    let value = claims
         .get("extensions")
         .and_then(|e| e.get("hl7-b2b"))
         .ok_or_else(|| bad("required for client_credentials but missing"))?;
-    let ext = ext.as_object().ok_or_else(|| bad("must be a JSON object"))?;
+    let ext = value.as_object().ok_or_else(|| bad("must be a JSON object"))?;
     if ext.get("version").and_then(Value::as_str) != Some("1") {
         return Err(bad("version must be \"1\""));
     }
@@ -217,5 +294,6 @@ fn check_b2b(claims: &Map<String, Value>) -> Result<(), UdapError> {
             }
         }
     }
-    Ok(())
+    // The members read below were checked above; this only types them.
+    B2bExtension::deserialize(value).map_err(|e| bad(&e.to_string()))
 }

@@ -4,6 +4,7 @@
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use rustls_pki_types::UnixTime;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::assertion::MAX_ASSERTION_LIFETIME;
@@ -19,24 +20,33 @@ pub fn new_jti<R: rand_core::CryptoRng + ?Sized>(rng: &mut R) -> String {
     Base64UrlUnpadded::encode_string(&bytes)
 }
 
-/// The B2B Authorization Extension Object (`extensions.hl7-b2b`, IG §5.2.1.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The B2B Authorization Extension Object (`extensions.hl7-b2b`, IG §5.2.1.1): built by a
+/// client ([`Self::to_json`]), read by a server ([`crate::udap::VerifiedAssertion::b2b`], or
+/// serde from any JSON). `version` is always "1": written by `to_json`, checked by the token
+/// endpoint, not kept here. Unknown members are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct B2bExtension {
     /// The requesting organization, as a URI (e.g. `urn:oid:2.16.840.1.113883.4.6#1234567890`).
     pub organization_id: String,
     /// Its name, optional.
+    #[serde(default)]
     pub organization_name: Option<String>,
     /// Purposes of use (at least one), e.g. `urn:oid:2.16.840.1.113883.5.8#TREAT`.
     pub purpose_of_use: Vec<String>,
     /// The human requester's name, if known.
+    #[serde(default)]
     pub subject_name: Option<String>,
     /// The human requester's identifier, if known.
+    #[serde(default)]
     pub subject_id: Option<String>,
     /// The human requester's role, if known.
+    #[serde(default)]
     pub subject_role: Option<String>,
     /// Consent policies (URIs).
+    #[serde(default)]
     pub consent_policy: Vec<String>,
     /// Consent references (absolute URLs); only with `consent_policy`.
+    #[serde(default)]
     pub consent_reference: Vec<String>,
 }
 

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::{Endpoint, UdapError, UdapErrorKind};
+use super::store::ReplayStore;
 use crate::cert::Certificate;
 use crate::uri;
 
@@ -130,4 +131,24 @@ pub(crate) fn bind_san_uri(leaf: &Certificate, uri: &str, endpoint: Endpoint) ->
     }
     uri::check_identity(uri)
         .map_err(|problem| UdapError::new(endpoint, UdapErrorKind::InvalidUri { uri: uri.to_string(), problem }))
+}
+
+/// Records (`iss`, `jti`) in the replay store, last of all the checks, so that a rejected
+/// token never uses up its `jti`: a pair seen before is a [`UdapErrorKind::Replay`], a store
+/// that cannot answer a [`UdapErrorKind::Store`].
+pub(crate) fn record_jti(
+    replay: &dyn ReplayStore,
+    iss: &str,
+    jti: &str,
+    expires_at: u64,
+    now: u64,
+    endpoint: Endpoint,
+) -> Result<(), UdapError> {
+    match replay.check_and_record(iss, jti, expires_at, now) {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            Err(UdapError::new(endpoint, UdapErrorKind::Replay { iss: iss.to_string(), jti: jti.to_string() }))
+        }
+        Err(e) => Err(UdapError::new(endpoint, UdapErrorKind::Store(e))),
+    }
 }

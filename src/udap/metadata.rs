@@ -13,6 +13,7 @@
 //! registration endpoints.
 
 use rustls_pki_types::UnixTime;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::claims::{self, Lifetime, claim_error};
@@ -39,6 +40,11 @@ impl VerifiedMetadata {
     /// The signed claims (they take precedence over the unsigned document).
     pub fn claims(&self) -> &Map<String, Value> {
         &self.claims
+    }
+
+    /// The signed claims read into `T` (serde).
+    pub fn claims_as<'a, T: Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.claims)
     }
 
     /// The server certificate's validated path.

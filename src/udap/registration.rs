@@ -6,18 +6,22 @@
 //! to any anchor of the store (the matched community is reported: registrations are keyed by
 //! (community, `iss`)); `iss` is a SAN URI of `x5c[0]` and a URI that can identify a client
 //! (`uri::check_identity`), `sub` = `iss`, `aud` contains the registration URL,
-//! `exp ≤ iat + 300 s`, unexpired, `iat` not in the future, `jti` present (and not replayed,
-//! when a cache is given); then the registration parameters, every redirect URI an absolute
-//! `https` URI with a host and no fragment. An empty `grant_types` is a cancellation request.
+//! `exp ≤ iat + 300 s`, unexpired, `iat` not in the future, `jti` present; then the
+//! registration parameters, every redirect URI an absolute `https` URI with a host and no
+//! fragment; last, `jti` not replayed. An empty `grant_types` is a cancellation request.
+//!
+//! A server then records the registration (a [`crate::udap::RegistrationStore`] keyed by
+//! community and client URI, IG §3.4) and answers with [`Registration::response`].
 
 use std::sync::Arc;
 
 use rustls_pki_types::UnixTime;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::claims::{self, Lifetime, claim_error, is_https_url};
 use super::error::{Endpoint, UdapError, UdapErrorKind};
-use super::replay::ReplayCache;
+use super::store::ReplayStore;
 use crate::json::{self, JsonError};
 use crate::jws::{self, AlgorithmSet, HeaderCache, X5cOptions};
 use crate::revocation::RevocationData;
@@ -57,6 +61,55 @@ pub struct RegistrationEndpoint {
     pub header_cache: Option<Arc<HeaderCache>>,
 }
 
+/// A registration request body (JSON) to check with [`RegistrationEndpoint::verify_request`].
+#[derive(Debug, Clone, Copy)]
+pub struct RegistrationRequest<'a> {
+    /// The request body: `{"software_statement": ..., "udap": "1", ...}`.
+    pub body: &'a str,
+    /// The validation time.
+    pub time: UnixTime,
+    /// CRLs and OCSP responses for the client's certificate path.
+    pub revocation: Option<&'a RevocationData>,
+}
+
+impl<'a> RegistrationRequest<'a> {
+    /// A request body checked at `time`, without revocation data.
+    pub fn new(body: &'a str, time: UnixTime) -> Self {
+        RegistrationRequest { body, time, revocation: None }
+    }
+
+    /// CRLs and OCSP responses for the client's certificate path.
+    pub fn revocation(mut self, data: &'a RevocationData) -> Self {
+        self.revocation = Some(data);
+        self
+    }
+}
+
+/// A bare software statement (compact JWS) to check with
+/// [`RegistrationEndpoint::verify_software_statement`].
+#[derive(Debug, Clone, Copy)]
+pub struct StatementRequest<'a> {
+    /// The software statement.
+    pub statement: &'a str,
+    /// The validation time.
+    pub time: UnixTime,
+    /// CRLs and OCSP responses for the client's certificate path.
+    pub revocation: Option<&'a RevocationData>,
+}
+
+impl<'a> StatementRequest<'a> {
+    /// A statement checked at `time`, without revocation data.
+    pub fn new(statement: &'a str, time: UnixTime) -> Self {
+        StatementRequest { statement, time, revocation: None }
+    }
+
+    /// CRLs and OCSP responses for the client's certificate path.
+    pub fn revocation(mut self, data: &'a RevocationData) -> Self {
+        self.revocation = Some(data);
+        self
+    }
+}
+
 /// A registration request that passed every check.
 #[derive(Debug, Clone)]
 pub struct Registration {
@@ -64,12 +117,67 @@ pub struct Registration {
     path: VerifiedPath,
     grant: RegistrationGrant,
     certifications: Vec<String>,
+    software_statement: String,
 }
+
+/// The client metadata of RFC 7591 §2 that a registration response echoes from the software
+/// statement (IG §3.2.3: the JWT claims `iss`, `sub`, `aud`, `exp`, `iat`, `jti` SHOULD NOT be
+/// echoed).
+const RESPONSE_METADATA: [&str; 15] = [
+    "client_name",
+    "grant_types",
+    "response_types",
+    "redirect_uris",
+    "token_endpoint_auth_method",
+    "scope",
+    "contacts",
+    "logo_uri",
+    "client_uri",
+    "tos_uri",
+    "policy_uri",
+    "jwks_uri",
+    "jwks",
+    "software_id",
+    "software_version",
+];
 
 impl Registration {
     /// The software statement's claims (the registration parameters).
     pub fn claims(&self) -> &Map<String, Value> {
         &self.claims
+    }
+
+    /// The claims read into `T` (serde).
+    pub fn claims_as<'a, T: Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.claims)
+    }
+
+    /// The software statement exactly as submitted.
+    pub fn software_statement(&self) -> &str {
+        &self.software_statement
+    }
+
+    /// The `scope` registered (space-separated; empty for a cancellation).
+    pub fn scope(&self) -> &str {
+        self.claims.get("scope").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// The registration response of RFC 7591 §3.2.1 for `client_id`: the client_id, the
+    /// software statement unmodified, and the client metadata it registered (`client_name`,
+    /// `grant_types`, `redirect_uris`, `scope`, ...; members the statement lacks are left out,
+    /// as IG §3.2.3 asks). A cancellation's response carries the empty `grant_types` that
+    /// confirms it (IG §3.4). Send it with `201 Created` for a new registration, `200 OK` for
+    /// a modification or a cancellation.
+    pub fn response(&self, client_id: &str) -> Value {
+        let mut out = Map::new();
+        out.insert("client_id".into(), Value::String(client_id.to_string()));
+        out.insert("software_statement".into(), Value::String(self.software_statement.clone()));
+        for name in RESPONSE_METADATA {
+            if let Some(value) = self.claims.get(name) {
+                out.insert(name.into(), value.clone());
+            }
+        }
+        Value::Object(out)
     }
 
     /// The client URI: the software statement's `iss`, a SAN URI of the client's certificate.
@@ -131,18 +239,17 @@ impl RegistrationEndpoint {
         self
     }
 
-    /// Verifies a registration request body (JSON) at `time`. The body is read by
+    /// Verifies a registration request body (JSON). The body is read by
     /// [`crate::json::parse_object`]: a member given twice (`software_statement`, `udap`) is a
     /// [`UdapErrorKind::DuplicateMember`], since readers disagree on which value counts.
+    /// `replay` records the statement's (`iss`, `jti`) when it is accepted.
     pub fn verify_request(
         &self,
         verifier: &Verifier,
-        body: &str,
-        time: UnixTime,
-        revocation: Option<&RevocationData>,
-        replay: Option<&dyn ReplayCache>,
+        request: &RegistrationRequest<'_>,
+        replay: &dyn ReplayStore,
     ) -> Result<Registration, UdapError> {
-        let body = read_body(body)?;
+        let body = read_body(request.body)?;
         if body.get("udap").and_then(Value::as_str) != Some("1") {
             return Err(metadata_error("udap", "must be \"1\""));
         }
@@ -155,29 +262,28 @@ impl RegistrationEndpoint {
             Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(String::from).collect(),
             Some(_) => return Err(metadata_error("certifications", "must be an array of JWTs")),
         };
-        let mut registration = self.verify_software_statement(verifier, statement, time, revocation, replay)?;
+        let statement_request = StatementRequest { statement, time: request.time, revocation: request.revocation };
+        let mut registration = self.verify_software_statement(verifier, &statement_request, replay)?;
         registration.certifications = certifications;
         Ok(registration)
     }
 
-    /// Verifies a software statement (compact JWS) at `time`.
+    /// Verifies a software statement (compact JWS).
     pub fn verify_software_statement(
         &self,
         verifier: &Verifier,
-        statement: &str,
-        time: UnixTime,
-        revocation: Option<&RevocationData>,
-        replay: Option<&dyn ReplayCache>,
+        request: &StatementRequest<'_>,
+        replay: &dyn ReplayStore,
     ) -> Result<Registration, UdapError> {
         let endpoint = Endpoint::Registration;
         let mut options = X5cOptions::new();
         if let Some(cache) = &self.header_cache {
             options = options.header_cache(cache);
         }
-        if let Some(data) = revocation {
+        if let Some(data) = request.revocation {
             options = options.revocation(data);
         }
-        let verified = jws::verify_x5c(statement, &self.algorithms, verifier, time, &options)
+        let verified = jws::verify_x5c(request.statement, &self.algorithms, verifier, request.time, &options)
             .map_err(|e| UdapError::from_jws(endpoint, e))?;
         let (claims, path) = verified.into_parts();
 
@@ -187,18 +293,15 @@ impl RegistrationEndpoint {
             return Err(claim_error(endpoint, "sub", "must equal iss"));
         }
         claims::audience(&claims, &self.url, endpoint)?;
-        let now = time.as_secs();
+        let now = request.time.as_secs();
         let lifetime = Lifetime { max: MAX_SOFTWARE_STATEMENT_LIFETIME, skew: self.clock_skew };
         let times = claims::times(&claims, now, lifetime, endpoint)?;
         let jti = claims::string(&claims, "jti", endpoint)?;
 
         let grant = registration_parameters(&claims)?;
-        if let Some(cache) = replay
-            && !cache.check_and_record(iss, jti, times.exp.saturating_add(self.clock_skew), now)
-        {
-            return Err(UdapError::new(endpoint, UdapErrorKind::Replay { iss: iss.to_string(), jti: jti.to_string() }));
-        }
-        Ok(Registration { claims, path, grant, certifications: Vec::new() })
+        claims::record_jti(replay, iss, jti, times.exp.saturating_add(self.clock_skew), now, endpoint)?;
+        let software_statement = request.statement.to_string();
+        Ok(Registration { claims, path, grant, certifications: Vec::new(), software_statement })
     }
 }
 

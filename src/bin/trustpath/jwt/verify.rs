@@ -11,7 +11,8 @@ use trustpath::jws::{self, AlgorithmSet, Jws, JwsError, Limits, X5cOptions};
 use trustpath::revocation::RevocationData;
 use trustpath::udap::{
     AssertionRequest, MemoryReplayCache, MetadataCheck, RegisteredClient, RegistrationEndpoint, RegistrationGrant,
-    TokenEndpoint, UdapError, UdapErrorKind, parse_metadata_document, verify_signed_metadata,
+    RegistrationRequest, StatementRequest, TokenEndpoint, UdapError, UdapErrorKind, parse_metadata_document,
+    verify_signed_metadata,
 };
 use trustpath::{Certificate, UnixTime, ValidationError, VerifiedPath, Verifier};
 
@@ -200,26 +201,18 @@ impl Context<'_> {
             client_uri: client_uri.clone(),
             community: community.clone(),
         };
-        let request = AssertionRequest {
-            assertion: token,
-            grant_type: *grant,
-            client: &client,
-            time: self.time,
-            revocation: Some(v.revocation),
-        };
+        let request = AssertionRequest::new(token, *grant, &client, self.time).revocation(v.revocation);
         let summary = format!("client assertion from {client_uri}");
         match TokenEndpoint::new(token_url.as_str()).verify_assertion(v.verifier, &request, v.replay) {
             Ok(verified) => {
                 let jti = verified.claims().get("jti").and_then(Value::as_str).unwrap_or_default();
                 let mut details = vec![format!("client_id {client_id}, grant {}, jti {jti}", grant.as_str())];
                 if let Some(b2b) = verified.b2b() {
-                    let org = b2b.get("organization_id").and_then(Value::as_str).unwrap_or_default();
-                    let purposes: Vec<&str> = b2b
-                        .get("purpose_of_use")
-                        .and_then(Value::as_array)
-                        .map(|l| l.iter().filter_map(Value::as_str).collect())
-                        .unwrap_or_default();
-                    details.push(format!("hl7-b2b: organization {org}, purpose of use {}", purposes.join(", ")));
+                    details.push(format!(
+                        "hl7-b2b: organization {}, purpose of use {}",
+                        b2b.organization_id,
+                        b2b.purpose_of_use.join(", ")
+                    ));
                 }
                 Report {
                     claims: Some(verified.claims().clone()),
@@ -238,12 +231,13 @@ impl Context<'_> {
 
     fn software_statement(&self, registration_url: &str, text: &str, v: &With<'_>) -> Report {
         let endpoint = RegistrationEndpoint::new(registration_url);
-        let (time, replay) = (self.time, Some(v.replay as &dyn trustpath::udap::ReplayCache));
         let is_request = text.starts_with('{');
         let result = if is_request {
-            endpoint.verify_request(v.verifier, text, time, Some(v.revocation), replay)
+            let request = RegistrationRequest::new(text, self.time).revocation(v.revocation);
+            endpoint.verify_request(v.verifier, &request, v.replay)
         } else {
-            endpoint.verify_software_statement(v.verifier, text, time, Some(v.revocation), replay)
+            let request = StatementRequest::new(text, self.time).revocation(v.revocation);
+            endpoint.verify_software_statement(v.verifier, &request, v.replay)
         };
         let what = if is_request { "registration request" } else { "software statement" };
         match result {
