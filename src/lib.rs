@@ -24,7 +24,9 @@
 //! ## Layers
 //! - [`cert`]: parse once into [`Certificate`]; bundles in PEM, DER and PKCS#7.
 //! - [`trust`]: [`TrustStore`] (anchors in communities) and [`CertificatePool`].
-//! - [`crypto`]: signature algorithms behind `rustls_pki_types::SignatureVerificationAlgorithm`.
+//! - [`crypto`]: the one algorithm layer — digests, identifiers, signature schemes (PSS
+//!   parameters included) and the algorithm policy, whose backends implement
+//!   `rustls_pki_types::SignatureVerificationAlgorithm` — for certificates, JWS and CMS alike.
 //! - `path`: path building (budgeted DFS) and RFC 5280 §6.1 validation, one file per step.
 //! - [`policy`]: [`Policy`] presets and hook traits.
 //! - [`Verifier`]: the entry point.

@@ -340,6 +340,35 @@ fn other_algorithms() {
     assert_eq!((m.micalg(), m.signature().digest_algorithm()), (Some("sha-384"), DigestAlgorithm::Sha384));
 }
 
+/// CMS signatures go through the verifier's algorithm policy, whatever its backend: OpenSSL's
+/// RSASSA-PSS signature uses a 222-byte salt, which the RustCrypto PSS algorithm verifies and a
+/// plugged-in ring PSS algorithm (salt as long as the hash only) refuses instead of being
+/// bypassed; without PSS in the policy, PSS is refused, and PKCS#1 v1.5 still verifies.
+#[test]
+fn cms_signatures_use_the_policys_algorithms() {
+    use trustpath::crypto::AlgorithmPolicy;
+    let pss = read("openssl/pss.eml");
+    let with = |algorithms: AlgorithmPolicy| {
+        let mut policy = trustpath::Policy::direct();
+        policy.algorithms = algorithms;
+        SmimeVerifier::with_policy(store(&["int"]), policy)
+    };
+    assert!(verify(&with(AlgorithmPolicy::default()), &pss).is_ok());
+    let ring = AlgorithmPolicy::new(&[
+        webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+        webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    ]);
+    let e = verify(&with(ring.clone()), &pss).unwrap_err();
+    assert_eq!(e.kind(), "cms_signature_algorithm", "{e}");
+    assert!(e.to_string().contains("222-byte salt"), "{e}");
+    // trustpath's own PSS signatures (salt as long as the hash) verify with ring's algorithm.
+    let ours = builder("alice@direct.example.org").sign(&signer("address").with_rsa_pss().unwrap()).unwrap();
+    assert!(verify(&with(ring.clone()), &ours).is_ok());
+    let pkcs1_only = AlgorithmPolicy::new(&[webpki::ring::RSA_PKCS1_2048_8192_SHA256]);
+    assert_eq!(kind(verify(&with(pkcs1_only.clone()), &pss)), "cms_signature_algorithm");
+    assert!(verify(&with(pkcs1_only), &read("openssl/detached-crlf.eml")).is_ok());
+}
+
 #[test]
 fn lf_line_ends_are_canonicalised() {
     let msg = message("address", "alice@direct.example.org");

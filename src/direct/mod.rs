@@ -39,18 +39,23 @@
 mod attachments;
 mod binding;
 mod cms_verify;
+mod content_info;
 mod error;
 mod originator;
 mod policy;
 mod sign;
+mod signed_data;
+mod signer_info;
 mod smime;
 
 use core::fmt;
 use core::str::FromStr;
 
+/// The digest algorithms of SignerInfos (the crate's one list, [`crate::crypto::DigestAlgorithm`]).
+pub use crate::crypto::DigestAlgorithm;
 pub use attachments::{Attachment, FhirFormat, FhirPayload, detect_fhir, guess_content_type, parse_parts};
 pub use binding::{Binding, BindingPolicy, binding, certificate_addresses, check_binding};
-pub use cms_verify::{DigestAlgorithm, VerifiedSignature};
+pub use cms_verify::VerifiedSignature;
 pub use error::DirectError;
 pub use originator::Originator;
 pub use policy::{LeafPolicyRequirement, Purpose, narrow_policy, oids, policy};

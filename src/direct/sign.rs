@@ -16,23 +16,20 @@ use cms::signed_data::{
 };
 use der::asn1::{OctetString, SetOfVec, UtcTime};
 use der::{Any, Decode, Encode};
-use rustls_pki_types::{UnixTime, alg_id};
-use sha2::{Digest, Sha256, Sha384, Sha512};
-use signature::hazmat::PrehashSigner;
-use signature::{RandomizedSigner, SignatureEncoding};
+use rustls_pki_types::UnixTime;
+use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 
-use super::cms_verify::{
-    DigestAlgorithm, ECDSA_SHA256, ECDSA_SHA384, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA,
-    ID_SIGNING_TIME, RSA_ENCRYPTION, null_any,
-};
+use super::content_info::{ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA, ID_SIGNING_TIME};
 use super::{DirectAddress, DirectError, detect_fhir};
 use crate::cert::{Certificate, hex_string};
-use crate::crypto::AlgorithmPolicy;
 use crate::crypto::private_key::PrivateKey;
+use crate::crypto::rustcrypto::EcdsaEncoding;
+use crate::crypto::signature_alg::null_any;
+use crate::crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureScheme, oids};
 use crate::der_walk::wrap_sequence;
 
 fn key_error(message: impl Into<String>) -> DirectError {
@@ -127,48 +124,29 @@ impl SmimeSigner {
         self.sign(content, true)
     }
 
-    fn signature_algorithm(&self) -> Result<AlgorithmIdentifierOwned, DirectError> {
-        let from_value = |value: &[u8]| AlgorithmIdentifierOwned::from_der(&wrap_sequence(value)).map_err(failed);
+    /// The signature scheme: the digest with the key's algorithm.
+    fn scheme(&self) -> Result<SignatureScheme, DirectError> {
         match (&self.key, self.rsa_pss, self.digest) {
-            (PrivateKey::Rsa(_), false, _) => {
-                Ok(AlgorithmIdentifierOwned { oid: RSA_ENCRYPTION, parameters: Some(null_any()?) })
-            }
-            (PrivateKey::Rsa(_), true, DigestAlgorithm::Sha384) => from_value(alg_id::RSA_PSS_SHA384.as_ref()),
-            (PrivateKey::Rsa(_), true, DigestAlgorithm::Sha512) => from_value(alg_id::RSA_PSS_SHA512.as_ref()),
-            (PrivateKey::Rsa(_), true, _) => from_value(alg_id::RSA_PSS_SHA256.as_ref()),
-            (_, _, DigestAlgorithm::Sha384) => Ok(AlgorithmIdentifierOwned { oid: ECDSA_SHA384, parameters: None }),
+            (PrivateKey::Rsa(_), false, digest) => Ok(SignatureScheme::RsaPkcs1(digest)),
+            (PrivateKey::Rsa(_), true, digest) => Ok(SignatureScheme::pss(digest)),
             (_, _, DigestAlgorithm::Sha512) => Err(failed("ECDSA with SHA-512 is not supported")),
-            (_, _, _) => Ok(AlgorithmIdentifierOwned { oid: ECDSA_SHA256, parameters: None }),
+            (_, _, digest) => Ok(SignatureScheme::Ecdsa(digest)),
+        }
+    }
+
+    /// The SignerInfo's signatureAlgorithm: `rsaEncryption` for PKCS#1 v1.5 as OpenSSL writes
+    /// it (RFC 3370 §3.2), the full identifier otherwise.
+    fn signature_algorithm(&self) -> Result<AlgorithmIdentifierOwned, DirectError> {
+        match self.scheme()? {
+            SignatureScheme::RsaPkcs1(_) => {
+                Ok(AlgorithmIdentifierOwned { oid: oids::RSA_ENCRYPTION, parameters: Some(null_any()) })
+            }
+            scheme => AlgorithmIdentifierOwned::from_der(&wrap_sequence(scheme.canonical_id())).map_err(failed),
         }
     }
 
     fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, DirectError> {
-        let mut rng = getrandom::SysRng;
-        macro_rules! rsa_sign {
-            ($scheme:ident, $hash:ty, $key:expr) => {
-                rsa::$scheme::SigningKey::<$hash>::new((**$key).clone())
-                    .try_sign_with_rng(&mut rng, message)
-                    .map(|s| s.to_vec())
-                    .map_err(failed)
-            };
-        }
-        let prehash = self.digest.digest(message);
-        match (&self.key, self.rsa_pss, self.digest) {
-            (PrivateKey::Rsa(k), false, DigestAlgorithm::Sha384) => rsa_sign!(pkcs1v15, Sha384, k),
-            (PrivateKey::Rsa(k), false, DigestAlgorithm::Sha512) => rsa_sign!(pkcs1v15, Sha512, k),
-            (PrivateKey::Rsa(k), false, _) => rsa_sign!(pkcs1v15, Sha256, k),
-            (PrivateKey::Rsa(k), true, DigestAlgorithm::Sha384) => rsa_sign!(pss, Sha384, k),
-            (PrivateKey::Rsa(k), true, DigestAlgorithm::Sha512) => rsa_sign!(pss, Sha512, k),
-            (PrivateKey::Rsa(k), true, _) => rsa_sign!(pss, Sha256, k),
-            (PrivateKey::P256(k), _, _) => {
-                let s: p256::ecdsa::Signature = k.sign_prehash(&prehash).map_err(failed)?;
-                Ok(s.to_der().to_vec())
-            }
-            (PrivateKey::P384(k), _, _) => {
-                let s: p384::ecdsa::Signature = k.sign_prehash(&prehash).map_err(failed)?;
-                Ok(s.to_der().to_vec())
-            }
-        }
+        self.key.sign(self.scheme()?, EcdsaEncoding::Der, message).map_err(DirectError::Signing)
     }
 
     fn sign(&self, content: &[u8], encapsulate: bool) -> Result<Vec<u8>, DirectError> {
