@@ -13,7 +13,11 @@
 //! - `private_key`: the signing side (and RSA decryption, for CMS key transport).
 
 pub mod cache;
+#[cfg(feature = "direct")]
+pub(crate) mod cipher;
 mod digest;
+#[cfg(feature = "direct")]
+pub(crate) mod key_transport;
 pub(crate) mod oids;
 pub(crate) mod private_key;
 pub mod rustcrypto;

@@ -116,6 +116,15 @@ impl PrivateKey {
         }
     }
 
+    /// The RSA key, for RSA decryption (CMS key transport).
+    #[cfg_attr(not(feature = "direct"), allow(dead_code))]
+    pub(crate) fn rsa(&self) -> Option<&rsa::PrivateKey> {
+        match self {
+            PrivateKey::Rsa(key) => Some(key),
+            _ => None,
+        }
+    }
+
     /// `RSA key`, `P-256 key`, ...
     pub(crate) fn describe(&self) -> &'static str {
         match self {

@@ -105,6 +105,20 @@ pub enum DirectError {
     /// A signed message could not be built.
     #[error("cannot build the signed message: {0}")]
     Signing(String),
+    /// The message is not an encrypted S/MIME message (RFC 8551 §3.3): neither
+    /// `application/pkcs7-mime; smime-type=enveloped-data` (or `authEnveloped-data`) nor a CMS
+    /// EnvelopedData or AuthEnvelopedData.
+    #[error("not an encrypted S/MIME message: {0}")]
+    NotEncrypted(String),
+    /// The message could not be decrypted and verified: no RecipientInfo names one of the keys,
+    /// or the key does not open it, or its content does not decrypt to an intact signed message.
+    /// Deliberately one error with one message, whichever step failed: telling them apart would
+    /// make the receiver an oracle for an attacker's altered ciphertexts (RFC 3218).
+    #[error("the message could not be decrypted: it is not for these keys, or it was altered")]
+    Decryption,
+    /// A message could not be encrypted (randomness, encoding).
+    #[error("cannot encrypt the message: {0}")]
+    Encryption(String),
 }
 
 impl DirectError {
@@ -137,6 +151,9 @@ impl DirectError {
             DirectError::InvalidAddress(_) => "invalid_address",
             DirectError::Key(_) => "invalid_key",
             DirectError::Signing(_) => "signing_failed",
+            DirectError::NotEncrypted(_) => "not_encrypted",
+            DirectError::Decryption => "decryption_failed",
+            DirectError::Encryption(_) => "encryption_failed",
         }
     }
 

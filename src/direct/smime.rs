@@ -25,6 +25,7 @@ use rustls_pki_types::UnixTime;
 use super::attachments::{Attachment, parse_mime, parse_parts};
 use super::binding::{Binding, BindingPolicy};
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
+use super::envelope::Decryption;
 use super::originator::Originator;
 use super::policy::{Purpose, narrow_policy, policy};
 use super::{DirectAddress, DirectError, Limits};
@@ -94,6 +95,7 @@ pub struct VerifiedMessage {
     micalg: Option<String>,
     parts: Vec<Attachment>,
     originator: Option<Originator>,
+    decryption: Option<Decryption>,
 }
 
 impl VerifiedMessage {
@@ -155,6 +157,16 @@ impl VerifiedMessage {
     /// The parts that are attachments ([`Attachment::is_attachment`]), FHIR payloads included.
     pub fn attachments(&self) -> impl Iterator<Item = &Attachment> {
         self.parts.iter().filter(|p| p.is_attachment())
+    }
+
+    /// How the message was decrypted, when it was encrypted
+    /// ([`SmimeVerifier::decrypt_message`]).
+    pub fn decryption(&self) -> Option<&Decryption> {
+        self.decryption.as_ref()
+    }
+
+    pub(crate) fn set_decryption(&mut self, decryption: Decryption) {
+        self.decryption = Some(decryption);
     }
 }
 
@@ -250,7 +262,7 @@ impl SmimeVerifier {
         &self.limits
     }
 
-    fn originator(&self, message: &Message<'_>, part: &'static str) -> Result<Originator, DirectError> {
+    pub(crate) fn originator(&self, message: &Message<'_>, part: &'static str) -> Result<Originator, DirectError> {
         Originator::read(message, part, self.allow_distinct_sender)
     }
 
@@ -345,6 +357,7 @@ impl SmimeVerifier {
             micalg: None,
             parts,
             originator,
+            decryption: None,
         })
     }
 
@@ -373,6 +386,17 @@ impl SmimeVerifier {
     /// path under the Direct policy, binding to the sender; returns the signed content's
     /// parts.
     pub fn verify_message(&self, message: &[u8], input: &SmimeInput<'_>) -> Result<VerifiedMessage, DirectError> {
+        self.verify_entity(message, input, None)
+    }
+
+    /// [`Self::verify_message`] for a message or, decrypted, the entity an encrypted message
+    /// carried: without From and Sender fields of its own, the `envelope`'s count.
+    pub(crate) fn verify_entity(
+        &self,
+        message: &[u8],
+        input: &SmimeInput<'_>,
+        envelope: Option<&Originator>,
+    ) -> Result<VerifiedMessage, DirectError> {
         if message.len() > self.limits.max_message_len {
             return Err(DirectError::TooLarge {
                 what: "message",
@@ -383,7 +407,10 @@ impl SmimeVerifier {
         let parsed = parse_mime(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
         let root = parsed.parts.first().ok_or_else(|| DirectError::Mime("no MIME part".into()))?;
         let content_type = full_type(root);
-        let outer = self.originator(&parsed, "message")?;
+        let outer = match (self.originator(&parsed, "message")?, envelope) {
+            (own, Some(envelope)) if own.from_addresses().is_empty() && own.sender().is_none() => envelope.clone(),
+            (own, _) => own,
+        };
         match content_type.as_str() {
             "multipart/signed" => {
                 let protocol = root.content_type().and_then(|c| c.attribute("protocol")).map(str::to_ascii_lowercase);
@@ -437,6 +464,7 @@ impl SmimeVerifier {
                     micalg,
                     parts,
                     originator: Some(originator),
+                    decryption: None,
                 })
             }
             "application/pkcs7-mime" | "application/x-pkcs7-mime" | "application/octet-stream" => {
@@ -451,7 +479,8 @@ impl SmimeVerifier {
                     None | Some("signed-data") => {}
                     Some("enveloped-data" | "authenveloped-data") => {
                         return Err(DirectError::Unsupported(
-                            "encrypted S/MIME (enveloped-data): decrypt the message first, then verify its content"
+                            "encrypted S/MIME (enveloped-data): decrypt and verify it with the recipient's key \
+                             (decrypt_message)"
                                 .into(),
                         ));
                     }
@@ -480,6 +509,7 @@ impl SmimeVerifier {
                     micalg: None,
                     parts,
                     originator: Some(originator),
+                    decryption: None,
                 })
             }
             other => Err(DirectError::NotSigned(format!("content type {other}"))),
@@ -488,7 +518,7 @@ impl SmimeVerifier {
 }
 
 /// `type/subtype` of a part, lowercase (`text/plain` when absent).
-fn full_type(part: &mail_parser::MessagePart<'_>) -> String {
+pub(crate) fn full_type(part: &mail_parser::MessagePart<'_>) -> String {
     match part.content_type() {
         Some(ct) => match &ct.c_subtype {
             Some(sub) => format!("{}/{}", ct.c_type, sub).to_ascii_lowercase(),
