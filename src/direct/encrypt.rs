@@ -50,8 +50,10 @@ impl Recipient {
 
 /// Encrypts S/MIME content for Direct recipients: trust store, the Direct policy for
 /// encryption, binding rules, content encryption (default AES-128-CBC, the reference
-/// implementations' default) and key transport (default RSAES-OAEP with SHA-256, the
-/// Applicability Statement's default). Build one and share it (`Send + Sync`).
+/// implementations' default) and key transport (default RSA PKCS#1 v1.5, which every agent
+/// decrypts, as `trustpath smime encrypt` does; RSAES-OAEP with SHA-256, which the Java
+/// reference implementation prefers, with [`Self::with_key_transport`]). Build one and share it
+/// (`Send + Sync`).
 #[derive(Debug, Clone)]
 pub struct SmimeEncryptor {
     verifier: Verifier,
@@ -74,7 +76,7 @@ impl SmimeEncryptor {
             verifier: Verifier::new(store, narrow_policy(policy, Purpose::Encryption)),
             binding: BindingPolicy::default(),
             content_encryption: ContentEncryption::Aes128Cbc,
-            key_transport: KeyTransport::RsaOaep(crate::crypto::DigestAlgorithm::Sha256),
+            key_transport: KeyTransport::RsaPkcs1v15,
         }
     }
 
@@ -144,7 +146,7 @@ impl SmimeEncryptor {
         if let Some(revocation) = revocation {
             input = input.revocation(revocation);
         }
-        let path = self.verifier.verify(&input).map_err(DirectError::Certificate)?;
+        let path = self.verifier.verify(&input).map_err(DirectError::RecipientCertificate)?;
         if certificate.public_key_algorithm_id() != rustls_pki_types::alg_id::RSA_ENCRYPTION.as_ref() {
             return Err(DirectError::Unsupported(format!(
                 "recipient {} has no RSA key: only RSA key transport is supported",

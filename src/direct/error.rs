@@ -63,6 +63,10 @@ pub enum DirectError {
     /// error says which certificate of the path broke which rule).
     #[error("signer certificate rejected: {0}")]
     Certificate(#[source] ValidationError),
+    /// A recipient's certificate failed path validation under the Direct policy for
+    /// encryption (the wrapped error says which certificate of the path broke which rule).
+    #[error("recipient certificate rejected: {0}")]
+    RecipientCertificate(#[source] ValidationError),
     /// The signer's certificate is not bound to the expected sender address.
     #[error("signer certificate is not bound to {address} (its names: {names})")]
     BindingMismatch {
@@ -122,7 +126,8 @@ pub enum DirectError {
 }
 
 impl DirectError {
-    /// A short stable identifier of the rule that failed. For [`DirectError::Certificate`] it is
+    /// A short stable identifier of the rule that failed. For [`DirectError::Certificate`] and
+    /// [`DirectError::RecipientCertificate`] it is
     /// the path validation's own kind ([`crate::Reason::kind`]: `revoked`, `key_usage`,
     /// `unknown_issuer`, ...); the other kinds are distinct from those.
     pub fn kind(&self) -> &'static str {
@@ -143,7 +148,7 @@ impl DirectError {
                 Reason::UnsupportedPublicKey(_) => "cms_unsupported_key",
                 _ => "cms_signature_algorithm",
             },
-            DirectError::Certificate(e) => e.kind(),
+            DirectError::Certificate(e) | DirectError::RecipientCertificate(e) => e.kind(),
             DirectError::BindingMismatch { .. } => "binding_mismatch",
             DirectError::MissingSender(_) => "missing_sender",
             DirectError::DuplicateHeader { .. } => "duplicate_header",
@@ -157,10 +162,11 @@ impl DirectError {
         }
     }
 
-    /// The path validation error, for [`DirectError::Certificate`].
+    /// The path validation error, for [`DirectError::Certificate`] and
+    /// [`DirectError::RecipientCertificate`].
     pub fn validation_error(&self) -> Option<&ValidationError> {
         match self {
-            DirectError::Certificate(e) => Some(e),
+            DirectError::Certificate(e) | DirectError::RecipientCertificate(e) => Some(e),
             _ => None,
         }
     }
