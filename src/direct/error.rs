@@ -120,6 +120,14 @@ pub enum DirectError {
     /// make the receiver an oracle for an attacker's altered ciphertexts (RFC 3218).
     #[error("the message could not be decrypted: it is not for these keys, or it was altered")]
     Decryption,
+    /// The message's context (Implementation Guide for Expressing Context in Direct
+    /// Messaging) is malformed or uses values the guide does not allow.
+    #[error("invalid Direct context: {0}")]
+    Context(String),
+    /// A delivery notification (RFC 3798 MDN) is malformed, or was not sent by the final
+    /// recipient it reports on.
+    #[error("invalid delivery notification: {0}")]
+    Notification(String),
     /// A message could not be encrypted (randomness, encoding).
     #[error("cannot encrypt the message: {0}")]
     Encryption(String),
@@ -159,6 +167,8 @@ impl DirectError {
             DirectError::NotEncrypted(_) => "not_encrypted",
             DirectError::Decryption => "decryption_failed",
             DirectError::Encryption(_) => "encryption_failed",
+            DirectError::Context(_) => "invalid_context",
+            DirectError::Notification(_) => "invalid_notification",
         }
     }
 

@@ -4,17 +4,44 @@
 
 use rustls_pki_types::UnixTime;
 
+use super::context::{CONTEXT_HEADER, DirectContext, METADATA_FILENAME};
 use super::encrypt::{Recipient, SmimeEncryptor};
+use super::mdn::DeliveryNotification;
 use super::mime_write::{base64_lines, boundary, header_value, rfc5322_date, safe_filename, text_body};
 use super::sign::SmimeSigner;
 use super::{DirectAddress, DirectError, detect_fhir};
+use crate::cert::hex_string;
 
-/// One attachment of an outgoing message.
+/// One part of an outgoing message after its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Outgoing {
-    content_type: String,
-    filename: String,
-    bytes: Vec<u8>,
+enum Outgoing {
+    /// A file, base64-encoded.
+    File { content_type: String, filename: String, bytes: Vec<u8> },
+    /// An HTTP message (`message/http`), which MIME carries unencoded (RFC 2045 §6.4).
+    Http(Vec<u8>),
+}
+
+/// An HTTP message's transfer encoding: `7bit` or `8bit`, when its lines end with CRLF and are
+/// at most 998 bytes long (RFC 5322 §2.1.1), as a `message/*` entity's must.
+fn http_encoding(message: &[u8]) -> Result<&'static str, DirectError> {
+    let mut previous = 0u8;
+    let mut line = 0usize;
+    for &b in message {
+        let bare_lf = b == b'\n' && previous != b'\r';
+        let bare_cr = previous == b'\r' && b != b'\n';
+        if bare_lf || bare_cr || b == 0 {
+            return Err(DirectError::Signing("an HTTP message needs CRLF line ends and no NUL".into()));
+        }
+        line = if b == b'\n' { 0 } else { line + 1 };
+        if line > 998 {
+            return Err(DirectError::Signing("an HTTP message line longer than 998 bytes".into()));
+        }
+        previous = b;
+    }
+    if previous == b'\r' {
+        return Err(DirectError::Signing("an HTTP message ending in a bare CR".into()));
+    }
+    Ok(if message.is_ascii() { "7bit" } else { "8bit" })
 }
 
 /// Builds a Direct message — text and attachments, e.g. a FHIR Bundle as
@@ -31,6 +58,8 @@ pub struct MessageBuilder {
     text: Option<String>,
     attachments: Vec<Outgoing>,
     wrapped: bool,
+    context: Option<DirectContext>,
+    report: Option<DeliveryNotification>,
 }
 
 impl MessageBuilder {
@@ -45,6 +74,8 @@ impl MessageBuilder {
             text: None,
             attachments: Vec::new(),
             wrapped: true,
+            context: None,
+            report: None,
         }
     }
 
@@ -74,7 +105,7 @@ impl MessageBuilder {
 
     /// Attaches `bytes` as `filename` with `content_type` (e.g. `application/fhir+json`).
     pub fn attach(mut self, content_type: impl Into<String>, filename: impl Into<String>, bytes: Vec<u8>) -> Self {
-        self.attachments.push(Outgoing { content_type: content_type.into(), filename: filename.into(), bytes });
+        self.attachments.push(Outgoing::File { content_type: content_type.into(), filename: filename.into(), bytes });
         self
     }
 
@@ -88,6 +119,38 @@ impl MessageBuilder {
             super::FhirFormat::Xml => "application/fhir+xml",
         };
         Ok(self.attach(content_type, filename, bytes))
+    }
+
+    /// Attaches an HTTP request or response (RFC 9112 form: start line, header fields, CRLF
+    /// line ends) as a `message/http` part: the payload of a context with
+    /// [`super::Encapsulation::Http`] (e.g. a FHIR search, `GET /Patient?family=...`). Fails
+    /// if it is not in a form MIME carries unencoded.
+    pub fn encapsulate_http(mut self, message: Vec<u8>) -> Result<Self, DirectError> {
+        http_encoding(&message)?;
+        self.attachments.push(Outgoing::Http(message));
+        Ok(self)
+    }
+
+    /// Expresses the message's context (Implementation Guide for Expressing Context in Direct
+    /// Messaging): an `X-Direct-Context` header naming a `metadata.txt` part that holds it.
+    pub fn context(mut self, context: DirectContext) -> Self {
+        self.context = Some(context);
+        self
+    }
+
+    /// Makes the message a delivery notification (RFC 3798 MDN): its body becomes a
+    /// `multipart/report` with a human-readable part and the notification, and its text and
+    /// attachments are not sent.
+    pub fn disposition_notification(mut self, notification: DeliveryNotification) -> Self {
+        self.report = Some(notification);
+        self
+    }
+
+    /// The Content-ID of the context part, derived from the context and the sender.
+    fn context_id(&self, context: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest([context.as_bytes(), self.from.as_str().as_bytes()].concat());
+        format!("context-{}@{}", hex_string(digest.get(..12).unwrap_or_default()), self.from.domain())
     }
 
     /// Whether to wrap the content in `message/rfc822` (default: true).
@@ -113,46 +176,88 @@ impl MessageBuilder {
             let id = header_value("Message-ID", id.trim_matches(['<', '>']))?;
             h.push_str(&format!("Message-ID: <{id}>\r\n"));
         }
+        if let Some(context) = &self.context {
+            let id = self.context_id(&context.to_metadata());
+            h.push_str(&format!("{CONTEXT_HEADER}: <{id}>\r\n"));
+        }
         h.push_str("MIME-Version: 1.0\r\n");
         Ok(h)
     }
 
     /// The body entity: text alone, or multipart/mixed with the attachments.
     fn body(&self) -> Result<Vec<u8>, DirectError> {
+        if let Some(report) = &self.report {
+            return Ok(report.report_entity().into_bytes());
+        }
         let text = self.text.as_deref().map(text_body);
-        if self.attachments.is_empty() {
+        if self.attachments.is_empty() && self.context.is_none() {
             let (body, encoding) = text.unwrap_or_else(|| (String::from("\r\n"), "7bit"));
             return Ok(format!(
                 "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}"
             )
             .into_bytes());
         }
-        let mut parts: Vec<String> = Vec::new();
+        let mut parts: Vec<Vec<u8>> = Vec::new();
         if let Some((body, encoding)) = text {
-            parts.push(format!(
-                "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}"
-            ));
+            parts.push(
+                format!(
+                    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}"
+                )
+                .into_bytes(),
+            );
+        }
+        if let Some(context) = &self.context {
+            let metadata = context.to_metadata();
+            parts.push(
+                format!(
+                    "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: {}\r\n\
+                     Content-Disposition: attachment; filename=\"{METADATA_FILENAME}\"\r\nContent-ID: <{}>\r\n\r\n{metadata}",
+                    if metadata.is_ascii() { "7bit" } else { "8bit" },
+                    self.context_id(&metadata)
+                )
+                .into_bytes(),
+            );
         }
         for a in &self.attachments {
-            let content_type = header_value("Content-Type", &a.content_type)?;
-            let name = safe_filename(&a.filename);
-            parts.push(format!(
-                "Content-Type: {content_type}; name=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\
-                 Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{}",
-                base64_lines(&a.bytes)
-            ));
-        }
-        let joined = parts.concat();
-        let b = boundary("=_trustpath_mixed_", joined.as_bytes());
-        let mut out = format!("Content-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n");
-        for p in &parts {
-            out.push_str(&format!("--{b}\r\n{p}"));
-            if !p.ends_with("\r\n") {
-                out.push_str("\r\n");
+            match a {
+                Outgoing::File { content_type, filename, bytes } => {
+                    let content_type = header_value("Content-Type", content_type)?;
+                    let name = safe_filename(filename);
+                    parts.push(
+                        format!(
+                            "Content-Type: {content_type}; name=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\
+                             Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{}",
+                            base64_lines(bytes)
+                        )
+                        .into_bytes(),
+                    );
+                }
+                Outgoing::Http(message) => {
+                    let mut part = format!(
+                        "Content-Type: message/http\r\nContent-Transfer-Encoding: {}\r\n\r\n",
+                        http_encoding(message)?
+                    )
+                    .into_bytes();
+                    part.extend_from_slice(message);
+                    // The CRLF before a delimiter belongs to the delimiter (RFC 2046 §5.1.1):
+                    // one more keeps the HTTP message's own last line end.
+                    part.extend_from_slice(b"\r\n");
+                    parts.push(part);
+                }
             }
         }
-        out.push_str(&format!("--{b}--\r\n"));
-        Ok(out.into_bytes())
+        let joined = parts.concat();
+        let b = boundary("=_trustpath_mixed_", &joined);
+        let mut out = format!("Content-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n").into_bytes();
+        for p in &parts {
+            out.extend_from_slice(format!("--{b}\r\n").as_bytes());
+            out.extend_from_slice(p);
+            if !p.ends_with(b"\r\n") {
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        out.extend_from_slice(format!("--{b}--\r\n").as_bytes());
+        Ok(out)
     }
 
     /// The MIME entity that gets signed: the wrapped message (`message/rfc822`), or the body.

@@ -19,6 +19,9 @@
 //!   SHA-256, RSA PKCS#1 v1.5 by default) carrying FHIR Bundles; [`SmimeEncryptor`] validates
 //!   recipient certificates for encryption ([`Recipient`]) and encrypts to them, and
 //!   [`MessageBuilder::sign_and_encrypt`] does both, in the Applicability Statement's order.
+//! - [`DirectContext`] builds and reads the Context IG's `X-Direct-Context` metadata (e.g. a
+//!   FHIR query as `general/query` with `http` encapsulation, [`MessageBuilder::encapsulate_http`]);
+//!   [`DeliveryNotification`] the `processed` MDN a receiving HISP returns.
 //! - [`binding`](binding()) and [`check_binding`] apply the address rules to a certificate;
 //!   [`policy`](policy()) gives the Direct policy narrowed to signing or encryption.
 //!
@@ -45,11 +48,14 @@ mod attachments;
 mod binding;
 mod cms_verify;
 mod content_info;
+mod context;
 mod decrypt;
 mod encrypt;
 mod envelope;
 mod error;
+mod mdn;
 mod message;
+mod mime_read;
 mod mime_write;
 mod originator;
 mod policy;
@@ -57,6 +63,7 @@ mod sign;
 mod signed_data;
 mod signer_info;
 mod smime;
+mod verified;
 
 use core::fmt;
 use core::str::FromStr;
@@ -66,9 +73,13 @@ pub use crate::crypto::DigestAlgorithm;
 pub use attachments::{Attachment, FhirFormat, FhirPayload, detect_fhir, guess_content_type, parse_parts};
 pub use binding::{Binding, BindingPolicy, binding, certificate_addresses, check_binding};
 pub use cms_verify::VerifiedSignature;
+pub use context::{
+    Action, CONTEXT_HEADER, Category, ContextPurpose, DirectContext, Encapsulation, METADATA_FILENAME, PatientParameter,
+};
 pub use encrypt::{Recipient, SmimeEncryptor};
 pub use envelope::{Decryption, DecryptionKey};
 pub use error::DirectError;
+pub use mdn::{DeliveryNotification, DispositionType};
 pub use message::MessageBuilder;
 pub use originator::Originator;
 pub use policy::{LeafPolicyRequirement, Purpose, narrow_policy, oids, policy};
