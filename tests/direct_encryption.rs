@@ -213,9 +213,12 @@ fn decryption_failures_are_one_error() {
             failures.push((format!("{label} other key"), decrypt(&msg, &[key("address")]).unwrap_err()));
             failures.push((format!("{label} no key"), decrypt(&msg, &[]).unwrap_err()));
             let cms = body(&msg);
-            // Tampered ciphertext: a byte of the encrypted content (near the end, inside the
-            // content, before GCM's tag) flipped, and the encrypted key flipped.
-            for (what, offset) in [("content", cms.len() - 40), ("content start", cms.len() / 2)] {
+            // Tampered ciphertext: a byte flipped in the blocks that carry the signed content
+            // (its wrapped header, and further in); CBC garbles that block and the next, GCM's
+            // tag no longer verifies. (CBC does not protect regions no signature covers, such
+            // as the MIME epilogue: S/MIME's signature is what protects the content.)
+            let start = ciphertext_start(&cms);
+            for (what, offset) in [("content header", start + 200), ("content body", start + 1200)] {
                 let mut t = cms.clone();
                 t[offset] ^= 0x01;
                 failures.push((
@@ -234,6 +237,20 @@ fn decryption_failures_are_one_error() {
         assert_eq!(e.kind(), "decryption_failed", "{what}: {e}");
         assert_eq!(e.to_string(), failures[0].1.to_string(), "{what}");
     }
+}
+
+/// Where the encrypted content starts in an EnvelopedData or AuthEnvelopedData (DER).
+fn ciphertext_start(cms: &[u8]) -> usize {
+    use der::Decode;
+    let info = cms::content_info::ContentInfo::from_der(cms).unwrap();
+    let eci = match info.content.decode_as::<cms::enveloped_data::EnvelopedData>() {
+        Ok(ed) => ed.encrypted_content,
+        Err(_) => {
+            info.content.decode_as::<cms::authenveloped_data::AuthEnvelopedData>().unwrap().auth_encrypted_content_info
+        }
+    };
+    let ciphertext = eci.encrypted_content.unwrap();
+    find(cms, ciphertext.as_bytes()).unwrap()
 }
 
 /// The bytes just before the encrypted key of the first KeyTransRecipientInfo: its OCTET

@@ -125,10 +125,36 @@ pub(crate) enum Sender<'a> {
     FromContent(ResolveSender<'a>),
 }
 
+/// The digest algorithms of a SignedData's SignerInfos (those trustpath knows), to hash the
+/// content once for all of them; empty when the input does not parse (verification then says
+/// why).
+pub(crate) fn digest_algorithms(input: &[u8], limits: &Limits) -> Vec<DigestAlgorithm> {
+    let Ok(Parsed { signed_data, .. }) = parse(input, limits) else { return Vec::new() };
+    let mut out = Vec::new();
+    for signer in signed_data.signer_infos.0.iter() {
+        if let Ok(algorithm) = DigestAlgorithm::from_algorithm(&signer.digest_alg)
+            && !out.contains(&algorithm)
+        {
+            out.push(algorithm);
+        }
+    }
+    out
+}
+
 /// Verifies a SignedData over its encapsulated content or `detached` content.
 pub(crate) fn verify(
     input: &[u8],
     detached: Option<&[u8]>,
+    ctx: &Context<'_>,
+) -> Result<VerifiedSignature, DirectError> {
+    verify_with_digests(input, detached, &[], ctx)
+}
+
+/// [`verify`], with digests of the content already computed (by algorithm).
+pub(crate) fn verify_with_digests(
+    input: &[u8],
+    detached: Option<&[u8]>,
+    known_digests: &[(DigestAlgorithm, Vec<u8>)],
     ctx: &Context<'_>,
 ) -> Result<VerifiedSignature, DirectError> {
     let Parsed { signed_data, certificates, raw_signer_infos } = parse(input, ctx.limits)?;
@@ -169,7 +195,7 @@ pub(crate) fn verify(
     };
     let mut pool: Vec<Certificate> = certificates.clone();
     pool.extend(ctx.known_certificates.iter().cloned());
-    let mut digests: Vec<(DigestAlgorithm, Vec<u8>)> = Vec::new();
+    let mut digests: Vec<(DigestAlgorithm, Vec<u8>)> = known_digests.to_vec();
     let mut content_digest = |algorithm: DigestAlgorithm| match digests.iter().find(|(a, _)| *a == algorithm) {
         Some((_, digest)) => digest.clone(),
         None => {

@@ -15,10 +15,11 @@
 
 use mail_parser::MimeHeaders;
 
+use super::DirectError;
 use super::envelope::{self, DecryptionKey};
+use super::mime_read::{self, TransferEncoding};
 use super::originator::Originator;
-use super::smime::{SmimeInput, SmimeVerifier, VerifiedMessage, full_type};
-use super::{DirectError, attachments::parse_mime};
+use super::smime::{SmimeInput, SmimeVerifier, VerifiedMessage};
 
 impl DirectError {
     /// Whether this error concerns content whose signature verified (the signer's path or its
@@ -45,25 +46,31 @@ impl SmimeVerifier {
         if message.len() > limit {
             return Err(DirectError::TooLarge { what: "message", size: message.len(), limit });
         }
-        let parsed = parse_mime(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
-        let root = parsed.parts.first().ok_or_else(|| DirectError::Mime("no MIME part".into()))?;
-        let content_type = full_type(root);
-        match content_type.as_str() {
+        if !mime_read::starts_with_field(message) {
+            return Err(DirectError::NotEncrypted("no MIME header".into()));
+        }
+        let root = mime_read::Reader::new(self.limits()).shallow(message, 0..message.len())?;
+        match root.content_type.as_str() {
             "application/pkcs7-mime" | "application/x-pkcs7-mime" => {}
             "application/octet-stream"
-                if root.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".p7m")) => {}
+                if root
+                    .headers()
+                    .and_then(|h| h.attachment_name())
+                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".p7m")) => {}
             "multipart/signed" => {
                 return Err(DirectError::NotEncrypted("a signed message that is not encrypted".into()));
             }
             other => return Err(DirectError::NotEncrypted(format!("content type {other}"))),
         }
-        let smime_type = root.content_type().and_then(|c| c.attribute("smime-type")).map(str::to_ascii_lowercase);
+        let smime_type = root.content_type_param("smime-type").map(str::to_ascii_lowercase);
         match smime_type.as_deref() {
             None | Some("enveloped-data" | "authenveloped-data") => {}
             Some(other) => return Err(DirectError::NotEncrypted(format!("smime-type {other}"))),
         }
-        let envelope = self.originator(&parsed, "message")?;
-        self.decrypt_and_verify(root.contents(), keys, input, Some(&envelope))
+        let envelope = self.originator(&root.header, "message")?;
+        let cms =
+            mime_read::decode(message.get(root.body.clone()).unwrap_or_default(), TransferEncoding::of(root.headers()));
+        self.decrypt_and_verify(&cms, keys, input, Some(&envelope))
     }
 
     /// Decrypts a bare CMS EnvelopedData or AuthEnvelopedData (DER, BER or PEM) whose content

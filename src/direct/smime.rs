@@ -19,11 +19,14 @@
 
 use std::sync::Arc;
 
-use mail_parser::{Message, MimeHeaders, PartType};
+use crate::crypto::DigestAlgorithm;
 
-use super::attachments::{Attachment, parse_mime, parse_parts};
+use mail_parser::{Message, MimeHeaders};
+
+use super::attachments::{Attachment, parts_of};
 use super::binding::BindingPolicy;
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
+use super::mime_read::{self, Reader, TransferEncoding};
 use super::originator::Originator;
 use super::policy::{Purpose, narrow_policy, policy};
 pub use super::verified::{SignedForm, SmimeInput, VerifiedMessage};
@@ -132,10 +135,17 @@ impl SmimeVerifier {
     /// The originator fields of a wrapped message (`message/rfc822` signed content), if the
     /// content is one.
     fn wrapped_originator(&self, entity: &[u8]) -> Result<Option<Originator>, DirectError> {
-        let Some(parsed) = parse_mime(entity) else { return Ok(None) };
-        match parsed.parts.first().map(|root| &root.body) {
-            Some(PartType::Message(inner)) => self.originator(inner, "wrapped message").map(Some),
-            _ => Ok(None),
+        if !mime_read::starts_with_field(entity) {
+            return Ok(None);
+        }
+        let mut reader = Reader::new(&self.limits);
+        let Ok(root) = reader.shallow(entity, 0..entity.len()) else { return Ok(None) };
+        if !matches!(root.content_type.as_str(), "message/rfc822" | "message/global") {
+            return Ok(None);
+        }
+        match reader.shallow(entity, root.body.clone()) {
+            Ok(inner) => self.originator(&inner.header, "wrapped message").map(Some),
+            Err(_) => Ok(None),
         }
     }
 
@@ -196,10 +206,11 @@ impl SmimeVerifier {
         content: &[u8],
         input: &SmimeInput<'_>,
     ) -> Result<VerifiedMessage, DirectError> {
-        let parsed = looks_like_mime(content).then(|| parse_mime(content)).flatten();
+        let parsed =
+            looks_like_mime(content).then(|| mime_read::read_message(content, &self.limits, false).ok()).flatten();
         let (resolved, originator) = match &parsed {
             Some(message) => {
-                let outer = self.originator(message, "content")?;
+                let outer = self.originator(&message.header, "content")?;
                 let wrapped = self.wrapped_originator(content)?;
                 let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
                 (sender, Some(originator))
@@ -209,9 +220,9 @@ impl SmimeVerifier {
         let sender = resolved.as_ref().map_or(Sender::Unchecked, Sender::Given);
         let (signature, signed) = self.verify_canonical(cms, content, &self.context(input, sender))?;
         let parts = if parsed.is_some() {
-            parse_parts(&signed, &self.limits)?
+            parts_of(&signed, &self.limits)?
         } else {
-            vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.clone())]
+            vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.to_vec())]
         };
         Ok(VerifiedMessage {
             signature,
@@ -225,19 +236,22 @@ impl SmimeVerifier {
     }
 
     /// Verifies `content` as given, then in canonical CRLF form if its digest did not match
-    /// and it has bare LF line ends.
+    /// and it has bare LF line ends. Returns the content verified, owned: copied while it is
+    /// hashed, in one pass over it.
     fn verify_canonical(
         &self,
         cms: &[u8],
         content: &[u8],
         ctx: &Context<'_>,
-    ) -> Result<(VerifiedSignature, Vec<u8>), DirectError> {
-        match cms_verify::verify(cms, Some(content), ctx) {
-            Ok(signature) => Ok((signature, content.to_vec())),
+    ) -> Result<(VerifiedSignature, Arc<Vec<u8>>), DirectError> {
+        let algorithms = cms_verify::digest_algorithms(cms, ctx.limits);
+        let (owned, digests) = copy_and_hash(content, &algorithms);
+        match cms_verify::verify_with_digests(cms, Some(content), &digests, ctx) {
+            Ok(signature) => Ok((signature, Arc::new(owned))),
             Err(DirectError::DigestMismatch) => match canonical_crlf(content) {
                 Some(canonical) => {
                     let signature = cms_verify::verify(cms, Some(&canonical), ctx)?;
-                    Ok((signature, canonical))
+                    Ok((signature, Arc::new(canonical)))
                 }
                 None => Err(DirectError::DigestMismatch),
             },
@@ -267,16 +281,15 @@ impl SmimeVerifier {
                 limit: self.limits.max_message_len,
             });
         }
-        let parsed = parse_mime(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
-        let root = parsed.parts.first().ok_or_else(|| DirectError::Mime("no MIME part".into()))?;
-        let content_type = full_type(root);
-        let outer = match (self.originator(&parsed, "message")?, envelope) {
+        let root = mime_read::read_message(message, &self.limits, false)?;
+        let content_type = root.content_type.clone();
+        let outer = match (self.originator(&root.header, "message")?, envelope) {
             (own, Some(envelope)) if own.from_addresses().is_empty() && own.sender().is_none() => envelope.clone(),
             (own, _) => own,
         };
         match content_type.as_str() {
             "multipart/signed" => {
-                let protocol = root.content_type().and_then(|c| c.attribute("protocol")).map(str::to_ascii_lowercase);
+                let protocol = root.content_type_param("protocol").map(str::to_ascii_lowercase);
                 if let Some(p) = &protocol
                     && !is_signature_type(p)
                 {
@@ -284,33 +297,21 @@ impl SmimeVerifier {
                         "multipart/signed with protocol {p:?} is not S/MIME (application/pkcs7-signature)"
                     )));
                 }
-                let micalg = root.content_type().and_then(|c| c.attribute("micalg")).map(str::to_string);
-                let PartType::Multipart(children) = &root.body else {
-                    return Err(DirectError::Mime("multipart/signed without a valid boundary".into()));
-                };
-                let [content_id, signature_id] = children.as_slice() else {
+                let micalg = root.content_type_param("micalg").map(str::to_string);
+                let [content_part, signature_part] = root.children.as_slice() else {
                     return Err(DirectError::Mime(format!(
                         "multipart/signed must have exactly two parts, not {}",
-                        children.len()
+                        root.children.len()
                     )));
                 };
-                let part = |id: &u32| {
-                    parsed
-                        .parts
-                        .get(usize::try_from(*id).unwrap_or(usize::MAX))
-                        .ok_or_else(|| DirectError::Mime("a multipart/signed part is missing".into()))
-                };
-                let (content_part, signature_part) = (part(content_id)?, part(signature_id)?);
-                let signature_type = full_type(signature_part);
-                if !is_signature_type(&signature_type) {
+                let signature_type = &signature_part.content_type;
+                if !is_signature_type(signature_type) {
                     return Err(DirectError::NotSigned(format!(
                         "the second part of multipart/signed is {signature_type}, not application/pkcs7-signature"
                     )));
                 }
-                let start = usize::try_from(content_part.offset_header).unwrap_or(usize::MAX);
-                let end = usize::try_from(content_part.offset_end).unwrap_or(usize::MAX);
                 let signed = message
-                    .get(start..end)
+                    .get(content_part.range())
                     .ok_or_else(|| DirectError::Mime("the signed part's bounds are outside the message".into()))?;
                 let wrapped = self.wrapped_originator(signed)?;
                 let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
@@ -318,8 +319,12 @@ impl SmimeVerifier {
                     DirectError::MissingSender("the message has no From header: give the expected sender".into())
                 })?;
                 let ctx = self.context(input, Sender::Given(&sender));
-                let (signature, signed) = self.verify_canonical(signature_part.contents(), signed, &ctx)?;
-                let parts = parse_parts(&signed, &self.limits)?;
+                let cms = mime_read::decode(
+                    message.get(signature_part.body.clone()).unwrap_or_default(),
+                    TransferEncoding::of(signature_part.headers()),
+                );
+                let (signature, signed) = self.verify_canonical(&cms, signed, &ctx)?;
+                let parts = parts_of(&signed, &self.limits)?;
                 Ok(VerifiedMessage {
                     signature,
                     form: SignedForm::MultipartSigned,
@@ -332,12 +337,14 @@ impl SmimeVerifier {
             }
             "application/pkcs7-mime" | "application/x-pkcs7-mime" | "application/octet-stream" => {
                 if content_type == "application/octet-stream"
-                    && !root.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".p7m"))
+                    && !root
+                        .headers()
+                        .and_then(|h| h.attachment_name())
+                        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".p7m"))
                 {
                     return Err(DirectError::NotSigned("content type application/octet-stream".into()));
                 }
-                let smime_type =
-                    root.content_type().and_then(|c| c.attribute("smime-type")).map(str::to_ascii_lowercase);
+                let smime_type = root.content_type_param("smime-type").map(str::to_ascii_lowercase);
                 match smime_type.as_deref() {
                     None | Some("signed-data") => {}
                     Some("enveloped-data" | "authenveloped-data") => {
@@ -359,12 +366,16 @@ impl SmimeVerifier {
                     Some(s) => Sender::Given(s),
                     None => Sender::FromContent(&resolve),
                 };
-                let signature = cms_verify::verify(root.contents(), None, &self.context(input, sender))?;
-                let signed = signature.encapsulated_content().unwrap_or_default().to_vec();
+                let cms = mime_read::decode(
+                    message.get(root.body.clone()).unwrap_or_default(),
+                    TransferEncoding::of(root.headers()),
+                );
+                let signature = cms_verify::verify(&cms, None, &self.context(input, sender))?;
+                let signed = Arc::new(signature.encapsulated_content().unwrap_or_default().to_vec());
                 // Read again here: a given sender left the wrapped header unread.
                 let wrapped = self.wrapped_originator(&signed)?;
                 let (_, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
-                let parts = parse_parts(&signed, &self.limits)?;
+                let parts = parts_of(&signed, &self.limits)?;
                 Ok(VerifiedMessage {
                     signature,
                     form: SignedForm::SignedData,
@@ -380,17 +391,6 @@ impl SmimeVerifier {
     }
 }
 
-/// `type/subtype` of a part, lowercase (`text/plain` when absent).
-pub(crate) fn full_type(part: &mail_parser::MessagePart<'_>) -> String {
-    match part.content_type() {
-        Some(ct) => match &ct.c_subtype {
-            Some(sub) => format!("{}/{}", ct.c_type, sub).to_ascii_lowercase(),
-            None => ct.c_type.to_ascii_lowercase(),
-        },
-        None => "text/plain".to_string(),
-    }
-}
-
 fn is_signature_type(t: &str) -> bool {
     matches!(t, "application/pkcs7-signature" | "application/x-pkcs7-signature")
 }
@@ -402,6 +402,21 @@ fn looks_like_mime(content: &[u8]) -> bool {
         Some(colon) => colon > 0 && line.iter().take(colon).all(|b| b.is_ascii_alphanumeric() || *b == b'-'),
         None => false,
     }
+}
+
+/// `content`, copied, and its digests under `algorithms`, in one pass (the copy is made while
+/// each chunk is in cache for hashing).
+fn copy_and_hash(content: &[u8], algorithms: &[DigestAlgorithm]) -> (Vec<u8>, Vec<(DigestAlgorithm, Vec<u8>)>) {
+    let mut owned = Vec::with_capacity(content.len());
+    let mut hashers: Vec<_> = algorithms.iter().map(|a| a.hasher()).collect();
+    for chunk in content.chunks(64 << 10) {
+        owned.extend_from_slice(chunk);
+        for hasher in &mut hashers {
+            hasher.update(chunk);
+        }
+    }
+    let digests = hashers.into_iter().map(|h| (h.algorithm(), h.finish())).collect();
+    (owned, digests)
 }
 
 /// `bytes` with every bare LF turned into CRLF, or `None` when there is none.

@@ -69,7 +69,7 @@ impl<'a> SmimeInput<'a> {
 pub struct VerifiedMessage {
     pub(crate) signature: VerifiedSignature,
     pub(crate) form: SignedForm,
-    pub(crate) signed_content: Vec<u8>,
+    pub(crate) signed_content: std::sync::Arc<Vec<u8>>,
     pub(crate) micalg: Option<String>,
     pub(crate) parts: Vec<Attachment>,
     pub(crate) originator: Option<Originator>,
