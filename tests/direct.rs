@@ -369,6 +369,25 @@ fn cms_signatures_use_the_policys_algorithms() {
     assert!(verify(&with(pkcs1_only), &read("openssl/detached-crlf.eml")).is_ok());
 }
 
+/// A `multipart/signed` with a third part — before the signature, inside what would be the
+/// signed content, or after it — is refused, whichever end it is read from.
+#[test]
+fn multipart_signed_with_three_parts_is_refused() {
+    let msg = String::from_utf8(message("address", "alice@direct.example.org")).unwrap();
+    let boundary = msg.split("boundary=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let extra = format!("--{boundary}\r\nContent-Type: text/plain\r\n\r\nextra\r\n");
+    let signature_at = msg.find(&format!("--{boundary}\r\nContent-Type: application/pkcs7-signature")).unwrap();
+    let before_signature = format!("{}{extra}{}", &msg[..signature_at], &msg[signature_at..]);
+    let close = format!("--{boundary}--");
+    let close_at = msg.find(&close).unwrap();
+    let after_signature = format!("{}{extra}{}", &msg[..close_at], &msg[close_at..]);
+    for (what, m) in [("before the signature", before_signature), ("after the signature", after_signature)] {
+        let e = verify(&verifier(), m.as_bytes()).unwrap_err();
+        assert_eq!(e.kind(), "malformed_mime", "{what}: {e}");
+        assert!(e.to_string().contains("exactly two parts"), "{what}: {e}");
+    }
+}
+
 #[test]
 fn lf_line_ends_are_canonicalised() {
     let msg = message("address", "alice@direct.example.org");

@@ -202,12 +202,13 @@ pub(crate) fn decrypt(
             if ciphertext.is_empty() || ciphertext.len() % CBC_IV_LEN != 0 {
                 return (Zeroizing::new(Vec::new()), Err(DecryptFailed));
             }
-            let blocks = Zeroizing::new(decryptor.decrypt_padded_vec::<NoPadding>(ciphertext).unwrap_or_default());
+            let mut blocks = Zeroizing::new(decryptor.decrypt_padded_vec::<NoPadding>(ciphertext).unwrap_or_default());
             let last = blocks.len().saturating_sub(CBC_IV_LEN);
-            match blocks.get(last..).map(Pkcs7::raw_unpad) {
-                Some(Ok(unpadded)) => {
-                    let keep = last + unpadded.len();
-                    (Zeroizing::new(blocks.get(..keep).unwrap_or_default().to_vec()), Ok(()))
+            let unpadded = blocks.get(last..).map(|block| Pkcs7::raw_unpad(block).map(<[u8]>::len));
+            match unpadded {
+                Some(Ok(kept)) => {
+                    blocks.truncate(last + kept);
+                    (blocks, Ok(()))
                 }
                 _ => (blocks, Err(DecryptFailed)),
             }

@@ -310,14 +310,18 @@ pub(crate) fn leaves(entity: &Entity<'_>, source: &Arc<Vec<u8>>, out: &mut Vec<A
 }
 
 /// The leaf parts of the MIME entity `source`, read within `limits`.
-pub(crate) fn parts_of(source: &Arc<Vec<u8>>, limits: &Limits) -> Result<Vec<Attachment>, DirectError> {
+pub(crate) fn parts_of(
+    source: &Arc<Vec<u8>>,
+    limits: &Limits,
+    known: Vec<mime_read::KnownDelimiters>,
+) -> Result<Vec<Attachment>, DirectError> {
     if source.len() > limits.max_message_len {
         return Err(DirectError::TooLarge { what: "MIME entity", size: source.len(), limit: limits.max_message_len });
     }
     if !mime_read::starts_with_field(source) {
         return Err(DirectError::Mime("no MIME headers in the signed content".into()));
     }
-    let root = mime_read::Reader::new(limits).entity(source, 0..source.len(), 0, true)?;
+    let root = mime_read::Reader::new(limits).with_known(known).entity(source, 0..source.len(), 0, true)?;
     let mut out = Vec::new();
     leaves(&root, source, &mut out);
     Ok(out)
@@ -329,7 +333,7 @@ pub fn parse_parts(entity: &[u8], limits: &Limits) -> Result<Vec<Attachment>, Di
     if entity.len() > limits.max_message_len {
         return Err(DirectError::TooLarge { what: "MIME entity", size: entity.len(), limit: limits.max_message_len });
     }
-    parts_of(&Arc::new(entity.to_vec()), limits)
+    parts_of(&Arc::new(entity.to_vec()), limits, Vec::new())
 }
 
 #[cfg(test)]

@@ -42,13 +42,40 @@ fn unarmor(input: &[u8]) -> Result<Cow<'_, [u8]>, DirectError> {
     }
 }
 
-/// A ContentInfo (DER, BER or PEM) decoded after its size was checked and its encoding
-/// normalised to DER (`crate::ber`, bounded by the DER depth limit).
-pub(crate) fn decode(input: &[u8], limits: &Limits) -> Result<ContentInfo, DirectError> {
+/// A CMS input (DER, BER or PEM) as DER, after its size was checked: normalised from BER
+/// (`crate::ber`, bounded by the DER depth limit), borrowed when it was DER already.
+pub(crate) fn to_der<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, [u8]>, DirectError> {
     if input.len() > limits.max_message_len {
         return Err(DirectError::TooLarge { what: "CMS", size: input.len(), limit: limits.max_message_len });
     }
-    let input = unarmor(input)?;
-    let der = crate::ber::to_der(&input, limits.max_der_depth).map_err(DirectError::from_ber)?;
+    match unarmor(input)? {
+        Cow::Borrowed(bytes) => crate::ber::to_der_cow(bytes, limits.max_der_depth).map_err(DirectError::from_ber),
+        Cow::Owned(bytes) => crate::ber::to_der_cow(&bytes, limits.max_der_depth)
+            .map(|der| Cow::Owned(der.into_owned()))
+            .map_err(DirectError::from_ber),
+    }
+}
+
+/// A ContentInfo (DER, BER or PEM) decoded (see [`to_der`]).
+pub(crate) fn decode(input: &[u8], limits: &Limits) -> Result<ContentInfo, DirectError> {
+    let der = to_der(input, limits)?;
     ContentInfo::from_der(&der).map_err(|e| DirectError::cms(format!("ContentInfo: {e}")))
+}
+
+/// A DER ContentInfo's content type and its content (the TLV inside `[0] EXPLICIT`), read in
+/// place.
+pub(crate) fn split(der: &[u8]) -> Result<(ObjectIdentifier, crate::der_walk::Tlv<'_>), DirectError> {
+    use crate::der_walk::{Walker, read_tagged};
+    let e = |err: der::Error| DirectError::cms(format!("ContentInfo: {err}"));
+    let mut outer = Walker::new(der).map_err(e)?;
+    let sequence = read_tagged(&mut outer, der::Tag::Sequence).map_err(e)?;
+    outer.finish().map_err(e)?;
+    let mut fields = Walker::new(sequence.value).map_err(e)?;
+    let content_type: ObjectIdentifier = fields.decode().map_err(e)?;
+    let explicit = read_tagged(&mut fields, der::TagNumber(0).context_specific(true)).map_err(e)?;
+    fields.finish().map_err(e)?;
+    let mut inner = Walker::new(explicit.value).map_err(e)?;
+    let content = crate::der_walk::read_any(&mut inner).map_err(e)?;
+    inner.finish().map_err(e)?;
+    Ok((content_type, content))
 }

@@ -91,7 +91,8 @@ impl SmimeVerifier {
         input: &SmimeInput<'_>,
         envelope_originator: Option<&Originator>,
     ) -> Result<VerifiedMessage, DirectError> {
-        let envelope = envelope::read(cms, self.limits())?;
+        let der = super::content_info::to_der(cms, self.limits())?;
+        let envelope = envelope::read(&der, self.limits())?;
         let opened = envelope::open(&envelope, keys)?;
         // Processed even when opening failed, so that failures cost what success costs.
         let verified = self.verify_entity(&opened.content, input, envelope_originator);

@@ -18,7 +18,7 @@ use cms::enveloped_data::{
     EncryptedContentInfo, EnvelopedData, KeyTransRecipientInfo, RecipientIdentifier, RecipientInfo, RecipientInfos,
 };
 use der::asn1::{OctetString, SetOfVec};
-use der::{Any, Decode, Encode, Tag, TagNumber, Tagged};
+use der::{Any, Decode, Encode, Tag, TagNumber};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
@@ -119,18 +119,19 @@ struct Recipient {
     encrypted_key: Vec<u8>,
 }
 
-/// A received envelope, read (its public structure) but not opened.
-pub(crate) struct Envelope {
+/// A received envelope, read (its public structure) but not opened; its ciphertext borrowed
+/// from the DER when it is in one piece.
+pub(crate) struct Envelope<'a> {
     cipher: ContentEncryption,
     iv: Vec<u8>,
-    ciphertext: Vec<u8>,
+    ciphertext: std::borrow::Cow<'a, [u8]>,
     tag: Vec<u8>,
     /// The DER SET OF authenticated attributes (AuthEnvelopedData), the GCM AAD.
     aad: Vec<u8>,
     recipients: Vec<Recipient>,
 }
 
-impl Envelope {
+impl Envelope<'_> {
     /// The content-encryption algorithm.
     pub(crate) fn cipher(&self) -> ContentEncryption {
         self.cipher
@@ -141,22 +142,22 @@ fn cms_error(what: &str) -> impl Fn(der::Error) -> DirectError + '_ {
     move |e| DirectError::cms(format!("{what}: {e}"))
 }
 
-/// Reads a ContentInfo holding an EnvelopedData or AuthEnvelopedData (DER, BER or PEM),
-/// within `limits` (RecipientInfos count against `max_certificates`). Everything here is
-/// public: its errors say what is wrong.
-pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Envelope, DirectError> {
-    let content_info = content_info::decode(input, limits)?;
-    let authenticated = match content_info.content_type {
+/// Reads a DER ContentInfo ([`content_info::to_der`]) holding an EnvelopedData or
+/// AuthEnvelopedData, within `limits` (RecipientInfos count against `max_certificates`).
+/// Everything here is public: its errors say what is wrong.
+pub(crate) fn read<'a>(der: &'a [u8], limits: &Limits) -> Result<Envelope<'a>, DirectError> {
+    let (content_type, content) = content_info::split(der)?;
+    let authenticated = match content_type {
         ID_ENVELOPED_DATA => false,
         ID_AUTH_ENVELOPED_DATA => true,
         ID_SIGNED_DATA => return Err(DirectError::NotEncrypted("the CMS content is SignedData".into())),
         other => return Err(DirectError::NotEncrypted(format!("CMS content type {other}"))),
     };
-    if content_info.content.tag() != Tag::Sequence {
+    if content.tag != Tag::Sequence {
         return Err(DirectError::cms("the enveloped content is not a SEQUENCE"));
     }
     let e = cms_error(if authenticated { "AuthEnvelopedData" } else { "EnvelopedData" });
-    let mut r = Walker::new(content_info.content.value()).map_err(&e)?;
+    let mut r = Walker::new(content.value).map_err(&e)?;
     read_tagged(&mut r, Tag::Integer).map_err(&e)?;
     read_optional(&mut r, TagNumber(0).context_specific(true)).map_err(&e)?; // originatorInfo
     let infos = read_tagged(&mut r, Tag::Set).map_err(&e)?;
@@ -205,7 +206,10 @@ pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Envelope, DirectErro
 
 /// EncryptedContentInfo (RFC 5652 §6.1): id-data content, a known algorithm, and the content,
 /// primitive (DER) or in segments (BER `[0]` constructed, left as such by `crate::ber`).
-fn encrypted_content_info(value: &[u8]) -> Result<(ContentEncryption, Vec<u8>, Vec<u8>), DirectError> {
+/// An EncryptedContentInfo read: the cipher, its IV and the ciphertext.
+type EncryptedContent<'a> = (ContentEncryption, Vec<u8>, std::borrow::Cow<'a, [u8]>);
+
+fn encrypted_content_info(value: &[u8]) -> Result<EncryptedContent<'_>, DirectError> {
     let e = cms_error("EncryptedContentInfo");
     let mut r = Walker::new(value).map_err(&e)?;
     let content_type: const_oid::ObjectIdentifier = r.decode().map_err(&e)?;
@@ -217,14 +221,14 @@ fn encrypted_content_info(value: &[u8]) -> Result<(ContentEncryption, Vec<u8>, V
     let (cipher, iv) = ContentEncryption::from_algorithm(&alg).map_err(DirectError::Unsupported)?;
     let content = read_any(&mut r).map_err(|_| DirectError::Unsupported("detached encrypted content".into()))?;
     let ciphertext = if content.tag == TagNumber(0).context_specific(false) {
-        content.value.to_vec()
+        std::borrow::Cow::Borrowed(content.value)
     } else if content.tag == TagNumber(0).context_specific(true) {
         let mut segments = Walker::new(content.value).map_err(&e)?;
         let mut out = Vec::with_capacity(content.value.len());
         while !segments.is_finished() {
             out.extend_from_slice(read_tagged(&mut segments, Tag::OctetString).map_err(&e)?.value);
         }
-        out
+        std::borrow::Cow::Owned(out)
     } else {
         return Err(DirectError::cms("EncryptedContentInfo: encryptedContent is not [0]"));
     };
@@ -312,7 +316,7 @@ pub(crate) struct Opened {
 
 /// Opens `envelope` with the first of `keys` that a RecipientInfo names (RSA key transport,
 /// then the content). `Err` only when no RecipientInfo names any of `keys`.
-pub(crate) fn open(envelope: &Envelope, keys: &[DecryptionKey]) -> Result<Opened, DirectError> {
+pub(crate) fn open(envelope: &Envelope<'_>, keys: &[DecryptionKey]) -> Result<Opened, DirectError> {
     let candidates = keys.iter().flat_map(|key| {
         envelope
             .recipients

@@ -21,8 +21,6 @@ const MAX_HEADER: usize = 1 << 20;
 
 /// One MIME entity: its parsed header and where its body lies in the message's bytes.
 pub(crate) struct Entity<'a> {
-    /// Where the entity (its header) starts.
-    pub(crate) start: usize,
     /// Its body.
     pub(crate) body: Range<usize>,
     /// mail-parser's reading of its header block (the body left out).
@@ -44,11 +42,6 @@ impl<'a> Entity<'a> {
     /// The header's view as a part (Content-Disposition, Content-ID, transfer encoding).
     pub(crate) fn headers(&self) -> Option<&mail_parser::MessagePart<'a>> {
         self.header.parts.first()
-    }
-
-    /// The whole entity, header and body.
-    pub(crate) fn range(&self) -> Range<usize> {
-        self.start..self.body.end
     }
 }
 
@@ -95,7 +88,7 @@ pub(crate) fn content_type_of(part: Option<&mail_parser::MessagePart<'_>>) -> St
 
 /// The parts of a multipart body `bytes[body]` with this boundary: the ranges between the
 /// delimiters (a preamble and an epilogue are left out). `None` when there is no delimiter.
-fn split_parts(bytes: &[u8], body: Range<usize>, boundary: &str) -> Vec<Range<usize>> {
+fn split_parts(bytes: &[u8], body: Range<usize>, boundary: &str, known: Option<&[usize]>) -> Vec<Range<usize>> {
     let region = bytes.get(body.clone()).unwrap_or_default();
     let dash_boundary = format!("--{boundary}");
     let needle = format!("\n{dash_boundary}");
@@ -124,8 +117,15 @@ fn split_parts(bytes: &[u8], body: Range<usize>, boundary: &str) -> Vec<Range<us
         close && line_end.is_some()
     };
     let mut closed = region.starts_with(dash_boundary.as_bytes()) && check(0, 0);
+    // Where the needle occurs: found now, or already while the bytes were hashed.
+    let found: Box<dyn Iterator<Item = usize>> = match known {
+        Some(positions) => {
+            Box::new(positions.iter().filter(|p| **p >= body.start && **p < body.end).map(move |p| p - body.start))
+        }
+        None => Box::new(memchr::memmem::find_iter(region, needle.as_bytes())),
+    };
     if !closed {
-        for found in memchr::memmem::find_iter(region, needle.as_bytes()) {
+        for found in found {
             let break_start = if found > 0 && region.get(found - 1) == Some(&b'\r') { found - 1 } else { found };
             if check(found + 1, break_start) {
                 closed = true;
@@ -146,15 +146,109 @@ fn split_parts(bytes: &[u8], body: Range<usize>, boundary: &str) -> Vec<Range<us
     parts
 }
 
+/// Where a boundary's delimiter needle (`\n--boundary`, [`needle`]) occurs in a region, found
+/// beforehand (while the region was hashed).
+pub(crate) struct KnownDelimiters {
+    pub(crate) boundary: String,
+    pub(crate) region: Range<usize>,
+    pub(crate) positions: Vec<usize>,
+}
+
+/// The needle whose matches are a boundary's delimiter candidates.
+pub(crate) fn needle(boundary: &str) -> Vec<u8> {
+    format!("\n--{boundary}").into_bytes()
+}
+
+/// Whether a delimiter line of `boundary` starts at `line_start` of `bytes` (`--boundary`,
+/// optionally `--`, optional white space, then a line end or the end).
+pub(crate) fn is_delimiter(bytes: &[u8], line_start: usize, boundary: &str) -> bool {
+    let Some(after) = bytes.get(line_start..).and_then(|b| b.strip_prefix(b"--")) else { return false };
+    let Some(after) = after.strip_prefix(boundary.as_bytes()) else { return false };
+    let after = after.strip_prefix(b"--").unwrap_or(after);
+    let padding = after.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+    let rest = after.get(padding..).unwrap_or_default();
+    rest.is_empty() || rest.starts_with(b"\r\n") || rest.starts_with(b"\n")
+}
+
+/// Whether a delimiter of `boundary` occurs in `bytes` (after a line break).
+pub(crate) fn has_delimiter(bytes: &[u8], boundary: &str) -> bool {
+    memchr::memmem::find_iter(bytes, &needle(boundary)).any(|at| is_delimiter(bytes, at + 1, boundary))
+}
+
+/// The two parts of a `multipart/signed` body: (content, signature). The first delimiter is
+/// searched from the start and the last two from the end, so that the content — megabytes,
+/// hashed anyway — is not searched here: the caller must check, while it hashes the content,
+/// that no delimiter of `boundary` occurs in it ([`needle`], [`is_delimiter`]), which makes the
+/// result the same as a forward reading's. The signature part, small, is checked here.
+pub(crate) fn split_signed(
+    bytes: &[u8],
+    body: Range<usize>,
+    boundary: &str,
+) -> Result<(Range<usize>, Range<usize>), DirectError> {
+    let region = bytes.get(body.clone()).unwrap_or_default();
+    let needle = needle(boundary);
+    let line_end = |line_start: usize| {
+        let rest = region.get(line_start..).unwrap_or_default();
+        memchr::memchr(b'\n', rest).map_or(region.len(), |i| line_start + i + 1)
+    };
+    let break_start = |at: usize| if at > 0 && region.get(at - 1) == Some(&b'\r') { at - 1 } else { at };
+    let is_close =
+        |line_start: usize| region.get(line_start + 2 + boundary.len()..).is_some_and(|r| r.starts_with(b"--"));
+    let two_parts = |n: &str| DirectError::Mime(format!("multipart/signed must have exactly two parts, not {n}"));
+    // The first delimiter, from the start.
+    let first = if is_delimiter(region, 0, boundary) {
+        Some(0)
+    } else {
+        memchr::memmem::find_iter(region, &needle).map(|at| at + 1).find(|line| is_delimiter(region, *line, boundary))
+    };
+    let first = first.ok_or_else(|| two_parts("0"))?;
+    if is_close(first) {
+        return Err(two_parts("0"));
+    }
+    let content_start = line_end(first);
+    // The last delimiter that is not a close one: where the signature part starts.
+    let second = memchr::memmem::rfind_iter(region, &needle)
+        .map(|at| at + 1)
+        .take_while(|line| *line > first)
+        .find(|line| is_delimiter(region, *line, boundary) && !is_close(*line))
+        .ok_or_else(|| two_parts("1"))?;
+    let signature_start = line_end(second);
+    // Between the signature part and a close delimiter, no other delimiter.
+    let mut signature_end = region.len();
+    let tail = region.get(signature_start..).unwrap_or_default();
+    for at in memchr::memmem::find_iter(tail, &needle) {
+        let line = signature_start + at + 1;
+        if is_delimiter(region, line, boundary) {
+            if !is_close(line) {
+                return Err(two_parts("more than 2"));
+            }
+            signature_end = break_start(signature_start + at);
+            break;
+        }
+    }
+    let content_end = break_start(second - 1).max(content_start);
+    Ok((
+        body.start + content_start..body.start + content_end,
+        body.start + signature_start..body.start + signature_end.max(signature_start),
+    ))
+}
+
 /// Counts entities and depth against the limits while reading.
 pub(crate) struct Reader<'l> {
     limits: &'l Limits,
     entities: usize,
+    known: Vec<KnownDelimiters>,
 }
 
 impl<'l> Reader<'l> {
     pub(crate) fn new(limits: &'l Limits) -> Self {
-        Reader { limits, entities: 0 }
+        Reader { limits, entities: 0, known: Vec::new() }
+    }
+
+    /// Uses delimiter positions found beforehand instead of searching for them again.
+    pub(crate) fn with_known(mut self, known: Vec<KnownDelimiters>) -> Self {
+        self.known = known;
+        self
     }
 
     /// Reads the entity `bytes[range]` at nesting `depth`, and everything inside it when
@@ -177,25 +271,26 @@ impl<'l> Reader<'l> {
         let block = bytes.get(range.start..body_start).unwrap_or_default();
         let header = parse_header(block).ok_or_else(|| DirectError::Mime("unparsable header".into()))?;
         let content_type = content_type_of(header.parts.first());
-        let mut entity = Entity {
-            start: range.start,
-            body: body_start..range.end,
-            header,
-            content_type,
-            children: Vec::new(),
-            nested: None,
-        };
+        let mut entity =
+            Entity { body: body_start..range.end, header, content_type, children: Vec::new(), nested: None };
         if entity.content_type.starts_with("multipart/") {
             let boundary = entity
                 .content_type_param("boundary")
                 .filter(|b| !b.is_empty())
                 .ok_or_else(|| DirectError::Mime(format!("{} without a boundary", entity.content_type)))?
                 .to_string();
-            for part in split_parts(bytes, entity.body.clone(), &boundary) {
+            let known = self
+                .known
+                .iter()
+                .find(|k| {
+                    k.boundary == boundary && k.region.start <= entity.body.start && entity.body.end <= k.region.end
+                })
+                .map(|k| k.positions.clone());
+            for part in split_parts(bytes, entity.body.clone(), &boundary, known.as_deref()) {
                 let child = if deep {
                     self.entity(bytes, part, depth + 1, true)?
                 } else {
-                    Reader { limits: self.limits, entities: 0 }.shallow(bytes, part)?
+                    Reader::new(self.limits).shallow(bytes, part)?
                 };
                 entity.children.push(child);
             }
@@ -214,15 +309,39 @@ impl Reader<'_> {
         let block = bytes.get(range.start..body_start).unwrap_or_default();
         let header = parse_header(block).ok_or_else(|| DirectError::Mime("unparsable header".into()))?;
         let content_type = content_type_of(header.parts.first());
-        Ok(Entity {
-            start: range.start,
-            body: body_start..range.end,
-            header,
-            content_type,
-            children: Vec::new(),
-            nested: None,
-        })
+        Ok(Entity { body: body_start..range.end, header, content_type, children: Vec::new(), nested: None })
     }
+}
+
+/// A message's header alone (its body's structure unread), or, without a header, a text/plain
+/// body ([`read_message`]).
+pub(crate) fn read_root<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Entity<'a>, DirectError> {
+    if bytes.len() > limits.max_message_len {
+        return Err(DirectError::TooLarge { what: "MIME entity", size: bytes.len(), limit: limits.max_message_len });
+    }
+    if starts_with_field(bytes) {
+        return Reader::new(limits).shallow(bytes, 0..bytes.len());
+    }
+    read_message(bytes, limits, false)
+}
+
+/// The boundary of the multipart at the top of `entity` (inside a wrapping `message/rfc822`
+/// when there is one) and the body it splits, for searching its delimiters beforehand.
+pub(crate) fn top_multipart(entity: &[u8], limits: &Limits) -> Option<(String, Range<usize>)> {
+    if !starts_with_field(entity) {
+        return None;
+    }
+    let mut reader = Reader::new(limits);
+    let mut root = reader.shallow(entity, 0..entity.len()).ok()?;
+    if matches!(root.content_type.as_str(), "message/rfc822" | "message/global")
+        && starts_with_field(entity.get(root.body.clone())?)
+    {
+        root = reader.shallow(entity, root.body.clone()).ok()?;
+    }
+    if !root.content_type.starts_with("multipart/") {
+        return None;
+    }
+    Some((root.content_type_param("boundary")?.to_string(), root.body.clone()))
 }
 
 /// Reads a whole message — deeply, or (`deep` false) its header and its parts' headers — when it
@@ -240,7 +359,6 @@ pub(crate) fn read_message<'a>(bytes: &'a [u8], limits: &Limits, deep: bool) -> 
         let header = parse_header(b"Content-Type: text/plain\r\n\r\n")
             .ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
         return Ok(Entity {
-            start: 0,
             body: 0..bytes.len(),
             header,
             content_type: "text/plain".into(),
@@ -314,7 +432,7 @@ pub(crate) fn decode_base64(body: &[u8]) -> Vec<u8> {
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
             .with_decode_allow_trailing_bits(true),
     );
-    if let Ok(decoded) = engine.decode(&compact) {
+    if let Ok(decoded) = base64_simd::STANDARD.decode_to_vec(&compact) {
         return decoded;
     }
     // RFC 2045 §6.8: characters outside the alphabet are ignored; decoding ends at padding.
@@ -382,7 +500,7 @@ mod tests {
     }
 
     fn parts_of<'a>(body: &'a [u8], boundary: &str) -> Vec<&'a [u8]> {
-        split_parts(body, 0..body.len(), boundary).into_iter().map(|r| &body[r]).collect()
+        split_parts(body, 0..body.len(), boundary, None).into_iter().map(|r| &body[r]).collect()
     }
 
     #[test]
@@ -396,6 +514,27 @@ mod tests {
         assert_eq!(parts_of(b"--b\nx\n--b\ny\n", "b"), [&b"x"[..], &b"y\n"[..]]);
         assert!(parts_of(b"no delimiter", "b").is_empty());
         assert_eq!(parts_of(b"--b--\r\n--b\r\nafter", "b"), Vec::<&[u8]>::new());
+    }
+
+    #[test]
+    fn splits_multipart_signed_from_both_ends() {
+        let body = b"preamble\r\n--s\r\nContent-Type: text/plain\r\n\r\nsigned\r\n--s\r\nsig\r\n--s--\r\nepilogue";
+        let (content, signature) = split_signed(body, 0..body.len(), "s").unwrap();
+        assert_eq!(&body[content], b"Content-Type: text/plain\r\n\r\nsigned");
+        assert_eq!(&body[signature], b"sig");
+        // A third part after the signature's, and no part at all, are refused here; a third
+        // part inside the content is left to the caller's check while it hashes.
+        let three = b"--s\r\na\r\n--s\r\nb\r\n--s\r\nc\r\n--s--\r\n";
+        let (content, _) = split_signed(three, 0..three.len(), "s").unwrap();
+        let inside = &three[content.clone()];
+        assert!(memchr::memmem::find_iter(inside, &needle("s")).any(|at| is_delimiter(inside, at + 1, "s")));
+        let unclosed = b"--s\r\na\r\n--s\r\nb\r\n--s\r\nc";
+        assert!(split_signed(unclosed, 0..unclosed.len(), "s").is_ok());
+        assert!(split_signed(b"--s--\r\n", 0..7, "s").is_err());
+        assert!(split_signed(b"--s\r\nonly\r\n--s--", 0..18, "s").is_err());
+        assert!(split_signed(b"no delimiter", 0..12, "s").is_err());
+        assert!(is_delimiter(b"--s \t\r\n", 0, "s") && is_delimiter(b"--s--", 0, "s"));
+        assert!(!is_delimiter(b"--sx\r\n", 0, "s"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use mail_parser::{Message, MimeHeaders};
 use super::attachments::{Attachment, parts_of};
 use super::binding::BindingPolicy;
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
-use super::mime_read::{self, Reader, TransferEncoding};
+use super::mime_read::{self, KnownDelimiters, Reader, TransferEncoding};
 use super::originator::Originator;
 use super::policy::{Purpose, narrow_policy, policy};
 pub use super::verified::{SignedForm, SmimeInput, VerifiedMessage};
@@ -218,9 +218,9 @@ impl SmimeVerifier {
             None => (input.sender.clone(), None),
         };
         let sender = resolved.as_ref().map_or(Sender::Unchecked, Sender::Given);
-        let (signature, signed) = self.verify_canonical(cms, content, &self.context(input, sender))?;
+        let (signature, signed, _) = self.verify_canonical(cms, content, &self.context(input, sender), None, None)?;
         let parts = if parsed.is_some() {
-            parts_of(&signed, &self.limits)?
+            parts_of(&signed, &self.limits, Vec::new())?
         } else {
             vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.to_vec())]
         };
@@ -237,21 +237,39 @@ impl SmimeVerifier {
 
     /// Verifies `content` as given, then in canonical CRLF form if its digest did not match
     /// and it has bare LF line ends. Returns the content verified, owned: copied while it is
-    /// hashed, in one pass over it.
+    /// hashed, in one pass over it, which also finds the delimiters of `inner` (the content's
+    /// top multipart, returned for reading its parts) and checks that no delimiter of `outer`
+    /// (the enclosing `multipart/signed`) occurs in it.
     fn verify_canonical(
         &self,
         cms: &[u8],
         content: &[u8],
         ctx: &Context<'_>,
-    ) -> Result<(VerifiedSignature, Arc<Vec<u8>>), DirectError> {
+        outer: Option<&str>,
+        inner: Option<(String, core::ops::Range<usize>)>,
+    ) -> Result<Canonical, DirectError> {
         let algorithms = cms_verify::digest_algorithms(cms, ctx.limits);
-        let (owned, digests) = copy_and_hash(content, &algorithms);
+        let needles: Vec<Vec<u8>> = [outer.map(mime_read::needle), inner.as_ref().map(|(b, _)| mime_read::needle(b))]
+            .into_iter()
+            .flatten()
+            .collect();
+        let (owned, digests, mut found) = copy_and_hash(content, &algorithms, &needles);
+        if let Some(outer) = outer {
+            let positions = found.remove(0);
+            if positions.iter().any(|at| mime_read::is_delimiter(content, at + 1, outer)) {
+                return Err(DirectError::Mime("multipart/signed must have exactly two parts, not more".into()));
+            }
+        }
+        let known = match (inner, found.pop()) {
+            (Some((boundary, region)), Some(positions)) => vec![KnownDelimiters { boundary, region, positions }],
+            _ => Vec::new(),
+        };
         match cms_verify::verify_with_digests(cms, Some(content), &digests, ctx) {
-            Ok(signature) => Ok((signature, Arc::new(owned))),
+            Ok(signature) => Ok((signature, Arc::new(owned), known)),
             Err(DirectError::DigestMismatch) => match canonical_crlf(content) {
                 Some(canonical) => {
                     let signature = cms_verify::verify(cms, Some(&canonical), ctx)?;
-                    Ok((signature, Arc::new(canonical)))
+                    Ok((signature, Arc::new(canonical), Vec::new()))
                 }
                 None => Err(DirectError::DigestMismatch),
             },
@@ -281,7 +299,7 @@ impl SmimeVerifier {
                 limit: self.limits.max_message_len,
             });
         }
-        let root = mime_read::read_message(message, &self.limits, false)?;
+        let root = mime_read::read_root(message, &self.limits)?;
         let content_type = root.content_type.clone();
         let outer = match (self.originator(&root.header, "message")?, envelope) {
             (own, Some(envelope)) if own.from_addresses().is_empty() && own.sender().is_none() => envelope.clone(),
@@ -298,20 +316,26 @@ impl SmimeVerifier {
                     )));
                 }
                 let micalg = root.content_type_param("micalg").map(str::to_string);
-                let [content_part, signature_part] = root.children.as_slice() else {
-                    return Err(DirectError::Mime(format!(
-                        "multipart/signed must have exactly two parts, not {}",
-                        root.children.len()
-                    )));
-                };
+                let boundary = root
+                    .content_type_param("boundary")
+                    .filter(|b| !b.is_empty())
+                    .ok_or_else(|| DirectError::Mime("multipart/signed without a boundary".into()))?
+                    .to_string();
+                let (content_range, signature_range) = mime_read::split_signed(message, root.body.clone(), &boundary)?;
+                let signature_part = Reader::new(&self.limits).shallow(message, signature_range)?;
                 let signature_type = &signature_part.content_type;
+                if !is_signature_type(signature_type)
+                    && mime_read::has_delimiter(message.get(content_range.clone()).unwrap_or_default(), &boundary)
+                {
+                    return Err(DirectError::Mime("multipart/signed must have exactly two parts, not more".into()));
+                }
                 if !is_signature_type(signature_type) {
                     return Err(DirectError::NotSigned(format!(
                         "the second part of multipart/signed is {signature_type}, not application/pkcs7-signature"
                     )));
                 }
                 let signed = message
-                    .get(content_part.range())
+                    .get(content_range)
                     .ok_or_else(|| DirectError::Mime("the signed part's bounds are outside the message".into()))?;
                 let wrapped = self.wrapped_originator(signed)?;
                 let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
@@ -323,8 +347,9 @@ impl SmimeVerifier {
                     message.get(signature_part.body.clone()).unwrap_or_default(),
                     TransferEncoding::of(signature_part.headers()),
                 );
-                let (signature, signed) = self.verify_canonical(&cms, signed, &ctx)?;
-                let parts = parts_of(&signed, &self.limits)?;
+                let inner = mime_read::top_multipart(signed, &self.limits);
+                let (signature, signed, known) = self.verify_canonical(&cms, signed, &ctx, Some(&boundary), inner)?;
+                let parts = parts_of(&signed, &self.limits, known)?;
                 Ok(VerifiedMessage {
                     signature,
                     form: SignedForm::MultipartSigned,
@@ -375,7 +400,7 @@ impl SmimeVerifier {
                 // Read again here: a given sender left the wrapped header unread.
                 let wrapped = self.wrapped_originator(&signed)?;
                 let (_, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
-                let parts = parts_of(&signed, &self.limits)?;
+                let parts = parts_of(&signed, &self.limits, Vec::new())?;
                 Ok(VerifiedMessage {
                     signature,
                     form: SignedForm::SignedData,
@@ -406,17 +431,33 @@ fn looks_like_mime(content: &[u8]) -> bool {
 
 /// `content`, copied, and its digests under `algorithms`, in one pass (the copy is made while
 /// each chunk is in cache for hashing).
-fn copy_and_hash(content: &[u8], algorithms: &[DigestAlgorithm]) -> (Vec<u8>, Vec<(DigestAlgorithm, Vec<u8>)>) {
+/// Digests by algorithm, and where each needle occurs.
+/// A verified signature, the content it covers (owned) and the delimiters found in it.
+type Canonical = (VerifiedSignature, Arc<Vec<u8>>, Vec<KnownDelimiters>);
+
+type Hashed = (Vec<u8>, Vec<(DigestAlgorithm, Vec<u8>)>, Vec<Vec<usize>>);
+
+fn copy_and_hash(content: &[u8], algorithms: &[DigestAlgorithm], needles: &[Vec<u8>]) -> Hashed {
+    const CHUNK: usize = 64 << 10;
     let mut owned = Vec::with_capacity(content.len());
     let mut hashers: Vec<_> = algorithms.iter().map(|a| a.hasher()).collect();
-    for chunk in content.chunks(64 << 10) {
+    let finders: Vec<_> = needles.iter().map(memchr::memmem::Finder::new).collect();
+    let mut found = vec![Vec::new(); needles.len()];
+    for (index, chunk) in content.chunks(CHUNK).enumerate() {
+        let offset = index * CHUNK;
         owned.extend_from_slice(chunk);
         for hasher in &mut hashers {
             hasher.update(chunk);
         }
+        for (finder, positions) in finders.iter().zip(&mut found) {
+            // A match may start in this chunk and end in the next.
+            let end = (offset + CHUNK + finder.needle().len()).min(content.len());
+            let window = content.get(offset..end).unwrap_or_default();
+            positions.extend(finder.find_iter(window).filter(|at| *at < CHUNK).map(|at| offset + at));
+        }
     }
     let digests = hashers.into_iter().map(|h| (h.algorithm(), h.finish())).collect();
-    (owned, digests)
+    (owned, digests, found)
 }
 
 /// `bytes` with every bare LF turned into CRLF, or `None` when there is none.
