@@ -44,6 +44,9 @@ struct Parser<'a> {
     pos: usize,
     nodes: usize,
     max_depth: usize,
+    /// Whether re-encoding changes anything (an indefinite or non-minimal length, a
+    /// constructed string): if not, the input is DER already.
+    changed: bool,
 }
 
 fn malformed(rule: &'static str) -> ParseError {
@@ -103,6 +106,9 @@ impl<'a> Parser<'a> {
                 for _ in 0..(length & 0x7f) {
                     n = (n << 8) | usize::from(self.byte()?);
                 }
+                if encoded_len(n) - n != usize::from(length & 0x7f) + 1 {
+                    self.changed = true;
+                }
                 Some(n)
             }
             _ => return Err(malformed("length too large")),
@@ -113,7 +119,10 @@ impl<'a> Parser<'a> {
                     self.pos.checked_add(n).filter(|e| *e <= end).ok_or_else(|| malformed("length exceeds data"))?;
                 Some(e)
             }
-            None => None,
+            None => {
+                self.changed = true;
+                None
+            }
         };
         if !constructed {
             let e = content_end.unwrap_or(self.pos);
@@ -138,6 +147,7 @@ impl<'a> Parser<'a> {
         }
         let universal_string = first & 0xc0 == 0 && is_string_tag(first & 0x1f);
         if universal_string {
+            self.changed = true;
             let mut segments = Vec::new();
             let mut unused_bits = None;
             flatten(first & 0x1f, &children, &mut segments, &mut unused_bits)?;
@@ -230,14 +240,22 @@ fn emit(node: &Node<'_>, out: &mut Vec<u8>) {
 /// Re-encodes one BER value (the whole input, nothing after it) as DER, nesting at most
 /// `max_depth` constructed values deep.
 pub(crate) fn to_der(input: &[u8], max_depth: usize) -> Result<Vec<u8>, ParseError> {
-    let mut parser = Parser { input, pos: 0, nodes: 0, max_depth };
+    to_der_cow(input, max_depth).map(std::borrow::Cow::into_owned)
+}
+
+/// [`to_der`], borrowing the input when it is DER already (no copy of a large value).
+pub(crate) fn to_der_cow(input: &[u8], max_depth: usize) -> Result<std::borrow::Cow<'_, [u8]>, ParseError> {
+    let mut parser = Parser { input, pos: 0, nodes: 0, max_depth, changed: false };
     let node = parser.node(input.len(), 0)?;
     if parser.pos != input.len() {
         return Err(malformed("data after the value"));
     }
+    if !parser.changed {
+        return Ok(std::borrow::Cow::Borrowed(input));
+    }
     let mut out = Vec::with_capacity(node.ident.len() + encoded_len(node.len));
     emit(&node, &mut out);
-    Ok(out)
+    Ok(std::borrow::Cow::Owned(out))
 }
 
 #[cfg(test)]
@@ -252,6 +270,10 @@ mod tests {
         assert_eq!(to_der(&der, 8).unwrap(), der);
         let long: Vec<u8> = [&[0x04, 0x81, 0x80][..], &[7u8; 0x80]].concat();
         assert_eq!(to_der(&long, 8).unwrap(), long);
+        assert!(matches!(to_der_cow(&long, 8).unwrap(), std::borrow::Cow::Borrowed(_)));
+        // A non-minimal length is re-encoded.
+        let loose = [0x04, 0x81, 0x01, 0xaa];
+        assert_eq!(to_der_cow(&loose, 8).unwrap().as_ref(), &[0x04, 0x01, 0xaa]);
     }
 
     #[test]

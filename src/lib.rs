@@ -38,8 +38,9 @@
 //! - **A UDAP server** ([`udap`]): signed metadata, dynamic client registration (software
 //!   statements), and client authentication at the token endpoint (`client_assertion` JWTs with
 //!   `x5c`), with the IG's OAuth error codes; [`jws`] underneath.
-//! - **A Direct receiver** (`direct`, feature `direct`): S/MIME signatures checked and bound
-//!   to the sender's Direct address, with the Direct policy.
+//! - **A Direct HISP** (`direct`, feature `direct`): S/MIME messages decrypted, their
+//!   signatures checked and bound to the sender's Direct address with the Direct policy;
+//!   messages signed and encrypted to validated recipients; Context and MDNs.
 //! - **Mutual TLS** (`tls`, feature `rustls`): rustls client and server certificate verifiers
 //!   built on the same [`Verifier`].
 //!
@@ -52,7 +53,7 @@
 //! | [`time`] | X.509 and RFC 3339 times | |
 //! | (`bounded_cache`, private) | the one bounded, scan-resistant cache behind every memo | |
 //! | [`uri`], [`json`], (`dns_name`, private) | the one reading of a URI's host, of a JSON document and of a DNS name | |
-//! | [`crypto`] | signature algorithms (`SignatureVerificationAlgorithm`), the algorithm policy, the signature cache | |
+//! | [`crypto`] | the one algorithm layer: digests, algorithm identifiers and signature schemes (PSS parameters included) for certificates, JWS and CMS alike; the algorithm policy (`SignatureVerificationAlgorithm` backends); the signature cache | |
 //! | [`cert`] | [`Certificate`], parsed once; bundles in PEM, DER and PKCS#7 (DER or BER) | |
 //! | [`trust`] | [`TrustStore`] (anchors in communities), [`CertificatePool`] | |
 //! | [`revocation`] | CRLs and OCSP responses as data ([`revocation::RevocationData`]) | |
@@ -61,7 +62,7 @@
 //! | [`Verifier`] (`verifier`) | the entry point | |
 //! | [`jws`] | JWS compact serialization with `x5c`: verify, sign, header cache | |
 //! | [`udap`] | the HL7 UDAP Security IG's rules and error codes | |
-//! | `direct` | Direct (S/MIME) verification and signing | `direct` |
+//! | `direct` | Direct (S/MIME): signing and verification, encryption and decryption, the Context IG, delivery notifications | `direct` |
 //! | `tls` | rustls verifiers | `rustls` |
 //! | `issue` | a community's test CA: keys, certificates, CRLs, bundles | `issue` |
 //!

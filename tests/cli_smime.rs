@@ -240,3 +240,328 @@ fn sign_then_verify() {
     assert!(mismatch.stderr.contains("does not match"), "{}", mismatch.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The usual recipient options: the intermediate as the anchor, its CRL, the time.
+fn recipient_trust() -> Vec<&'static str> {
+    vec!["--anchors", "@int.pem", "--crl", "@crl/int.crl", "--time", TIME]
+}
+
+/// `smime encrypt` with `args` (`@name` expanded).
+fn encrypt(args: &[&str]) -> Run {
+    let mut full: Vec<String> = vec!["smime".into(), "encrypt".into()];
+    full.extend(args.iter().map(|a| expand(a)));
+    run(&full)
+}
+
+/// `smime decrypt --time TIME` with `args` (`@name` expanded).
+fn decrypt(args: &[&str]) -> Run {
+    let mut full: Vec<String> = vec!["smime".into(), "decrypt".into(), "--time".into(), TIME.into()];
+    full.extend(args.iter().map(|a| expand(a)));
+    run(&full)
+}
+
+fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
+    let file = dir.join(name);
+    std::fs::write(&file, bytes).expect("write");
+    file.to_string_lossy().into_owned()
+}
+
+/// A message alice@ signs for the HISP of hospital.example.net, with the FHIR Bundle.
+fn signed_for_hisp(dir: &std::path::Path) -> String {
+    let signed =
+        sign("keys/address.pem", "chain-address.pem", "alice@direct.example.org", &["--attach", "@fhir/bundle.json"]);
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    write(dir, "signed.eml", &signed.stdout)
+}
+
+#[test]
+fn encrypt_then_decrypt() {
+    let dir = temp_dir("encrypt");
+    let signed = signed_for_hisp(&dir);
+    for (cipher, oaep, key_transport) in [
+        ("aes128-cbc", false, "rsa-pkcs1v15"),
+        ("aes256-cbc", true, "rsa-oaep-sha256"),
+        ("aes128-gcm", false, "rsa-pkcs1v15"),
+        ("aes256-gcm", true, "rsa-oaep-sha256"),
+    ] {
+        let mut args = vec!["--recipient", "@hisp.pem", "--to", "fhir@hospital.example.net", "--cipher", cipher];
+        if oaep {
+            args.push("--oaep");
+        }
+        args.extend(recipient_trust());
+        args.push(&signed);
+        let enc = encrypt(&args);
+        assert_eq!(enc.code, 0, "{cipher}: {}", enc.stderr);
+        assert!(enc.stdout.starts_with(b"From: alice@direct.example.org\r\n"), "{cipher}");
+        let file = write(&dir, "encrypted.eml", &enc.stdout);
+        let r = decrypt(
+            &[trusted(&["--json", "--key", "@keys/hisp.pem", "--cert", "@hisp.pem"]), vec![file.as_str()]].concat(),
+        );
+        assert_eq!(r.code, 0, "{cipher}: {} {}", r.text(), r.stderr);
+        let json = r.json();
+        assert_eq!(json["valid"], true);
+        assert_eq!(json["signer"]["binding"], "address");
+        assert_eq!(json["form"], "multipart/signed");
+        assert_bundle(&json);
+        assert_eq!(json["decrypted"]["cipher"], cipher);
+        assert_eq!(json["decrypted"]["key_transport"], key_transport);
+        assert!(json["decrypted"]["recipient"].as_str().unwrap_or_default().contains("CN=hisp"), "{json}");
+        // The same message with another key: one error, nothing of the message reported.
+        let wrong = decrypt(
+            &[trusted(&["--json", "--key", "@keys/address.pem", "--cert", "@address.pem"]), vec![file.as_str()]]
+                .concat(),
+        );
+        assert_rejected(&wrong, "decryption_failed");
+        assert_eq!(wrong.json()["decrypted"], Value::Null);
+        // verify refuses it, pointing at decrypt.
+        let v = verify(&[trusted(&["--json"]), vec![file.as_str()]].concat());
+        assert_rejected(&v, "unsupported");
+    }
+    // The text report says how the message was decrypted.
+    let enc = encrypt(
+        &[
+            &["--recipient", "@hisp.pem", "--to", "fhir@hospital.example.net"][..],
+            &recipient_trust(),
+            &[signed.as_str()],
+        ]
+        .concat(),
+    );
+    let file = write(&dir, "encrypted.eml", &enc.stdout);
+    let r = decrypt(&[trusted(&["--key", "@keys/hisp.pem", "--cert", "@hisp.pem"]), vec![file.as_str()]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.text().contains("decrypted: aes128-cbc, rsa-pkcs1v15 key transport, for CN=hisp"), "{}", r.text());
+    // A signed message that is not encrypted.
+    let plain = decrypt(
+        &[trusted(&["--json", "--key", "@keys/hisp.pem", "--cert", "@hisp.pem"]), vec![signed.as_str()]].concat(),
+    );
+    assert_rejected(&plain, "not_encrypted");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn encrypt_refuses_recipients_not_valid_for_encryption() {
+    let dir = temp_dir("encrypt-refused");
+    let signed = signed_for_hisp(&dir);
+    for (cert, to, rule) in [
+        ("@domain.pem", "alice@direct.example.org", "key_usage"),
+        ("@address.pem", "fhir@hospital.example.net", "binding_mismatch"),
+        ("@revoked.pem", "bob@direct.example.org", "revoked"),
+        ("@other.pem", "alice@direct.example.org", "unknown_issuer"),
+    ] {
+        // One good recipient and one refused: nothing is written.
+        let args = [
+            &["--recipient", "@hisp.pem", "--recipient", cert, "--to", "fhir@hospital.example.net", "--to", to][..],
+            &recipient_trust(),
+            &[signed.as_str()],
+        ]
+        .concat();
+        let r = encrypt(&args);
+        assert_eq!(r.code, 1, "{cert}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{cert}");
+        assert!(r.stderr.contains(&format!("rule: {rule}")), "{cert}: {}", r.stderr);
+        // sign --encrypt-to refuses the same way.
+        let s = sign(
+            "keys/address.pem",
+            "chain-address.pem",
+            "alice@direct.example.org",
+            &[&["--to", to, "--encrypt-to", cert][..], &recipient_trust()[..4]].concat(),
+        );
+        assert_eq!(s.code, 1, "{cert}: {}", s.stderr);
+        assert!(s.stdout.is_empty());
+    }
+    // Without CRLs (hard fail) the recipient's revocation status is unknown.
+    let r = encrypt(&[
+        "--recipient",
+        "@hisp.pem",
+        "--to",
+        "fhir@hospital.example.net",
+        "--anchors",
+        "@int.pem",
+        "--time",
+        TIME,
+        &signed,
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("rule: revocation_unknown"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sign_and_encrypt_in_one_step() {
+    let dir = temp_dir("sign-encrypt");
+    let s = sign(
+        "keys/address.pem",
+        "chain-address.pem",
+        "alice@direct.example.org",
+        &[
+            "--to",
+            "fhir@hospital.example.net",
+            "--attach",
+            "@fhir/bundle.json",
+            "--encrypt-to",
+            "@hisp.pem",
+            "--cipher",
+            "aes256-gcm",
+            "--oaep",
+            "--anchors",
+            "@int.pem",
+            "--crl",
+            "@crl/int.crl",
+        ],
+    );
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    assert!(String::from_utf8_lossy(&s.stdout).contains("smime-type=authEnveloped-data"));
+    let file = write(&dir, "sent.eml", &s.stdout);
+    let r = decrypt(
+        &[trusted(&["--json", "--key", "@keys/hisp.pem", "--cert", "@hisp.pem"]), vec![file.as_str()]].concat(),
+    );
+    assert_eq!(r.code, 0, "{} {}", r.text(), r.stderr);
+    let json = r.json();
+    assert_bundle(&json);
+    assert_eq!(
+        (json["decrypted"]["cipher"].as_str(), json["decrypted"]["key_transport"].as_str()),
+        (Some("aes256-gcm"), Some("rsa-oaep-sha256"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn encryption_usage_errors() {
+    for args in [
+        vec!["--to", "fhir@hospital.example.net", "--anchors", "@int.pem", "@fhir/bundle.json"],
+        vec!["--recipient", "@hisp.pem", "--anchors", "@int.pem", "@fhir/bundle.json"],
+        vec!["--recipient", "@hisp.pem", "--to", "fhir@hospital.example.net", "@fhir/bundle.json"],
+        vec![
+            "--recipient",
+            "@hisp.pem",
+            "--to",
+            "fhir@hospital.example.net",
+            "--anchors",
+            "@int.pem",
+            "--cipher",
+            "des",
+            "@fhir/bundle.json",
+        ],
+        vec!["--recipient", "@hisp.pem", "--to", "fhir@hospital.example.net", "--anchors", "@int.pem"],
+    ] {
+        let r = encrypt(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+    }
+    for args in [
+        trusted(&["@openssl/enveloped-aes128.eml"]),
+        trusted(&["--key", "@keys/address.pem", "@openssl/enveloped-aes128.eml"]),
+        trusted(&["--key", "@keys/hisp.pem", "--cert", "@address.pem", "@openssl/enveloped-aes128.eml"]),
+        trusted(&[
+            "--key",
+            "@keys/address.pem",
+            "--cert",
+            "@address.pem",
+            "--detached",
+            "@openssl/entity.eml",
+            "@openssl/enveloped-aes128.eml",
+        ]),
+    ] {
+        let r = decrypt(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+    }
+    // --encrypt-to options without --encrypt-to, and --encrypt-to without anchors.
+    let s = sign("keys/address.pem", "chain-address.pem", "alice@direct.example.org", &["--oaep"]);
+    assert_eq!(s.code, 2, "{}", s.stderr);
+    let s = sign("keys/address.pem", "chain-address.pem", "alice@direct.example.org", &["--encrypt-to", "@hisp.pem"]);
+    assert_eq!(s.code, 2, "{}", s.stderr);
+    for sub in ["encrypt", "decrypt"] {
+        let help = run(&["smime".into(), sub.into(), "--help".into()]);
+        assert_eq!(help.code, 0);
+        assert!(help.text().contains(&format!("trustpath smime {sub}")), "{}", help.text());
+    }
+}
+
+/// OpenSSL-encrypted messages decrypt with the CLI (committed vectors, and at test time), and
+/// what the CLI encrypts OpenSSL decrypts.
+#[test]
+fn decrypts_openssl_messages_and_openssl_decrypts_ours() {
+    for file in [
+        "@openssl/enveloped-aes128.eml",
+        "@openssl/enveloped-aes256-oaep.eml",
+        "@openssl/authenveloped-gcm.eml",
+        "@openssl/enveloped-ber.p7m",
+    ] {
+        let r = decrypt(
+            &[trusted(&["--json", "--key", "@keys/address.pem", "--cert", "@address.pem"]), vec![file]].concat(),
+        );
+        assert_eq!(r.code, 0, "{file}: {} {}", r.text(), r.stderr);
+        assert_bundle(&r.json());
+    }
+    let Ok(version) = Command::new("openssl").arg("version").output() else {
+        eprintln!("SKIPPED openssl CLI encryption interop: openssl is not installed");
+        return;
+    };
+    eprintln!("openssl CLI encryption interop with {}", String::from_utf8_lossy(&version.stdout).trim());
+    let dir = temp_dir("openssl-enc");
+    let signed = signed_for_hisp(&dir);
+    for (cipher, oaep) in [("aes128-cbc", false), ("aes256-cbc", false), ("aes128-cbc", true), ("aes256-cbc", true)] {
+        let mut args = vec!["--recipient", "@address.pem", "--to", "alice@direct.example.org", "--cipher", cipher];
+        if oaep {
+            args.push("--oaep");
+        }
+        args.extend(recipient_trust());
+        args.push(&signed);
+        let enc = encrypt(&args);
+        assert_eq!(enc.code, 0, "{}", enc.stderr);
+        let file = write(&dir, "ours.eml", &enc.stdout);
+        let out = dir.join("decrypted.eml");
+        let o = Command::new("openssl")
+            .args([
+                "cms",
+                "-decrypt",
+                "-in",
+                &file,
+                "-recip",
+                &vector("address.pem"),
+                "-inkey",
+                &vector("keys/address.pem"),
+            ])
+            .arg("-out")
+            .arg(&out)
+            .output()
+            .expect("openssl");
+        assert!(o.status.success(), "{cipher} oaep={oaep}: {}", String::from_utf8_lossy(&o.stderr));
+        let decrypted = std::fs::read(&out).expect("decrypted");
+        assert!(decrypted.starts_with(b"Content-Type: multipart/signed"), "{cipher} oaep={oaep}");
+    }
+    for (name, options) in [
+        ("aes128", vec!["-aes128"]),
+        (
+            "aes256-oaep",
+            vec![
+                "-aes256",
+                "-recip",
+                &vector("address.pem"),
+                "-keyopt",
+                "rsa_padding_mode:oaep",
+                "-keyopt",
+                "rsa_oaep_md:sha256",
+                "-keyopt",
+                "rsa_mgf1_md:sha256",
+            ],
+        ),
+    ] {
+        let file = dir.join(format!("openssl-{name}.eml"));
+        let mut cmd = Command::new("openssl");
+        cmd.args(["cms", "-encrypt", "-in", &signed, "-out"]).arg(&file).args(&options);
+        if name == "aes128" {
+            cmd.args(["-recip", &vector("address.pem")]);
+        }
+        let o = cmd.output().expect("openssl");
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let file = file.to_string_lossy().into_owned();
+        let r = decrypt(
+            &[trusted(&["--json", "--key", "@keys/address.pem", "--cert", "@address.pem"]), vec![file.as_str()]]
+                .concat(),
+        );
+        assert_eq!(r.code, 0, "{name}: {} {}", r.text(), r.stderr);
+        assert_bundle(&r.json());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

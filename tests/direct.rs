@@ -340,6 +340,54 @@ fn other_algorithms() {
     assert_eq!((m.micalg(), m.signature().digest_algorithm()), (Some("sha-384"), DigestAlgorithm::Sha384));
 }
 
+/// CMS signatures go through the verifier's algorithm policy, whatever its backend: OpenSSL's
+/// RSASSA-PSS signature uses a 222-byte salt, which the RustCrypto PSS algorithm verifies and a
+/// plugged-in ring PSS algorithm (salt as long as the hash only) refuses instead of being
+/// bypassed; without PSS in the policy, PSS is refused, and PKCS#1 v1.5 still verifies.
+#[test]
+fn cms_signatures_use_the_policys_algorithms() {
+    use trustpath::crypto::AlgorithmPolicy;
+    let pss = read("openssl/pss.eml");
+    let with = |algorithms: AlgorithmPolicy| {
+        let mut policy = trustpath::Policy::direct();
+        policy.algorithms = algorithms;
+        SmimeVerifier::with_policy(store(&["int"]), policy)
+    };
+    assert!(verify(&with(AlgorithmPolicy::default()), &pss).is_ok());
+    let ring = AlgorithmPolicy::new(&[
+        webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+        webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    ]);
+    let e = verify(&with(ring.clone()), &pss).unwrap_err();
+    assert_eq!(e.kind(), "cms_signature_algorithm", "{e}");
+    assert!(e.to_string().contains("222-byte salt"), "{e}");
+    // trustpath's own PSS signatures (salt as long as the hash) verify with ring's algorithm.
+    let ours = builder("alice@direct.example.org").sign(&signer("address").with_rsa_pss().unwrap()).unwrap();
+    assert!(verify(&with(ring.clone()), &ours).is_ok());
+    let pkcs1_only = AlgorithmPolicy::new(&[webpki::ring::RSA_PKCS1_2048_8192_SHA256]);
+    assert_eq!(kind(verify(&with(pkcs1_only.clone()), &pss)), "cms_signature_algorithm");
+    assert!(verify(&with(pkcs1_only), &read("openssl/detached-crlf.eml")).is_ok());
+}
+
+/// A `multipart/signed` with a third part — before the signature, inside what would be the
+/// signed content, or after it — is refused, whichever end it is read from.
+#[test]
+fn multipart_signed_with_three_parts_is_refused() {
+    let msg = String::from_utf8(message("address", "alice@direct.example.org")).unwrap();
+    let boundary = msg.split("boundary=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let extra = format!("--{boundary}\r\nContent-Type: text/plain\r\n\r\nextra\r\n");
+    let signature_at = msg.find(&format!("--{boundary}\r\nContent-Type: application/pkcs7-signature")).unwrap();
+    let before_signature = format!("{}{extra}{}", &msg[..signature_at], &msg[signature_at..]);
+    let close = format!("--{boundary}--");
+    let close_at = msg.find(&close).unwrap();
+    let after_signature = format!("{}{extra}{}", &msg[..close_at], &msg[close_at..]);
+    for (what, m) in [("before the signature", before_signature), ("after the signature", after_signature)] {
+        let e = verify(&verifier(), m.as_bytes()).unwrap_err();
+        assert_eq!(e.kind(), "malformed_mime", "{what}: {e}");
+        assert!(e.to_string().contains("exactly two parts"), "{what}: {e}");
+    }
+}
+
 #[test]
 fn lf_line_ends_are_canonicalised() {
     let msg = message("address", "alice@direct.example.org");

@@ -42,7 +42,7 @@ fn every_regression_directory_is_replayed() {
 #[test]
 fn cms_smime_regressions_are_rejected_without_panicking() {
     use std::time::Duration;
-    use trustpath::direct::{SmimeInput, SmimeVerifier};
+    use trustpath::direct::{DecryptionKey, SmimeInput, SmimeVerifier};
     use trustpath::revocation::{Crl, RevocationData};
     use trustpath::{Certificate, TrustStore, UnixTime};
 
@@ -55,6 +55,11 @@ fn cms_smime_regressions_are_rejected_without_panicking() {
     revocation.add_crl(Crl::from_pem_or_der(&read("crl/int.crl")).unwrap());
     let input = SmimeInput::new(UnixTime::since_unix_epoch(Duration::from_secs(1_780_272_000))).revocation(&revocation);
     let entity = read("openssl/entity.eml");
+    let keys = [DecryptionKey::from_private_key(
+        &read("keys/address.pem"),
+        Certificate::from_pem(&read("address.pem")).unwrap(),
+    )
+    .unwrap()];
 
     for (name, data) in inputs("cms_smime") {
         // Each of these once panicked (in a dependency, with debug assertions on): now each
@@ -63,6 +68,8 @@ fn cms_smime_regressions_are_rejected_without_panicking() {
         assert!(message.is_err(), "{name}: verify_message accepted a corrupted message");
         assert!(verifier.verify_signed_data(&data, None, &input).is_err(), "{name}: verify_signed_data accepted");
         assert!(verifier.verify_detached(&data, &entity, &input).is_err(), "{name}: verify_detached accepted");
+        assert!(verifier.decrypt_message(&data, &keys, &input).is_err(), "{name}: decrypt_message accepted");
+        assert!(verifier.decrypt_enveloped(&data, &keys, &input).is_err(), "{name}: decrypt_enveloped accepted");
         if name == "mail-parser-lost-multipart.eml" {
             // A multipart that loses mail-parser's part bookkeeping: unparsable MIME.
             let e = message.unwrap_err().to_string();

@@ -1,12 +1,16 @@
-//! Signed Direct messages from arbitrary bytes, three ways: `SmimeVerifier::verify_message`
-//! (a whole S/MIME message: multipart/signed or application/pkcs7-mime, MIME parsing, CMS,
-//! binding of the signer to the From address), `verify_signed_data` (a bare CMS SignedData,
-//! DER, BER or PEM, over its encapsulated content) and `verify_detached` (a detached signature
-//! over the entity the OpenSSL vectors sign). Trust: `test-vectors/direct` (the intermediate as
-//! the anchor, its CRL, hard-fail), at 2026-06-01.
+//! Signed and encrypted Direct messages from arbitrary bytes, five ways:
+//! `SmimeVerifier::verify_message` (a whole S/MIME message: multipart/signed or
+//! application/pkcs7-mime, MIME parsing, CMS, binding of the signer to the From address),
+//! `verify_signed_data` (a bare CMS SignedData, DER, BER or PEM, over its encapsulated
+//! content), `verify_detached` (a detached signature over the entity the OpenSSL vectors sign),
+//! and `decrypt_message` / `decrypt_enveloped` (an encrypted message or a bare EnvelopedData or
+//! AuthEnvelopedData, decrypted with the test recipient's key — alice's, which the encrypted
+//! seeds are sent to — then verified). Trust: `test-vectors/direct` (the intermediate as the
+//! anchor, its CRL, hard-fail), at 2026-06-01.
 //!
 //! Invariant: whatever is accepted was signed over the one entity the seeds sign (as given or
-//! in canonical CRLF form); nothing else in play carries a signature.
+//! in canonical CRLF form); nothing else in play carries a signature. A decrypted message that
+//! is accepted also says how it was decrypted.
 
 #![no_main]
 
@@ -17,7 +21,7 @@ use std::hint::black_box;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use trustpath::direct::{SmimeInput, SmimeVerifier};
+use trustpath::direct::{DecryptionKey, SmimeInput, SmimeVerifier, VerifiedMessage};
 use trustpath::revocation::{Crl, RevocationData};
 use trustpath::{TrustStore, UnixTime};
 
@@ -26,6 +30,7 @@ const ENTITY: &[u8] = include_bytes!("../../test-vectors/direct/openssl/entity.e
 
 struct Fixture {
     verifier: SmimeVerifier,
+    keys: Vec<DecryptionKey>,
     revocation: RevocationData,
     time: UnixTime,
 }
@@ -42,7 +47,12 @@ fn fixture() -> &'static Fixture {
         revocation.add_crl(
             Crl::from_pem_or_der(include_bytes!("../../test-vectors/direct/crl/int.crl")).expect("fixture CRL parses"),
         );
-        Fixture { verifier: SmimeVerifier::new(store), revocation, time: common::vectors_time() }
+        let key = DecryptionKey::from_private_key(
+            include_bytes!("../../test-vectors/direct/keys/address.pem"),
+            common::fixture_certificate(include_bytes!("../../test-vectors/direct/address.pem")),
+        )
+        .expect("fixture key matches its certificate");
+        Fixture { verifier: SmimeVerifier::new(store), keys: vec![key], revocation, time: common::vectors_time() }
     })
 }
 
@@ -91,4 +101,20 @@ fuzz_target!(|data: &[u8]| {
             black_box(e.to_string());
         }
     }
+    check_decrypted(fixture.verifier.decrypt_message(data, &fixture.keys, &input));
+    check_decrypted(fixture.verifier.decrypt_enveloped(data, &fixture.keys, &input));
 });
+
+fn check_decrypted(result: Result<VerifiedMessage, trustpath::direct::DirectError>) {
+    match result {
+        Ok(message) => {
+            assert!(is_signed_entity(message.signed_content()), "accepted an encrypted message over unsigned content");
+            let decryption = message.decryption().expect("a decrypted message says how");
+            black_box((decryption.content_encryption(), decryption.key_transport(), decryption.recipient()));
+            black_box((message.signer().subject_string(), message.binding(), message.attachments().count()));
+        }
+        Err(e) => {
+            black_box((e.kind(), e.to_string()));
+        }
+    }
+}

@@ -1,15 +1,33 @@
-//! Signature algorithms and the algorithm policy.
+//! The one algorithm layer: digests, algorithm identifiers, signature schemes (PSS parameters
+//! included) and the algorithm policy, used alike by certificates, CRLs and OCSP responses, JWS
+//! and CMS.
 //!
-//! Verification goes through `rustls_pki_types::SignatureVerificationAlgorithm`, so any provider
-//! can be plugged in (RustCrypto by default; rustls' ring or aws-lc-rs algorithms work too). An
-//! [`AlgorithmPolicy`] lists the allowed algorithms and the minimum RSA modulus size; a public
-//! key is acceptable only if some allowed algorithm takes it, which rules out DSA, P-192,
-//! explicit curve parameters and the like without a separate list.
+//! - [`DigestAlgorithm`]: the hash functions and their identifiers.
+//! - `signature_alg`: an AlgorithmIdentifier (X.509, CMS) or a JWS `alg` read into one
+//!   signature scheme with its hash and, for RSASSA-PSS, its salt length.
+//! - [`AlgorithmPolicy`]: which schemes and keys are allowed. Verification goes through
+//!   `rustls_pki_types::SignatureVerificationAlgorithm`, so any provider can be plugged in
+//!   (RustCrypto by default, [`rustcrypto`]; rustls' ring or aws-lc-rs algorithms work too). A
+//!   public key is acceptable only if some allowed algorithm takes it, which rules out DSA,
+//!   P-192, explicit curve parameters and the like without a separate list.
+//! - `private_key`: the signing side (and RSA decryption, for CMS key transport).
 
 pub mod cache;
+#[cfg(feature = "direct")]
+pub(crate) mod cipher;
+mod digest;
+#[cfg(feature = "direct")]
+pub(crate) mod key_transport;
+pub(crate) mod oids;
 pub(crate) mod private_key;
 pub mod rustcrypto;
+pub(crate) mod signature_alg;
 pub(crate) mod signed;
+
+#[cfg(feature = "direct")]
+pub(crate) use digest::UnknownDigest;
+pub use digest::{DigestAlgorithm, Hasher};
+pub(crate) use signature_alg::SignatureScheme;
 
 use der::Tag;
 use rustls_pki_types::SignatureVerificationAlgorithm;
@@ -116,6 +134,37 @@ impl AlgorithmPolicy {
     ) -> Result<(), Reason> {
         let alg = self.select(&KeyRef::new(spki_alg, public_key), signature_alg)?;
         alg.verify_signature(public_key, message, signature).map_err(|_| Reason::BadSignature)
+    }
+
+    /// Verifies a signature of `scheme` (read from an AlgorithmIdentifier or a JWS `alg`) with
+    /// the policy's algorithm for it. RSASSA-PSS with a salt other than the hash's length — the
+    /// only length the `SignatureVerificationAlgorithm` interface knows — is verified only when
+    /// the policy's algorithm for it is the RustCrypto one, which takes any salt; a plugged-in
+    /// provider refuses it rather than being bypassed.
+    #[cfg_attr(not(feature = "direct"), allow(dead_code))] // CMS; certificates use `select`
+    pub(crate) fn verify_scheme(
+        &self,
+        key: &KeyRef<'_>,
+        scheme: SignatureScheme,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Reason> {
+        let alg = self.select(key, scheme.canonical_id())?;
+        match scheme {
+            SignatureScheme::RsaPss { hash, salt_len } if salt_len != hash.output_len() => {
+                if !rustcrypto::is_rustcrypto_pss(alg, hash) {
+                    return Err(Reason::UnsupportedSignatureAlgorithm(format!(
+                        "RSASSA-PSS with a {salt_len}-byte salt: the policy's RSASSA-PSS {} algorithm verifies only \
+                         {}-byte salts",
+                        hash.name(),
+                        hash.output_len()
+                    )));
+                }
+                rustcrypto::verify_rsa_pss_with_salt(hash, salt_len, key.key, message, signature)
+                    .map_err(|_| Reason::BadSignature)
+            }
+            _ => alg.verify_signature(key.key, message, signature).map_err(|_| Reason::BadSignature),
+        }
     }
 
     /// The allowed algorithm for this key and signature algorithm, after checking the key.

@@ -5,7 +5,13 @@
 use der::Decode;
 use pkcs8::DecodePrivateKey;
 use rsa::traits::PublicKeyParts;
+use signature::hazmat::PrehashSigner;
+use signature::{RandomizedSigner, SignatureEncoding};
 use zeroize::Zeroizing;
+
+use super::digest::DigestAlgorithm;
+use super::rustcrypto::EcdsaEncoding;
+use super::signature_alg::SignatureScheme;
 
 /// A signing key.
 pub(crate) enum PrivateKey {
@@ -56,6 +62,75 @@ impl PrivateKey {
                 .map_err(|e| format!("P-384 key: {e}")),
             (EC, _) => Err("EC key on an unsupported curve (P-256 and P-384 are supported)".into()),
             (other, _) => Err(format!("unsupported key algorithm {other}")),
+        }
+    }
+
+    /// Signs `message` with `scheme` (RSASSA-PSS: salt as long as the hash); ECDSA signatures
+    /// in `encoding` (DER for X.509 and CMS, `r‖s` for JWS). SHA-1 is refused. The error says
+    /// why in words.
+    pub(crate) fn sign(
+        &self,
+        scheme: SignatureScheme,
+        encoding: EcdsaEncoding,
+        message: &[u8],
+    ) -> Result<Vec<u8>, String> {
+        use DigestAlgorithm::{Sha256, Sha384, Sha512};
+        let mut rng = getrandom::SysRng;
+        let failed = |e: signature::Error| e.to_string();
+        macro_rules! rsa_sign {
+            ($scheme:ident, $hash:ty, $key:expr) => {
+                rsa::$scheme::SigningKey::<$hash>::new((**$key).clone())
+                    .try_sign_with_rng(&mut rng, message)
+                    .map(|s| s.to_vec())
+                    .map_err(failed)
+            };
+        }
+        macro_rules! ecdsa_sign {
+            ($curve:ident, $key:expr, $hash:expr) => {{
+                let s: $curve::ecdsa::Signature = $key.sign_prehash(&$hash.digest(message)).map_err(failed)?;
+                Ok(match encoding {
+                    EcdsaEncoding::Der => s.to_der().to_vec(),
+                    EcdsaEncoding::Fixed => s.to_bytes().to_vec(),
+                })
+            }};
+        }
+        let pss_salt_is_hash_len = |hash: DigestAlgorithm, salt_len: usize| salt_len == hash.output_len();
+        match (self, scheme) {
+            (PrivateKey::Rsa(k), SignatureScheme::RsaPkcs1(Sha256)) => rsa_sign!(pkcs1v15, sha2::Sha256, k),
+            (PrivateKey::Rsa(k), SignatureScheme::RsaPkcs1(Sha384)) => rsa_sign!(pkcs1v15, sha2::Sha384, k),
+            (PrivateKey::Rsa(k), SignatureScheme::RsaPkcs1(Sha512)) => rsa_sign!(pkcs1v15, sha2::Sha512, k),
+            (PrivateKey::Rsa(k), SignatureScheme::RsaPss { hash, salt_len })
+                if pss_salt_is_hash_len(hash, salt_len) =>
+            {
+                match hash {
+                    Sha256 => rsa_sign!(pss, sha2::Sha256, k),
+                    Sha384 => rsa_sign!(pss, sha2::Sha384, k),
+                    Sha512 => rsa_sign!(pss, sha2::Sha512, k),
+                    DigestAlgorithm::Sha1 => Err("signing with SHA-1 is refused".into()),
+                }
+            }
+            (_, scheme) if scheme.hash() == Some(DigestAlgorithm::Sha1) => Err("signing with SHA-1 is refused".into()),
+            (PrivateKey::P256(k), SignatureScheme::Ecdsa(hash)) => ecdsa_sign!(p256, k, hash),
+            (PrivateKey::P384(k), SignatureScheme::Ecdsa(hash)) => ecdsa_sign!(p384, k, hash),
+            (_, scheme) => Err(format!("a {} cannot sign with {scheme:?}", self.describe())),
+        }
+    }
+
+    /// The RSA key, for RSA decryption (CMS key transport).
+    #[cfg_attr(not(feature = "direct"), allow(dead_code))]
+    pub(crate) fn rsa(&self) -> Option<&rsa::PrivateKey> {
+        match self {
+            PrivateKey::Rsa(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// `RSA key`, `P-256 key`, ...
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            PrivateKey::Rsa(_) => "RSA key",
+            PrivateKey::P256(_) => "P-256 key",
+            PrivateKey::P384(_) => "P-384 key",
         }
     }
 

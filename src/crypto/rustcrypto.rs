@@ -6,29 +6,14 @@
 
 use crate::bounded_cache::BoundedCache;
 use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id};
-use sha2::{Digest, Sha256, Sha384, Sha512};
+use sha2::{Sha256, Sha384, Sha512};
 use signature::Verifier;
 use signature::hazmat::PrehashVerifier;
 
-/// Hash functions used by the algorithms below.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Hash {
-    Sha1,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-impl Hash {
-    pub(crate) fn digest(self, msg: &[u8]) -> Vec<u8> {
-        match self {
-            Hash::Sha1 => sha1::Sha1::digest(msg).to_vec(),
-            Hash::Sha256 => Sha256::digest(msg).to_vec(),
-            Hash::Sha384 => Sha384::digest(msg).to_vec(),
-            Hash::Sha512 => Sha512::digest(msg).to_vec(),
-        }
-    }
-}
+use super::digest::DigestAlgorithm;
+use super::signature_alg::{
+    ECDSA_SHA1_ID as ECDSA_SHA1_VALUE, RSA_PKCS1_SHA1_ID as RSA_PKCS1_SHA1_VALUE, SignatureScheme,
+};
 
 /// Parsed RSA keys, by their PKCS#1 DER. Building an `rsa::PublicKey` (big integers and
 /// Montgomery parameters) is about a seventh of an RSA-2048 verification, and servers see the
@@ -50,7 +35,7 @@ fn rsa_key(public_key: &[u8]) -> Result<rsa::PublicKey, InvalidSignature> {
 /// RSASSA-PKCS1-v1_5 (RFC 8017 §8.2).
 #[derive(Debug)]
 pub struct RsaPkcs1 {
-    hash: Hash,
+    hash: DigestAlgorithm,
     sig_id: AlgorithmIdentifier,
 }
 
@@ -67,7 +52,7 @@ impl SignatureVerificationAlgorithm for RsaPkcs1 {
 }
 
 pub(crate) fn verify_rsa_pkcs1(
-    hash: Hash,
+    hash: DigestAlgorithm,
     public_key: &[u8],
     message: &[u8],
     signature: &[u8],
@@ -76,10 +61,10 @@ pub(crate) fn verify_rsa_pkcs1(
     let key = rsa_key(public_key)?;
     let sig = Signature::try_from(signature).map_err(|_| InvalidSignature)?;
     let r = match hash {
-        Hash::Sha1 => VerifyingKey::<sha1::Sha1>::new(key).verify(message, &sig),
-        Hash::Sha256 => VerifyingKey::<Sha256>::new(key).verify(message, &sig),
-        Hash::Sha384 => VerifyingKey::<Sha384>::new(key).verify(message, &sig),
-        Hash::Sha512 => VerifyingKey::<Sha512>::new(key).verify(message, &sig),
+        DigestAlgorithm::Sha1 => VerifyingKey::<sha1::Sha1>::new(key).verify(message, &sig),
+        DigestAlgorithm::Sha256 => VerifyingKey::<Sha256>::new(key).verify(message, &sig),
+        DigestAlgorithm::Sha384 => VerifyingKey::<Sha384>::new(key).verify(message, &sig),
+        DigestAlgorithm::Sha512 => VerifyingKey::<Sha512>::new(key).verify(message, &sig),
     };
     r.map_err(|_| InvalidSignature)
 }
@@ -87,7 +72,7 @@ pub(crate) fn verify_rsa_pkcs1(
 /// RSASSA-PSS (RFC 8017 §8.1) with MGF1 over the same hash and a salt as long as the hash.
 #[derive(Debug)]
 pub struct RsaPss {
-    hash: Hash,
+    hash: DigestAlgorithm,
     sig_id: AlgorithmIdentifier,
 }
 
@@ -104,7 +89,21 @@ impl SignatureVerificationAlgorithm for RsaPss {
 }
 
 pub(crate) fn verify_rsa_pss(
-    hash: Hash,
+    hash: DigestAlgorithm,
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), InvalidSignature> {
+    verify_rsa_pss_with_salt(hash, hash.output_len(), public_key, message, signature)
+}
+
+/// RSASSA-PSS with MGF1 over `hash` and an explicit salt length: CMS signers choose it (OpenSSL
+/// uses the longest the key allows), while the `SignatureVerificationAlgorithm` interface fixes
+/// it at the hash's length. [`super::AlgorithmPolicy::verify_scheme`] reaches it only when the
+/// policy holds this module's RSASSA-PSS algorithm for `hash`.
+pub(crate) fn verify_rsa_pss_with_salt(
+    hash: DigestAlgorithm,
+    salt_len: usize,
     public_key: &[u8],
     message: &[u8],
     signature: &[u8],
@@ -113,12 +112,48 @@ pub(crate) fn verify_rsa_pss(
     let key = rsa_key(public_key)?;
     let sig = Signature::try_from(signature).map_err(|_| InvalidSignature)?;
     let r = match hash {
-        Hash::Sha256 => VerifyingKey::<Sha256>::new(key).verify(message, &sig),
-        Hash::Sha384 => VerifyingKey::<Sha384>::new(key).verify(message, &sig),
-        Hash::Sha512 => VerifyingKey::<Sha512>::new(key).verify(message, &sig),
-        Hash::Sha1 => return Err(InvalidSignature),
+        DigestAlgorithm::Sha256 => VerifyingKey::<Sha256>::new_with_salt_len(key, salt_len).verify(message, &sig),
+        DigestAlgorithm::Sha384 => VerifyingKey::<Sha384>::new_with_salt_len(key, salt_len).verify(message, &sig),
+        DigestAlgorithm::Sha512 => VerifyingKey::<Sha512>::new_with_salt_len(key, salt_len).verify(message, &sig),
+        DigestAlgorithm::Sha1 => return Err(InvalidSignature),
     };
     r.map_err(|_| InvalidSignature)
+}
+
+/// Whether `algorithm` is this module's RSASSA-PSS algorithm for `hash` (which can take any salt
+/// length, see [`verify_rsa_pss_with_salt`]).
+#[cfg_attr(not(feature = "direct"), allow(dead_code))]
+pub(crate) fn is_rustcrypto_pss(algorithm: &dyn SignatureVerificationAlgorithm, hash: DigestAlgorithm) -> bool {
+    let ours: &'static dyn SignatureVerificationAlgorithm = match hash {
+        DigestAlgorithm::Sha256 => &RSA_PSS_SHA256,
+        DigestAlgorithm::Sha384 => &RSA_PSS_SHA384,
+        DigestAlgorithm::Sha512 => &RSA_PSS_SHA512,
+        DigestAlgorithm::Sha1 => return false,
+    };
+    std::ptr::addr_eq(algorithm, ours)
+}
+
+/// Verifies with this module's implementation of `scheme`, for callers with their own
+/// allow-list (JWS): `curve` is the key's for ECDSA, `encoding` the signature's.
+pub(crate) fn verify_scheme(
+    scheme: SignatureScheme,
+    curve: Option<Curve>,
+    encoding: EcdsaEncoding,
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), InvalidSignature> {
+    match scheme {
+        SignatureScheme::RsaPkcs1(hash) => verify_rsa_pkcs1(hash, public_key, message, signature),
+        SignatureScheme::RsaPss { hash, salt_len } => {
+            verify_rsa_pss_with_salt(hash, salt_len, public_key, message, signature)
+        }
+        SignatureScheme::Ecdsa(hash) => {
+            let curve = curve.ok_or(InvalidSignature)?;
+            verify_ecdsa(curve, hash, encoding, public_key, message, signature)
+        }
+        SignatureScheme::Ed25519 => verify_ed25519(public_key, message, signature),
+    }
 }
 
 /// Elliptic curves supported for ECDSA.
@@ -144,7 +179,7 @@ pub(crate) enum EcdsaEncoding {
 #[derive(Debug)]
 pub struct Ecdsa {
     curve: Curve,
-    hash: Hash,
+    hash: DigestAlgorithm,
     key_id: AlgorithmIdentifier,
     sig_id: AlgorithmIdentifier,
 }
@@ -163,7 +198,7 @@ impl SignatureVerificationAlgorithm for Ecdsa {
 
 pub(crate) fn verify_ecdsa(
     curve: Curve,
-    hash: Hash,
+    hash: DigestAlgorithm,
     encoding: EcdsaEncoding,
     public_key: &[u8],
     message: &[u8],
@@ -247,45 +282,58 @@ pub(crate) fn verify_ed25519(public_key: &[u8], message: &[u8], signature: &[u8]
     key.verify_strict(message, &sig).map_err(|_| InvalidSignature)
 }
 
-// sha1WithRSAEncryption, with NULL parameters.
-const RSA_PKCS1_SHA1_ID: AlgorithmIdentifier =
-    AlgorithmIdentifier::from_slice(&[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00]);
-// ecdsa-with-SHA1, no parameters.
-const ECDSA_SHA1_ID: AlgorithmIdentifier =
-    AlgorithmIdentifier::from_slice(&[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01]);
+// sha1WithRSAEncryption, with NULL parameters; ecdsa-with-SHA1, no parameters.
+const RSA_PKCS1_SHA1_ID: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(RSA_PKCS1_SHA1_VALUE);
+const ECDSA_SHA1_ID: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(ECDSA_SHA1_VALUE);
 
 /// RSA PKCS#1 v1.5 with SHA-256.
-pub static RSA_PKCS1_SHA256: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha256, sig_id: alg_id::RSA_PKCS1_SHA256 };
+pub static RSA_PKCS1_SHA256: RsaPkcs1 = RsaPkcs1 { hash: DigestAlgorithm::Sha256, sig_id: alg_id::RSA_PKCS1_SHA256 };
 /// RSA PKCS#1 v1.5 with SHA-384.
-pub static RSA_PKCS1_SHA384: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha384, sig_id: alg_id::RSA_PKCS1_SHA384 };
+pub static RSA_PKCS1_SHA384: RsaPkcs1 = RsaPkcs1 { hash: DigestAlgorithm::Sha384, sig_id: alg_id::RSA_PKCS1_SHA384 };
 /// RSA PKCS#1 v1.5 with SHA-512.
-pub static RSA_PKCS1_SHA512: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha512, sig_id: alg_id::RSA_PKCS1_SHA512 };
+pub static RSA_PKCS1_SHA512: RsaPkcs1 = RsaPkcs1 { hash: DigestAlgorithm::Sha512, sig_id: alg_id::RSA_PKCS1_SHA512 };
 /// RSA PKCS#1 v1.5 with SHA-1 (legacy; not in the default policy).
-pub static RSA_PKCS1_SHA1: RsaPkcs1 = RsaPkcs1 { hash: Hash::Sha1, sig_id: RSA_PKCS1_SHA1_ID };
+pub static RSA_PKCS1_SHA1: RsaPkcs1 = RsaPkcs1 { hash: DigestAlgorithm::Sha1, sig_id: RSA_PKCS1_SHA1_ID };
 /// RSA-PSS with SHA-256, MGF1-SHA-256, 32-byte salt.
-pub static RSA_PSS_SHA256: RsaPss = RsaPss { hash: Hash::Sha256, sig_id: alg_id::RSA_PSS_SHA256 };
+pub static RSA_PSS_SHA256: RsaPss = RsaPss { hash: DigestAlgorithm::Sha256, sig_id: alg_id::RSA_PSS_SHA256 };
 /// RSA-PSS with SHA-384, MGF1-SHA-384, 48-byte salt.
-pub static RSA_PSS_SHA384: RsaPss = RsaPss { hash: Hash::Sha384, sig_id: alg_id::RSA_PSS_SHA384 };
+pub static RSA_PSS_SHA384: RsaPss = RsaPss { hash: DigestAlgorithm::Sha384, sig_id: alg_id::RSA_PSS_SHA384 };
 /// RSA-PSS with SHA-512, MGF1-SHA-512, 64-byte salt.
-pub static RSA_PSS_SHA512: RsaPss = RsaPss { hash: Hash::Sha512, sig_id: alg_id::RSA_PSS_SHA512 };
+pub static RSA_PSS_SHA512: RsaPss = RsaPss { hash: DigestAlgorithm::Sha512, sig_id: alg_id::RSA_PSS_SHA512 };
 /// ECDSA on P-256 with SHA-256.
-pub static ECDSA_P256_SHA256: Ecdsa =
-    Ecdsa { curve: Curve::P256, hash: Hash::Sha256, key_id: alg_id::ECDSA_P256, sig_id: alg_id::ECDSA_SHA256 };
+pub static ECDSA_P256_SHA256: Ecdsa = Ecdsa {
+    curve: Curve::P256,
+    hash: DigestAlgorithm::Sha256,
+    key_id: alg_id::ECDSA_P256,
+    sig_id: alg_id::ECDSA_SHA256,
+};
 /// ECDSA on P-256 with SHA-384.
-pub static ECDSA_P256_SHA384: Ecdsa =
-    Ecdsa { curve: Curve::P256, hash: Hash::Sha384, key_id: alg_id::ECDSA_P256, sig_id: alg_id::ECDSA_SHA384 };
+pub static ECDSA_P256_SHA384: Ecdsa = Ecdsa {
+    curve: Curve::P256,
+    hash: DigestAlgorithm::Sha384,
+    key_id: alg_id::ECDSA_P256,
+    sig_id: alg_id::ECDSA_SHA384,
+};
 /// ECDSA on P-384 with SHA-384.
-pub static ECDSA_P384_SHA384: Ecdsa =
-    Ecdsa { curve: Curve::P384, hash: Hash::Sha384, key_id: alg_id::ECDSA_P384, sig_id: alg_id::ECDSA_SHA384 };
+pub static ECDSA_P384_SHA384: Ecdsa = Ecdsa {
+    curve: Curve::P384,
+    hash: DigestAlgorithm::Sha384,
+    key_id: alg_id::ECDSA_P384,
+    sig_id: alg_id::ECDSA_SHA384,
+};
 /// ECDSA on P-384 with SHA-256.
-pub static ECDSA_P384_SHA256: Ecdsa =
-    Ecdsa { curve: Curve::P384, hash: Hash::Sha256, key_id: alg_id::ECDSA_P384, sig_id: alg_id::ECDSA_SHA256 };
+pub static ECDSA_P384_SHA256: Ecdsa = Ecdsa {
+    curve: Curve::P384,
+    hash: DigestAlgorithm::Sha256,
+    key_id: alg_id::ECDSA_P384,
+    sig_id: alg_id::ECDSA_SHA256,
+};
 /// ECDSA on P-256 with SHA-1 (legacy; not in the default policy).
 pub static ECDSA_P256_SHA1: Ecdsa =
-    Ecdsa { curve: Curve::P256, hash: Hash::Sha1, key_id: alg_id::ECDSA_P256, sig_id: ECDSA_SHA1_ID };
+    Ecdsa { curve: Curve::P256, hash: DigestAlgorithm::Sha1, key_id: alg_id::ECDSA_P256, sig_id: ECDSA_SHA1_ID };
 /// ECDSA on P-384 with SHA-1 (legacy; not in the default policy).
 pub static ECDSA_P384_SHA1: Ecdsa =
-    Ecdsa { curve: Curve::P384, hash: Hash::Sha1, key_id: alg_id::ECDSA_P384, sig_id: ECDSA_SHA1_ID };
+    Ecdsa { curve: Curve::P384, hash: DigestAlgorithm::Sha1, key_id: alg_id::ECDSA_P384, sig_id: ECDSA_SHA1_ID };
 /// Ed25519.
 pub static ED25519: Ed25519 = Ed25519;
 
@@ -325,7 +373,7 @@ mod tests {
         for (alg, ours) in cases {
             let (leaf, issuer) = (cert(&format!("{alg}/leaf.der")), cert(&format!("{alg}/intermediate.der")));
             let key = issuer.public_key();
-            let digest: [u8; 32] = Sha256::digest(leaf.tbs_bytes()).into();
+            let digest: [u8; 32] = <Sha256 as sha2::Digest>::digest(leaf.tbs_bytes()).into();
             assert!(ours.verify_signature(key, leaf.tbs_bytes(), leaf.signature()).is_ok());
             assert!(matches!(verify_sha256_prehashed(ours, key, &digest, leaf.signature()), Some(Ok(()))), "{alg}");
 

@@ -1,9 +1,16 @@
 //! The parts of a signed message — content type, filename, decoded bytes — and the FHIR
 //! payloads among them (HL7 "Sending FHIR resources in Direct Messages": one MIME part of type
 //! `application/fhir+json` or `application/fhir+xml`, a Bundle).
+//!
+//! A part keeps its body as sent (a range of the signed content, shared) and removes its
+//! transfer encoding when first read: a receiver that needs only the FHIR Bundle does not pay
+//! for decoding a 10 MB scan beside it, and nothing is decoded twice.
 
-use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+use std::sync::{Arc, OnceLock};
 
+use mail_parser::MimeHeaders;
+
+use super::mime_read::{self, Entity, TransferEncoding};
 use super::{DirectError, Limits};
 
 /// The FHIR namespace of XML resources.
@@ -45,27 +52,73 @@ impl FhirPayload {
 }
 
 /// One leaf part of a message (multiparts are walked, `message/rfc822` parts descended into).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Attachment {
     content_type: String,
     filename: Option<String>,
     disposition: Option<String>,
     content_id: Option<String>,
-    bytes: Vec<u8>,
-    fhir: Option<FhirPayload>,
+    source: Arc<Vec<u8>>,
+    body: core::ops::Range<usize>,
+    encoding: TransferEncoding,
+    decoded: OnceLock<Vec<u8>>,
+    fhir: OnceLock<Option<FhirPayload>>,
 }
+
+impl core::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("content_type", &self.content_type)
+            .field("filename", &self.filename)
+            .field("disposition", &self.disposition)
+            .field("content_id", &self.content_id)
+            .field("encoded_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Attachment {
+    fn eq(&self, other: &Self) -> bool {
+        self.content_type == other.content_type
+            && self.filename == other.filename
+            && self.disposition == other.disposition
+            && self.content_id == other.content_id
+            && self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Attachment {}
 
 impl Attachment {
     /// A part made of bare bytes (content that is not MIME).
     pub(crate) fn from_bytes(content_type: &str, bytes: Vec<u8>) -> Self {
-        let fhir = detect_fhir(content_type, &bytes);
+        let len = bytes.len();
         Attachment {
             content_type: content_type.to_string(),
             filename: None,
             disposition: None,
             content_id: None,
-            bytes,
-            fhir,
+            source: Arc::new(bytes),
+            body: 0..len,
+            encoding: TransferEncoding::Identity,
+            decoded: OnceLock::new(),
+            fhir: OnceLock::new(),
+        }
+    }
+
+    /// The leaf part `entity` of `source` (which the entity's ranges index).
+    fn from_entity(entity: &Entity<'_>, source: &Arc<Vec<u8>>) -> Self {
+        let part = entity.headers();
+        Attachment {
+            content_type: entity.content_type.clone(),
+            filename: part.and_then(|p| p.attachment_name()).map(str::to_string),
+            disposition: part.and_then(|p| p.content_disposition()).map(|d| d.c_type.to_ascii_lowercase()),
+            content_id: part.and_then(|p| p.content_id()).map(|c| c.trim_matches(['<', '>']).to_string()),
+            source: Arc::clone(source),
+            body: entity.body.clone(),
+            encoding: TransferEncoding::of(part),
+            decoded: OnceLock::new(),
+            fhir: OnceLock::new(),
         }
     }
 
@@ -90,23 +143,25 @@ impl Attachment {
         self.content_id.as_deref()
     }
 
-    /// The body, with its transfer encoding (base64, quoted-printable) removed.
+    /// The body, with its transfer encoding (base64, quoted-printable) removed; decoded on the
+    /// first call. The bytes are as sent: a text part's charset is not converted.
     pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+        self.decoded
+            .get_or_init(|| mime_read::decode(self.source.get(self.body.clone()).unwrap_or_default(), self.encoding))
     }
 
-    /// The FHIR payload this part holds, if recognised.
+    /// The FHIR payload this part holds, if recognised (reads the body).
     pub fn fhir(&self) -> Option<&FhirPayload> {
-        self.fhir.as_ref()
+        self.fhir.get_or_init(|| detect_fhir(&self.content_type, self.bytes())).as_ref()
     }
 
     /// Whether this is an attachment rather than message text: it has a filename or an
-    /// `attachment` disposition, holds FHIR, or is not `text/*`.
+    /// `attachment` disposition, is not `text/*`, or holds FHIR.
     pub fn is_attachment(&self) -> bool {
         self.filename.is_some()
             || self.disposition.as_deref() == Some("attachment")
-            || self.fhir.is_some()
             || !self.content_type.starts_with("text/")
+            || self.fhir().is_some()
     }
 }
 
@@ -240,68 +295,36 @@ pub fn guess_content_type(filename: &str, bytes: &[u8]) -> &'static str {
     }
 }
 
-struct Walk<'l> {
-    limits: &'l Limits,
-    parts_seen: usize,
-    out: Vec<Attachment>,
-}
-
-impl Walk<'_> {
-    fn message(&mut self, message: &Message<'_>, depth: usize) -> Result<(), DirectError> {
-        self.parts_seen += message.parts.len();
-        if self.parts_seen > self.limits.max_mime_parts {
-            return Err(DirectError::LimitExceeded { what: "MIME parts", limit: self.limits.max_mime_parts });
+/// The leaf parts of `entity` (read from `source`), in order: multiparts walked,
+/// `message/rfc822` entities descended into.
+pub(crate) fn leaves(entity: &Entity<'_>, source: &Arc<Vec<u8>>, out: &mut Vec<Attachment>) {
+    if let Some(nested) = &entity.nested {
+        leaves(nested, source, out);
+    } else if entity.content_type.starts_with("multipart/") {
+        for child in &entity.children {
+            leaves(child, source, out);
         }
-        self.part(message, 0, depth)
-    }
-
-    fn part(&mut self, message: &Message<'_>, id: usize, depth: usize) -> Result<(), DirectError> {
-        if depth > self.limits.max_mime_depth {
-            return Err(DirectError::LimitExceeded { what: "nested MIME levels", limit: self.limits.max_mime_depth });
-        }
-        let part = message.parts.get(id).ok_or_else(|| DirectError::Mime(format!("part {id} is missing")))?;
-        match &part.body {
-            PartType::Multipart(children) => {
-                for child in children {
-                    let child = usize::try_from(*child).unwrap_or(usize::MAX);
-                    if child <= id {
-                        return Err(DirectError::Mime("multipart refers back to itself".into()));
-                    }
-                    self.part(message, child, depth + 1)?;
-                }
-                Ok(())
-            }
-            PartType::Message(inner) => self.message(inner, depth + 1),
-            PartType::Text(_) | PartType::Html(_) | PartType::Binary(_) | PartType::InlineBinary(_) => {
-                let content_type = match part.content_type() {
-                    Some(ct) => match &ct.c_subtype {
-                        Some(sub) => format!("{}/{}", ct.c_type, sub).to_ascii_lowercase(),
-                        None => ct.c_type.to_ascii_lowercase(),
-                    },
-                    None => "text/plain".to_string(),
-                };
-                let bytes = part.contents().to_vec();
-                let fhir = detect_fhir(&content_type, &bytes);
-                self.out.push(Attachment {
-                    filename: part.attachment_name().map(str::to_string),
-                    disposition: part.content_disposition().map(|d| d.c_type.to_ascii_lowercase()),
-                    content_id: part.content_id().map(|c| c.trim_matches(['<', '>']).to_string()),
-                    content_type,
-                    bytes,
-                    fhir,
-                });
-                Ok(())
-            }
-        }
+    } else {
+        out.push(Attachment::from_entity(entity, source));
     }
 }
 
-/// Parses a MIME message. mail-parser 0.11 has a `debug_assert!` that hostile input reaches
-/// (a multipart whose part bookkeeping it loses; release builds recover and go on), so in a
-/// debug build the panic is contained here and the input is treated as unparsable. Found by the
-/// `cms_smime` fuzz target; `tests/fuzz_regressions.rs` keeps the input.
-pub(crate) fn parse_mime(bytes: &[u8]) -> Option<Message<'_>> {
-    std::panic::catch_unwind(|| MessageParser::default().parse(bytes)).ok().flatten()
+/// The leaf parts of the MIME entity `source`, read within `limits`.
+pub(crate) fn parts_of(
+    source: &Arc<Vec<u8>>,
+    limits: &Limits,
+    known: Vec<mime_read::KnownDelimiters>,
+) -> Result<Vec<Attachment>, DirectError> {
+    if source.len() > limits.max_message_len {
+        return Err(DirectError::TooLarge { what: "MIME entity", size: source.len(), limit: limits.max_message_len });
+    }
+    if !mime_read::starts_with_field(source) {
+        return Err(DirectError::Mime("no MIME headers in the signed content".into()));
+    }
+    let root = mime_read::Reader::new(limits).with_known(known).entity(source, 0..source.len(), 0, true)?;
+    let mut out = Vec::new();
+    leaves(&root, source, &mut out);
+    Ok(out)
 }
 
 /// The leaf parts of a MIME entity (a message, or the signed content of one), in order.
@@ -310,11 +333,7 @@ pub fn parse_parts(entity: &[u8], limits: &Limits) -> Result<Vec<Attachment>, Di
     if entity.len() > limits.max_message_len {
         return Err(DirectError::TooLarge { what: "MIME entity", size: entity.len(), limit: limits.max_message_len });
     }
-    let message =
-        parse_mime(entity).ok_or_else(|| DirectError::Mime("no MIME headers in the signed content".into()))?;
-    let mut walk = Walk { limits, parts_seen: 0, out: Vec::new() };
-    walk.message(&message, 0)?;
-    Ok(walk.out)
+    parts_of(&Arc::new(entity.to_vec()), limits, Vec::new())
 }
 
 #[cfg(test)]

@@ -63,6 +63,10 @@ pub enum DirectError {
     /// error says which certificate of the path broke which rule).
     #[error("signer certificate rejected: {0}")]
     Certificate(#[source] ValidationError),
+    /// A recipient's certificate failed path validation under the Direct policy for
+    /// encryption (the wrapped error says which certificate of the path broke which rule).
+    #[error("recipient certificate rejected: {0}")]
+    RecipientCertificate(#[source] ValidationError),
     /// The signer's certificate is not bound to the expected sender address.
     #[error("signer certificate is not bound to {address} (its names: {names})")]
     BindingMismatch {
@@ -105,10 +109,33 @@ pub enum DirectError {
     /// A signed message could not be built.
     #[error("cannot build the signed message: {0}")]
     Signing(String),
+    /// The message is not an encrypted S/MIME message (RFC 8551 §3.3): neither
+    /// `application/pkcs7-mime; smime-type=enveloped-data` (or `authEnveloped-data`) nor a CMS
+    /// EnvelopedData or AuthEnvelopedData.
+    #[error("not an encrypted S/MIME message: {0}")]
+    NotEncrypted(String),
+    /// The message could not be decrypted and verified: no RecipientInfo names one of the keys,
+    /// or the key does not open it, or its content does not decrypt to an intact signed message.
+    /// Deliberately one error with one message, whichever step failed: telling them apart would
+    /// make the receiver an oracle for an attacker's altered ciphertexts (RFC 3218).
+    #[error("the message could not be decrypted: it is not for these keys, or it was altered")]
+    Decryption,
+    /// The message's context (Implementation Guide for Expressing Context in Direct
+    /// Messaging) is malformed or uses values the guide does not allow.
+    #[error("invalid Direct context: {0}")]
+    Context(String),
+    /// A delivery notification (RFC 3798 MDN) is malformed, or was not sent by the final
+    /// recipient it reports on.
+    #[error("invalid delivery notification: {0}")]
+    Notification(String),
+    /// A message could not be encrypted (randomness, encoding).
+    #[error("cannot encrypt the message: {0}")]
+    Encryption(String),
 }
 
 impl DirectError {
-    /// A short stable identifier of the rule that failed. For [`DirectError::Certificate`] it is
+    /// A short stable identifier of the rule that failed. For [`DirectError::Certificate`] and
+    /// [`DirectError::RecipientCertificate`] it is
     /// the path validation's own kind ([`crate::Reason::kind`]: `revoked`, `key_usage`,
     /// `unknown_issuer`, ...); the other kinds are distinct from those.
     pub fn kind(&self) -> &'static str {
@@ -129,7 +156,7 @@ impl DirectError {
                 Reason::UnsupportedPublicKey(_) => "cms_unsupported_key",
                 _ => "cms_signature_algorithm",
             },
-            DirectError::Certificate(e) => e.kind(),
+            DirectError::Certificate(e) | DirectError::RecipientCertificate(e) => e.kind(),
             DirectError::BindingMismatch { .. } => "binding_mismatch",
             DirectError::MissingSender(_) => "missing_sender",
             DirectError::DuplicateHeader { .. } => "duplicate_header",
@@ -137,13 +164,19 @@ impl DirectError {
             DirectError::InvalidAddress(_) => "invalid_address",
             DirectError::Key(_) => "invalid_key",
             DirectError::Signing(_) => "signing_failed",
+            DirectError::NotEncrypted(_) => "not_encrypted",
+            DirectError::Decryption => "decryption_failed",
+            DirectError::Encryption(_) => "encryption_failed",
+            DirectError::Context(_) => "invalid_context",
+            DirectError::Notification(_) => "invalid_notification",
         }
     }
 
-    /// The path validation error, for [`DirectError::Certificate`].
+    /// The path validation error, for [`DirectError::Certificate`] and
+    /// [`DirectError::RecipientCertificate`].
     pub fn validation_error(&self) -> Option<&ValidationError> {
         match self {
-            DirectError::Certificate(e) => Some(e),
+            DirectError::Certificate(e) | DirectError::RecipientCertificate(e) => Some(e),
             _ => None,
         }
     }

@@ -11,15 +11,23 @@
 //! - [`SmimeVerifier`] verifies RFC 8551 messages (`multipart/signed` with a detached
 //!   signature, or `application/pkcs7-mime; smime-type=signed-data`), DER or BER, and returns a
 //!   [`VerifiedMessage`] with the signer, its path, the binding and the message's parts
-//!   ([`Attachment`]), FHIR payloads recognised ([`FhirPayload`]).
+//!   ([`Attachment`]), FHIR payloads recognised ([`FhirPayload`]);
+//!   [`SmimeVerifier::decrypt_message`] first decrypts an encrypted one (EnvelopedData with
+//!   AES-CBC, AuthEnvelopedData with AES-GCM; RSA key transport, PKCS #1 v1.5 or OAEP) with a
+//!   [`DecryptionKey`], every decryption failure being one error ([`DirectError::Decryption`]).
 //! - [`SmimeSigner`] and [`MessageBuilder`] build signed messages (`multipart/signed`,
-//!   SHA-256, RSA PKCS#1 v1.5 by default) carrying FHIR Bundles.
+//!   SHA-256, RSA PKCS#1 v1.5 by default) carrying FHIR Bundles; [`SmimeEncryptor`] validates
+//!   recipient certificates for encryption ([`Recipient`]) and encrypts to them, and
+//!   [`MessageBuilder::sign_and_encrypt`] does both, in the Applicability Statement's order.
+//! - [`DirectContext`] builds and reads the Context IG's `X-Direct-Context` metadata (e.g. a
+//!   FHIR query as `general/query` with `http` encapsulation, [`MessageBuilder::encapsulate_http`]);
+//!   [`DeliveryNotification`] the `processed` MDN a receiving HISP returns.
 //! - [`binding`](binding()) and [`check_binding`] apply the address rules to a certificate;
 //!   [`policy`](policy()) gives the Direct policy narrowed to signing or encryption.
 //!
 //! The `cms` crate decodes and encodes the CMS structures; every check (digests, signed
-//! attributes, signatures, paths) is trustpath's own. Encryption (EnvelopedData) is not
-//! handled: decrypt first, then verify the signed content.
+//! attributes, signatures, paths) is trustpath's own, and the ciphers are RustCrypto's (`aes`,
+//! `cbc`, `aes-gcm`, `rsa`) through [`crate::crypto`].
 //!
 //! ```no_run
 //! use trustpath::direct::{DirectAddress, SmimeInput, SmimeVerifier};
@@ -39,22 +47,48 @@
 mod attachments;
 mod binding;
 mod cms_verify;
+mod content_info;
+mod context;
+mod decrypt;
+mod encrypt;
+mod envelope;
 mod error;
+mod mdn;
+mod message;
+mod mime_read;
+mod mime_write;
 mod originator;
 mod policy;
 mod sign;
+mod signed_data;
+mod signer_info;
 mod smime;
+mod verified;
 
 use core::fmt;
 use core::str::FromStr;
 
+/// The digest algorithms of SignerInfos (the crate's one list, [`crate::crypto::DigestAlgorithm`]).
+pub use crate::crypto::DigestAlgorithm;
 pub use attachments::{Attachment, FhirFormat, FhirPayload, detect_fhir, guess_content_type, parse_parts};
 pub use binding::{Binding, BindingPolicy, binding, certificate_addresses, check_binding};
-pub use cms_verify::{DigestAlgorithm, VerifiedSignature};
+pub use cms_verify::VerifiedSignature;
+pub use context::{
+    Action, CONTEXT_HEADER, Category, ContextPurpose, DirectContext, Encapsulation, METADATA_FILENAME, PatientParameter,
+};
+pub use encrypt::{Recipient, SmimeEncryptor};
+pub use envelope::{Decryption, DecryptionKey};
 pub use error::DirectError;
+pub use mdn::{DeliveryNotification, DispositionType};
+pub use message::MessageBuilder;
 pub use originator::Originator;
 pub use policy::{LeafPolicyRequirement, Purpose, narrow_policy, oids, policy};
-pub use sign::{MessageBuilder, SmimeSigner};
+pub use sign::SmimeSigner;
+
+/// Content-encryption algorithms (the crate's algorithm layer, [`crate::crypto`]).
+pub use crate::crypto::cipher::ContentEncryption;
+/// Key transport algorithms (the crate's algorithm layer, [`crate::crypto`]).
+pub use crate::crypto::key_transport::KeyTransport;
 pub use smime::{SignedForm, SmimeInput, SmimeVerifier, VerifiedMessage};
 
 /// Limits on the work and memory one message may cost. Exceeding one is a

@@ -1,14 +1,12 @@
-//! The sending side: CMS SignedData (RFC 5652) and signed S/MIME messages (RFC 8551
-//! `multipart/signed`) carrying FHIR attachments.
+//! Signing: CMS SignedData (RFC 5652 §5) over content, detached or encapsulated.
 //!
-//! The SignedData is built from the `cms` crate's types and signed here (the `cms` builder
-//! would pull in its encryption dependencies for nothing): version 1, issuerAndSerialNumber,
-//! signed attributes content-type (id-data), signing-time (when set) and message-digest, the
-//! signature over their DER SET OF; RSA PKCS#1 v1.5 with `rsaEncryption` as OpenSSL writes it
-//! (or RSASSA-PSS), ECDSA on P-256/P-384; the signer's chain in `certificates`. Encryption
-//! (EnvelopedData) is not produced.
+//! The SignedData is built from the `cms` crate's types and signed through the crate's
+//! algorithm layer (`crate::crypto`): version 1, issuerAndSerialNumber, signed attributes
+//! content-type (id-data), signing-time (when set) and message-digest, the signature over their
+//! DER SET OF; RSA PKCS#1 v1.5 with `rsaEncryption` as OpenSSL writes it (or RSASSA-PSS),
+//! ECDSA on P-256/P-384; the signer's chain in `certificates`. Messages are built and signed by
+//! [`super::MessageBuilder`].
 
-use base64ct::{Base64, Encoding};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
@@ -16,23 +14,19 @@ use cms::signed_data::{
 };
 use der::asn1::{OctetString, SetOfVec, UtcTime};
 use der::{Any, Decode, Encode};
-use rustls_pki_types::{UnixTime, alg_id};
-use sha2::{Digest, Sha256, Sha384, Sha512};
-use signature::hazmat::PrehashSigner;
-use signature::{RandomizedSigner, SignatureEncoding};
+use rustls_pki_types::UnixTime;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 
-use super::cms_verify::{
-    DigestAlgorithm, ECDSA_SHA256, ECDSA_SHA384, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA,
-    ID_SIGNING_TIME, RSA_ENCRYPTION, null_any,
-};
-use super::{DirectAddress, DirectError, detect_fhir};
-use crate::cert::{Certificate, hex_string};
-use crate::crypto::AlgorithmPolicy;
+use super::DirectError;
+use super::content_info::{ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA, ID_SIGNING_TIME};
+use crate::cert::Certificate;
 use crate::crypto::private_key::PrivateKey;
+use crate::crypto::rustcrypto::EcdsaEncoding;
+use crate::crypto::signature_alg::null_any;
+use crate::crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureScheme, oids};
 use crate::der_walk::wrap_sequence;
 
 fn key_error(message: impl Into<String>) -> DirectError {
@@ -127,48 +121,29 @@ impl SmimeSigner {
         self.sign(content, true)
     }
 
-    fn signature_algorithm(&self) -> Result<AlgorithmIdentifierOwned, DirectError> {
-        let from_value = |value: &[u8]| AlgorithmIdentifierOwned::from_der(&wrap_sequence(value)).map_err(failed);
+    /// The signature scheme: the digest with the key's algorithm.
+    fn scheme(&self) -> Result<SignatureScheme, DirectError> {
         match (&self.key, self.rsa_pss, self.digest) {
-            (PrivateKey::Rsa(_), false, _) => {
-                Ok(AlgorithmIdentifierOwned { oid: RSA_ENCRYPTION, parameters: Some(null_any()?) })
-            }
-            (PrivateKey::Rsa(_), true, DigestAlgorithm::Sha384) => from_value(alg_id::RSA_PSS_SHA384.as_ref()),
-            (PrivateKey::Rsa(_), true, DigestAlgorithm::Sha512) => from_value(alg_id::RSA_PSS_SHA512.as_ref()),
-            (PrivateKey::Rsa(_), true, _) => from_value(alg_id::RSA_PSS_SHA256.as_ref()),
-            (_, _, DigestAlgorithm::Sha384) => Ok(AlgorithmIdentifierOwned { oid: ECDSA_SHA384, parameters: None }),
+            (PrivateKey::Rsa(_), false, digest) => Ok(SignatureScheme::RsaPkcs1(digest)),
+            (PrivateKey::Rsa(_), true, digest) => Ok(SignatureScheme::pss(digest)),
             (_, _, DigestAlgorithm::Sha512) => Err(failed("ECDSA with SHA-512 is not supported")),
-            (_, _, _) => Ok(AlgorithmIdentifierOwned { oid: ECDSA_SHA256, parameters: None }),
+            (_, _, digest) => Ok(SignatureScheme::Ecdsa(digest)),
+        }
+    }
+
+    /// The SignerInfo's signatureAlgorithm: `rsaEncryption` for PKCS#1 v1.5 as OpenSSL writes
+    /// it (RFC 3370 §3.2), the full identifier otherwise.
+    fn signature_algorithm(&self) -> Result<AlgorithmIdentifierOwned, DirectError> {
+        match self.scheme()? {
+            SignatureScheme::RsaPkcs1(_) => {
+                Ok(AlgorithmIdentifierOwned { oid: oids::RSA_ENCRYPTION, parameters: Some(null_any()) })
+            }
+            scheme => AlgorithmIdentifierOwned::from_der(&wrap_sequence(scheme.canonical_id())).map_err(failed),
         }
     }
 
     fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, DirectError> {
-        let mut rng = getrandom::SysRng;
-        macro_rules! rsa_sign {
-            ($scheme:ident, $hash:ty, $key:expr) => {
-                rsa::$scheme::SigningKey::<$hash>::new((**$key).clone())
-                    .try_sign_with_rng(&mut rng, message)
-                    .map(|s| s.to_vec())
-                    .map_err(failed)
-            };
-        }
-        let prehash = self.digest.digest(message);
-        match (&self.key, self.rsa_pss, self.digest) {
-            (PrivateKey::Rsa(k), false, DigestAlgorithm::Sha384) => rsa_sign!(pkcs1v15, Sha384, k),
-            (PrivateKey::Rsa(k), false, DigestAlgorithm::Sha512) => rsa_sign!(pkcs1v15, Sha512, k),
-            (PrivateKey::Rsa(k), false, _) => rsa_sign!(pkcs1v15, Sha256, k),
-            (PrivateKey::Rsa(k), true, DigestAlgorithm::Sha384) => rsa_sign!(pss, Sha384, k),
-            (PrivateKey::Rsa(k), true, DigestAlgorithm::Sha512) => rsa_sign!(pss, Sha512, k),
-            (PrivateKey::Rsa(k), true, _) => rsa_sign!(pss, Sha256, k),
-            (PrivateKey::P256(k), _, _) => {
-                let s: p256::ecdsa::Signature = k.sign_prehash(&prehash).map_err(failed)?;
-                Ok(s.to_der().to_vec())
-            }
-            (PrivateKey::P384(k), _, _) => {
-                let s: p384::ecdsa::Signature = k.sign_prehash(&prehash).map_err(failed)?;
-                Ok(s.to_der().to_vec())
-            }
-        }
+        self.key.sign(self.scheme()?, EcdsaEncoding::Der, message).map_err(DirectError::Signing)
     }
 
     fn sign(&self, content: &[u8], encapsulate: bool) -> Result<Vec<u8>, DirectError> {
@@ -235,287 +210,5 @@ fn x509_time(time: UnixTime) -> Result<x509_cert::time::Time, DirectError> {
         Ok(x509_cert::time::Time::UtcTime(UtcTime::from_date_time(dt).map_err(failed)?))
     } else {
         Ok(x509_cert::time::Time::GeneralTime(der::asn1::GeneralizedTime::from_date_time(dt)))
-    }
-}
-
-/// An RFC 5322 date: `Sat, 28 Nov 2026 17:15:54 +0000`.
-fn rfc5322_date(time: UnixTime) -> Result<String, DirectError> {
-    let secs = time.as_secs();
-    let dt = der::DateTime::from_unix_duration(core::time::Duration::from_secs(time.as_secs())).map_err(failed)?;
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let weekday = DAYS.get(usize::try_from((secs / 86_400) % 7).unwrap_or(0)).copied().unwrap_or("Thu");
-    let month = MONTHS.get(usize::from(dt.month().saturating_sub(1))).copied().unwrap_or("Jan");
-    Ok(format!(
-        "{weekday}, {:02} {month} {:04} {:02}:{:02}:{:02} +0000",
-        dt.day(),
-        dt.year(),
-        dt.hour(),
-        dt.minutes(),
-        dt.seconds()
-    ))
-}
-
-/// Base64 in lines of 76 characters, each ending with CRLF.
-fn base64_lines(bytes: &[u8]) -> String {
-    let encoded = Base64::encode_string(bytes);
-    let mut out = String::with_capacity(encoded.len() + encoded.len() / 38 + 2);
-    for chunk in encoded.as_bytes().chunks(76) {
-        out.push_str(core::str::from_utf8(chunk).unwrap_or_default());
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// A header value without line breaks, RFC 2047-encoded when it is not ASCII.
-fn header_value(name: &str, value: &str) -> Result<String, DirectError> {
-    if value.contains(['\r', '\n']) {
-        return Err(DirectError::Signing(format!("the {name} header value contains a line break")));
-    }
-    if value.is_ascii() {
-        Ok(value.to_string())
-    } else {
-        Ok(format!("=?UTF-8?B?{}?=", Base64::encode_string(value.as_bytes())))
-    }
-}
-
-/// A filename safe inside a quoted parameter: printable ASCII, quotes and backslashes replaced.
-fn safe_filename(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String =
-        base.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    if cleaned.trim().is_empty() { "attachment".to_string() } else { cleaned }
-}
-
-/// Text with CRLF line ends, and the transfer encoding that carries it unchanged.
-fn text_body(text: &str) -> (String, &'static str) {
-    let normalized = text.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n");
-    let seven_bit = normalized.is_ascii() && normalized.split("\r\n").all(|l| l.len() <= 998);
-    if seven_bit {
-        let mut body = normalized;
-        if !body.ends_with("\r\n") {
-            body.push_str("\r\n");
-        }
-        (body, "7bit")
-    } else {
-        (base64_lines(normalized.as_bytes()), "base64")
-    }
-}
-
-/// A boundary that does not occur in `content`.
-fn boundary(prefix: &str, content: &[u8]) -> String {
-    let digest = Sha256::digest(content);
-    let base = format!("{prefix}{}", hex_string(digest.get(..12).unwrap_or_default()));
-    let mut candidate = base.clone();
-    let mut n = 0u32;
-    while content.windows(candidate.len() + 2).any(|w| w.starts_with(b"--") && w.ends_with(candidate.as_bytes())) {
-        n += 1;
-        candidate = format!("{base}.{n}");
-    }
-    candidate
-}
-
-/// One attachment of an outgoing message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Outgoing {
-    content_type: String,
-    filename: String,
-    bytes: Vec<u8>,
-}
-
-/// Builds a Direct message — text and attachments, e.g. a FHIR Bundle as
-/// `application/fhir+json` — and signs it as `multipart/signed` (RFC 8551 §3.5.3). By default
-/// the content is *wrapped* (RFC 8551 §3.1: a `message/rfc822` entity holding the full message
-/// with its headers, so From, To and Subject are signed), as AS v1.3 requires.
-#[derive(Debug, Clone)]
-pub struct MessageBuilder {
-    from: DirectAddress,
-    to: Vec<DirectAddress>,
-    subject: Option<String>,
-    date: Option<UnixTime>,
-    message_id: Option<String>,
-    text: Option<String>,
-    attachments: Vec<Outgoing>,
-    wrapped: bool,
-}
-
-impl MessageBuilder {
-    /// A message from `from` to `to`.
-    pub fn new(from: DirectAddress, to: Vec<DirectAddress>) -> Self {
-        MessageBuilder {
-            from,
-            to,
-            subject: None,
-            date: None,
-            message_id: None,
-            text: None,
-            attachments: Vec::new(),
-            wrapped: true,
-        }
-    }
-
-    /// The Subject.
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.subject = Some(subject.into());
-        self
-    }
-
-    /// The Date (the library has no clock).
-    pub fn date(mut self, date: UnixTime) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// The Message-ID, with or without angle brackets.
-    pub fn message_id(mut self, id: impl Into<String>) -> Self {
-        self.message_id = Some(id.into());
-        self
-    }
-
-    /// A text/plain body.
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-
-    /// Attaches `bytes` as `filename` with `content_type` (e.g. `application/fhir+json`).
-    pub fn attach(mut self, content_type: impl Into<String>, filename: impl Into<String>, bytes: Vec<u8>) -> Self {
-        self.attachments.push(Outgoing { content_type: content_type.into(), filename: filename.into(), bytes });
-        self
-    }
-
-    /// Attaches a FHIR resource (JSON or XML, typically a Bundle) with the FHIR media type its
-    /// body calls for; fails if the body is not FHIR.
-    pub fn attach_fhir(self, filename: impl Into<String>, bytes: Vec<u8>) -> Result<Self, DirectError> {
-        let fhir = detect_fhir("", &bytes)
-            .ok_or_else(|| DirectError::Signing("the attachment is not a FHIR JSON or XML resource".into()))?;
-        let content_type = match fhir.format() {
-            super::FhirFormat::Json => "application/fhir+json",
-            super::FhirFormat::Xml => "application/fhir+xml",
-        };
-        Ok(self.attach(content_type, filename, bytes))
-    }
-
-    /// Whether to wrap the content in `message/rfc822` (default: true).
-    pub fn wrapped(mut self, wrapped: bool) -> Self {
-        self.wrapped = wrapped;
-        self
-    }
-
-    /// The message headers (From, To, Subject, Date, Message-ID, MIME-Version), CRLF-ended.
-    fn headers(&self) -> Result<String, DirectError> {
-        let mut h = format!("From: {}\r\n", header_value("From", self.from.as_str())?);
-        if !self.to.is_empty() {
-            let to: Vec<&str> = self.to.iter().map(DirectAddress::as_str).collect();
-            h.push_str(&format!("To: {}\r\n", header_value("To", &to.join(", "))?));
-        }
-        if let Some(subject) = &self.subject {
-            h.push_str(&format!("Subject: {}\r\n", header_value("Subject", subject)?));
-        }
-        if let Some(date) = self.date {
-            h.push_str(&format!("Date: {}\r\n", rfc5322_date(date)?));
-        }
-        if let Some(id) = &self.message_id {
-            let id = header_value("Message-ID", id.trim_matches(['<', '>']))?;
-            h.push_str(&format!("Message-ID: <{id}>\r\n"));
-        }
-        h.push_str("MIME-Version: 1.0\r\n");
-        Ok(h)
-    }
-
-    /// The body entity: text alone, or multipart/mixed with the attachments.
-    fn body(&self) -> Result<Vec<u8>, DirectError> {
-        let text = self.text.as_deref().map(text_body);
-        if self.attachments.is_empty() {
-            let (body, encoding) = text.unwrap_or_else(|| (String::from("\r\n"), "7bit"));
-            return Ok(format!(
-                "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}"
-            )
-            .into_bytes());
-        }
-        let mut parts: Vec<String> = Vec::new();
-        if let Some((body, encoding)) = text {
-            parts.push(format!(
-                "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}"
-            ));
-        }
-        for a in &self.attachments {
-            let content_type = header_value("Content-Type", &a.content_type)?;
-            let name = safe_filename(&a.filename);
-            parts.push(format!(
-                "Content-Type: {content_type}; name=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\
-                 Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{}",
-                base64_lines(&a.bytes)
-            ));
-        }
-        let joined = parts.concat();
-        let b = boundary("=_trustpath_mixed_", joined.as_bytes());
-        let mut out = format!("Content-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n");
-        for p in &parts {
-            out.push_str(&format!("--{b}\r\n{p}"));
-            if !p.ends_with("\r\n") {
-                out.push_str("\r\n");
-            }
-        }
-        out.push_str(&format!("--{b}--\r\n"));
-        Ok(out.into_bytes())
-    }
-
-    /// The MIME entity that gets signed: the wrapped message (`message/rfc822`), or the body.
-    pub fn signed_entity(&self) -> Result<Vec<u8>, DirectError> {
-        let body = self.body()?;
-        if !self.wrapped {
-            return Ok(body);
-        }
-        let mut entity = b"Content-Type: message/rfc822\r\n\r\n".to_vec();
-        entity.extend_from_slice(self.headers()?.as_bytes());
-        entity.extend_from_slice(&body);
-        Ok(entity)
-    }
-
-    /// The whole signed message: headers, then `multipart/signed` with the entity and a
-    /// detached SignedData (`smime.p7s`).
-    pub fn sign(&self, signer: &SmimeSigner) -> Result<Vec<u8>, DirectError> {
-        let entity = self.signed_entity()?;
-        let cms = signer.sign_detached(&entity)?;
-        let b = boundary("=_trustpath_signed_", &entity);
-        let mut out = self.headers()?.into_bytes();
-        out.extend_from_slice(
-            format!(
-                "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg={}; \
-                 boundary=\"{b}\"\r\n\r\nThis is an S/MIME signed message\r\n\r\n--{b}\r\n",
-                signer.digest_algorithm().micalg()
-            )
-            .as_bytes(),
-        );
-        out.extend_from_slice(&entity);
-        out.extend_from_slice(
-            format!(
-                "\r\n--{b}\r\nContent-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n\
-                 Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"smime.p7s\"\r\n\
-                 \r\n{}\r\n--{b}--\r\n",
-                base64_lines(&cms)
-            )
-            .as_bytes(),
-        );
-        Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formatting_helpers() {
-        let t = UnixTime::since_unix_epoch(core::time::Duration::from_secs(1_795_886_154));
-        assert_eq!(rfc5322_date(t).unwrap(), "Sat, 28 Nov 2026 17:15:54 +0000");
-        assert_eq!(base64_lines(&[0u8; 60]).lines().next().map(str::len), Some(76));
-        assert!(header_value("Subject", "a\r\nBcc: x").is_err());
-        assert_eq!(header_value("Subject", "é").unwrap(), "=?UTF-8?B?w6k=?=");
-        assert_eq!(safe_filename("../a\"b.json"), "a_b.json");
-        assert_eq!(text_body("a\nb").0, "a\r\nb\r\n");
-        let b = boundary("x", b"--x");
-        assert!(b.starts_with('x'));
     }
 }

@@ -19,144 +19,22 @@
 
 use std::sync::Arc;
 
-use mail_parser::{Message, MimeHeaders, PartType};
-use rustls_pki_types::UnixTime;
+use crate::crypto::DigestAlgorithm;
 
-use super::attachments::{Attachment, parse_mime, parse_parts};
-use super::binding::{Binding, BindingPolicy};
+use mail_parser::{Message, MimeHeaders};
+
+use super::attachments::{Attachment, parts_of};
+use super::binding::BindingPolicy;
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
+use super::mime_read::{self, KnownDelimiters, Reader, TransferEncoding};
 use super::originator::Originator;
 use super::policy::{Purpose, narrow_policy, policy};
+pub use super::verified::{SignedForm, SmimeInput, VerifiedMessage};
 use super::{DirectAddress, DirectError, Limits};
 use crate::cert::Certificate;
 use crate::crypto::cache::SignatureCache;
-use crate::revocation::RevocationData;
 use crate::trust::{CertificatePool, TrustStore};
-use crate::{Policy, VerifiedPath, Verifier};
-
-/// How the message carried its signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignedForm {
-    /// `multipart/signed` with a detached `application/pkcs7-signature` part.
-    MultipartSigned,
-    /// `application/pkcs7-mime; smime-type=signed-data`: content encapsulated in the CMS.
-    SignedData,
-    /// A CMS signature and its content given separately.
-    Detached,
-}
-
-impl SignedForm {
-    /// `"multipart/signed"`, `"pkcs7-mime"` or `"detached"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignedForm::MultipartSigned => "multipart/signed",
-            SignedForm::SignedData => "pkcs7-mime",
-            SignedForm::Detached => "detached",
-        }
-    }
-}
-
-/// Per-message inputs: the validation time, the expected sender, and revocation data.
-#[derive(Debug, Clone)]
-pub struct SmimeInput<'a> {
-    time: UnixTime,
-    sender: Option<DirectAddress>,
-    revocation: Option<&'a RevocationData>,
-}
-
-impl<'a> SmimeInput<'a> {
-    /// Verify at `time`; the sender is taken from the message.
-    pub fn new(time: UnixTime) -> Self {
-        SmimeInput { time, sender: None, revocation: None }
-    }
-
-    /// The Direct address the signer must be bound to (e.g. the SMTP `MAIL FROM`), instead of
-    /// the message's From header.
-    pub fn sender(mut self, sender: DirectAddress) -> Self {
-        self.sender = Some(sender);
-        self
-    }
-
-    /// CRLs and OCSP responses for the signer's path (the Direct policy is hard-fail: without
-    /// them, validation fails with `revocation_unknown`).
-    pub fn revocation(mut self, revocation: &'a RevocationData) -> Self {
-        self.revocation = Some(revocation);
-        self
-    }
-}
-
-/// A message whose signature, signer path and sender binding passed.
-#[derive(Debug, Clone)]
-pub struct VerifiedMessage {
-    signature: VerifiedSignature,
-    form: SignedForm,
-    signed_content: Vec<u8>,
-    micalg: Option<String>,
-    parts: Vec<Attachment>,
-    originator: Option<Originator>,
-}
-
-impl VerifiedMessage {
-    /// The verified SignerInfo.
-    pub fn signature(&self) -> &VerifiedSignature {
-        &self.signature
-    }
-
-    /// The signer's certificate.
-    pub fn signer(&self) -> &Certificate {
-        self.signature.certificate()
-    }
-
-    /// The signer certificate's validated path.
-    pub fn path(&self) -> &VerifiedPath {
-        self.signature.path()
-    }
-
-    /// How the signer is bound to the sender (`None` when no sender was known and the binding
-    /// was not checked: only for detached signatures without a sender).
-    pub fn binding(&self) -> Option<Binding> {
-        self.signature.binding()
-    }
-
-    /// The sender the binding was checked against.
-    pub fn sender(&self) -> Option<&DirectAddress> {
-        self.signature.sender()
-    }
-
-    /// The From and Sender addresses of the header the sender was read from: the wrapped
-    /// message's when the signed content is one with a From field, else the outer message's
-    /// (`None` for detached content that is not a MIME entity). With
-    /// [`SmimeVerifier::allow_distinct_sender`] they may name different people: show both.
-    pub fn originator(&self) -> Option<&Originator> {
-        self.originator.as_ref()
-    }
-
-    /// How the signature was carried.
-    pub fn form(&self) -> SignedForm {
-        self.form
-    }
-
-    /// The signed MIME entity, exactly as it was hashed.
-    pub fn signed_content(&self) -> &[u8] {
-        &self.signed_content
-    }
-
-    /// The `micalg` parameter of a `multipart/signed` message, as given (not checked: the
-    /// SignerInfo's digest algorithm is what counts).
-    pub fn micalg(&self) -> Option<&str> {
-        self.micalg.as_deref()
-    }
-
-    /// Every leaf part of the signed content, in order (text bodies included).
-    pub fn parts(&self) -> &[Attachment] {
-        &self.parts
-    }
-
-    /// The parts that are attachments ([`Attachment::is_attachment`]), FHIR payloads included.
-    pub fn attachments(&self) -> impl Iterator<Item = &Attachment> {
-        self.parts.iter().filter(|p| p.is_attachment())
-    }
-}
+use crate::{Policy, Verifier};
 
 /// Verifies signed S/MIME messages from Direct senders: trust store, Direct signing policy,
 /// binding rules and limits. Build one and share it (`Send + Sync`).
@@ -250,17 +128,24 @@ impl SmimeVerifier {
         &self.limits
     }
 
-    fn originator(&self, message: &Message<'_>, part: &'static str) -> Result<Originator, DirectError> {
+    pub(crate) fn originator(&self, message: &Message<'_>, part: &'static str) -> Result<Originator, DirectError> {
         Originator::read(message, part, self.allow_distinct_sender)
     }
 
     /// The originator fields of a wrapped message (`message/rfc822` signed content), if the
     /// content is one.
     fn wrapped_originator(&self, entity: &[u8]) -> Result<Option<Originator>, DirectError> {
-        let Some(parsed) = parse_mime(entity) else { return Ok(None) };
-        match parsed.parts.first().map(|root| &root.body) {
-            Some(PartType::Message(inner)) => self.originator(inner, "wrapped message").map(Some),
-            _ => Ok(None),
+        if !mime_read::starts_with_field(entity) {
+            return Ok(None);
+        }
+        let mut reader = Reader::new(&self.limits);
+        let Ok(root) = reader.shallow(entity, 0..entity.len()) else { return Ok(None) };
+        if !matches!(root.content_type.as_str(), "message/rfc822" | "message/global") {
+            return Ok(None);
+        }
+        match reader.shallow(entity, root.body.clone()) {
+            Ok(inner) => self.originator(&inner.header, "wrapped message").map(Some),
+            Err(_) => Ok(None),
         }
     }
 
@@ -321,10 +206,11 @@ impl SmimeVerifier {
         content: &[u8],
         input: &SmimeInput<'_>,
     ) -> Result<VerifiedMessage, DirectError> {
-        let parsed = looks_like_mime(content).then(|| parse_mime(content)).flatten();
+        let parsed =
+            looks_like_mime(content).then(|| mime_read::read_message(content, &self.limits, false).ok()).flatten();
         let (resolved, originator) = match &parsed {
             Some(message) => {
-                let outer = self.originator(message, "content")?;
+                let outer = self.originator(&message.header, "content")?;
                 let wrapped = self.wrapped_originator(content)?;
                 let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
                 (sender, Some(originator))
@@ -332,11 +218,11 @@ impl SmimeVerifier {
             None => (input.sender.clone(), None),
         };
         let sender = resolved.as_ref().map_or(Sender::Unchecked, Sender::Given);
-        let (signature, signed) = self.verify_canonical(cms, content, &self.context(input, sender))?;
+        let (signature, signed, _) = self.verify_canonical(cms, content, &self.context(input, sender), None, None)?;
         let parts = if parsed.is_some() {
-            parse_parts(&signed, &self.limits)?
+            parts_of(&signed, &self.limits, Vec::new())?
         } else {
-            vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.clone())]
+            vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.to_vec())]
         };
         Ok(VerifiedMessage {
             signature,
@@ -345,23 +231,45 @@ impl SmimeVerifier {
             micalg: None,
             parts,
             originator,
+            decryption: None,
         })
     }
 
     /// Verifies `content` as given, then in canonical CRLF form if its digest did not match
-    /// and it has bare LF line ends.
+    /// and it has bare LF line ends. Returns the content verified, owned: copied while it is
+    /// hashed, in one pass over it, which also finds the delimiters of `inner` (the content's
+    /// top multipart, returned for reading its parts) and checks that no delimiter of `outer`
+    /// (the enclosing `multipart/signed`) occurs in it.
     fn verify_canonical(
         &self,
         cms: &[u8],
         content: &[u8],
         ctx: &Context<'_>,
-    ) -> Result<(VerifiedSignature, Vec<u8>), DirectError> {
-        match cms_verify::verify(cms, Some(content), ctx) {
-            Ok(signature) => Ok((signature, content.to_vec())),
+        outer: Option<&str>,
+        inner: Option<(String, core::ops::Range<usize>)>,
+    ) -> Result<Canonical, DirectError> {
+        let algorithms = cms_verify::digest_algorithms(cms, ctx.limits);
+        let needles: Vec<Vec<u8>> = [outer.map(mime_read::needle), inner.as_ref().map(|(b, _)| mime_read::needle(b))]
+            .into_iter()
+            .flatten()
+            .collect();
+        let (owned, digests, mut found) = copy_and_hash(content, &algorithms, &needles);
+        if let Some(outer) = outer {
+            let positions = found.remove(0);
+            if positions.iter().any(|at| mime_read::is_delimiter(content, at + 1, outer)) {
+                return Err(DirectError::Mime("multipart/signed must have exactly two parts, not more".into()));
+            }
+        }
+        let known = match (inner, found.pop()) {
+            (Some((boundary, region)), Some(positions)) => vec![KnownDelimiters { boundary, region, positions }],
+            _ => Vec::new(),
+        };
+        match cms_verify::verify_with_digests(cms, Some(content), &digests, ctx) {
+            Ok(signature) => Ok((signature, Arc::new(owned), known)),
             Err(DirectError::DigestMismatch) => match canonical_crlf(content) {
                 Some(canonical) => {
                     let signature = cms_verify::verify(cms, Some(&canonical), ctx)?;
-                    Ok((signature, canonical))
+                    Ok((signature, Arc::new(canonical), Vec::new()))
                 }
                 None => Err(DirectError::DigestMismatch),
             },
@@ -373,6 +281,17 @@ impl SmimeVerifier {
     /// path under the Direct policy, binding to the sender; returns the signed content's
     /// parts.
     pub fn verify_message(&self, message: &[u8], input: &SmimeInput<'_>) -> Result<VerifiedMessage, DirectError> {
+        self.verify_entity(message, input, None)
+    }
+
+    /// [`Self::verify_message`] for a message or, decrypted, the entity an encrypted message
+    /// carried: without From and Sender fields of its own, the `envelope`'s count.
+    pub(crate) fn verify_entity(
+        &self,
+        message: &[u8],
+        input: &SmimeInput<'_>,
+        envelope: Option<&Originator>,
+    ) -> Result<VerifiedMessage, DirectError> {
         if message.len() > self.limits.max_message_len {
             return Err(DirectError::TooLarge {
                 what: "message",
@@ -380,13 +299,15 @@ impl SmimeVerifier {
                 limit: self.limits.max_message_len,
             });
         }
-        let parsed = parse_mime(message).ok_or_else(|| DirectError::Mime("no MIME headers found".into()))?;
-        let root = parsed.parts.first().ok_or_else(|| DirectError::Mime("no MIME part".into()))?;
-        let content_type = full_type(root);
-        let outer = self.originator(&parsed, "message")?;
+        let root = mime_read::read_root(message, &self.limits)?;
+        let content_type = root.content_type.clone();
+        let outer = match (self.originator(&root.header, "message")?, envelope) {
+            (own, Some(envelope)) if own.from_addresses().is_empty() && own.sender().is_none() => envelope.clone(),
+            (own, _) => own,
+        };
         match content_type.as_str() {
             "multipart/signed" => {
-                let protocol = root.content_type().and_then(|c| c.attribute("protocol")).map(str::to_ascii_lowercase);
+                let protocol = root.content_type_param("protocol").map(str::to_ascii_lowercase);
                 if let Some(p) = &protocol
                     && !is_signature_type(p)
                 {
@@ -394,33 +315,27 @@ impl SmimeVerifier {
                         "multipart/signed with protocol {p:?} is not S/MIME (application/pkcs7-signature)"
                     )));
                 }
-                let micalg = root.content_type().and_then(|c| c.attribute("micalg")).map(str::to_string);
-                let PartType::Multipart(children) = &root.body else {
-                    return Err(DirectError::Mime("multipart/signed without a valid boundary".into()));
-                };
-                let [content_id, signature_id] = children.as_slice() else {
-                    return Err(DirectError::Mime(format!(
-                        "multipart/signed must have exactly two parts, not {}",
-                        children.len()
-                    )));
-                };
-                let part = |id: &u32| {
-                    parsed
-                        .parts
-                        .get(usize::try_from(*id).unwrap_or(usize::MAX))
-                        .ok_or_else(|| DirectError::Mime("a multipart/signed part is missing".into()))
-                };
-                let (content_part, signature_part) = (part(content_id)?, part(signature_id)?);
-                let signature_type = full_type(signature_part);
-                if !is_signature_type(&signature_type) {
+                let micalg = root.content_type_param("micalg").map(str::to_string);
+                let boundary = root
+                    .content_type_param("boundary")
+                    .filter(|b| !b.is_empty())
+                    .ok_or_else(|| DirectError::Mime("multipart/signed without a boundary".into()))?
+                    .to_string();
+                let (content_range, signature_range) = mime_read::split_signed(message, root.body.clone(), &boundary)?;
+                let signature_part = Reader::new(&self.limits).shallow(message, signature_range)?;
+                let signature_type = &signature_part.content_type;
+                if !is_signature_type(signature_type)
+                    && mime_read::has_delimiter(message.get(content_range.clone()).unwrap_or_default(), &boundary)
+                {
+                    return Err(DirectError::Mime("multipart/signed must have exactly two parts, not more".into()));
+                }
+                if !is_signature_type(signature_type) {
                     return Err(DirectError::NotSigned(format!(
                         "the second part of multipart/signed is {signature_type}, not application/pkcs7-signature"
                     )));
                 }
-                let start = usize::try_from(content_part.offset_header).unwrap_or(usize::MAX);
-                let end = usize::try_from(content_part.offset_end).unwrap_or(usize::MAX);
                 let signed = message
-                    .get(start..end)
+                    .get(content_range)
                     .ok_or_else(|| DirectError::Mime("the signed part's bounds are outside the message".into()))?;
                 let wrapped = self.wrapped_originator(signed)?;
                 let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
@@ -428,8 +343,13 @@ impl SmimeVerifier {
                     DirectError::MissingSender("the message has no From header: give the expected sender".into())
                 })?;
                 let ctx = self.context(input, Sender::Given(&sender));
-                let (signature, signed) = self.verify_canonical(signature_part.contents(), signed, &ctx)?;
-                let parts = parse_parts(&signed, &self.limits)?;
+                let cms = mime_read::decode(
+                    message.get(signature_part.body.clone()).unwrap_or_default(),
+                    TransferEncoding::of(signature_part.headers()),
+                );
+                let inner = mime_read::top_multipart(signed, &self.limits);
+                let (signature, signed, known) = self.verify_canonical(&cms, signed, &ctx, Some(&boundary), inner)?;
+                let parts = parts_of(&signed, &self.limits, known)?;
                 Ok(VerifiedMessage {
                     signature,
                     form: SignedForm::MultipartSigned,
@@ -437,21 +357,25 @@ impl SmimeVerifier {
                     micalg,
                     parts,
                     originator: Some(originator),
+                    decryption: None,
                 })
             }
             "application/pkcs7-mime" | "application/x-pkcs7-mime" | "application/octet-stream" => {
                 if content_type == "application/octet-stream"
-                    && !root.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".p7m"))
+                    && !root
+                        .headers()
+                        .and_then(|h| h.attachment_name())
+                        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".p7m"))
                 {
                     return Err(DirectError::NotSigned("content type application/octet-stream".into()));
                 }
-                let smime_type =
-                    root.content_type().and_then(|c| c.attribute("smime-type")).map(str::to_ascii_lowercase);
+                let smime_type = root.content_type_param("smime-type").map(str::to_ascii_lowercase);
                 match smime_type.as_deref() {
                     None | Some("signed-data") => {}
                     Some("enveloped-data" | "authenveloped-data") => {
                         return Err(DirectError::Unsupported(
-                            "encrypted S/MIME (enveloped-data): decrypt the message first, then verify its content"
+                            "encrypted S/MIME (enveloped-data): decrypt and verify it with the recipient's key \
+                             (decrypt_message)"
                                 .into(),
                         ));
                     }
@@ -467,12 +391,16 @@ impl SmimeVerifier {
                     Some(s) => Sender::Given(s),
                     None => Sender::FromContent(&resolve),
                 };
-                let signature = cms_verify::verify(root.contents(), None, &self.context(input, sender))?;
-                let signed = signature.encapsulated_content().unwrap_or_default().to_vec();
+                let cms = mime_read::decode(
+                    message.get(root.body.clone()).unwrap_or_default(),
+                    TransferEncoding::of(root.headers()),
+                );
+                let signature = cms_verify::verify(&cms, None, &self.context(input, sender))?;
+                let signed = Arc::new(signature.encapsulated_content().unwrap_or_default().to_vec());
                 // Read again here: a given sender left the wrapped header unread.
                 let wrapped = self.wrapped_originator(&signed)?;
                 let (_, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
-                let parts = parse_parts(&signed, &self.limits)?;
+                let parts = parts_of(&signed, &self.limits, Vec::new())?;
                 Ok(VerifiedMessage {
                     signature,
                     form: SignedForm::SignedData,
@@ -480,21 +408,11 @@ impl SmimeVerifier {
                     micalg: None,
                     parts,
                     originator: Some(originator),
+                    decryption: None,
                 })
             }
             other => Err(DirectError::NotSigned(format!("content type {other}"))),
         }
-    }
-}
-
-/// `type/subtype` of a part, lowercase (`text/plain` when absent).
-fn full_type(part: &mail_parser::MessagePart<'_>) -> String {
-    match part.content_type() {
-        Some(ct) => match &ct.c_subtype {
-            Some(sub) => format!("{}/{}", ct.c_type, sub).to_ascii_lowercase(),
-            None => ct.c_type.to_ascii_lowercase(),
-        },
-        None => "text/plain".to_string(),
     }
 }
 
@@ -509,6 +427,37 @@ fn looks_like_mime(content: &[u8]) -> bool {
         Some(colon) => colon > 0 && line.iter().take(colon).all(|b| b.is_ascii_alphanumeric() || *b == b'-'),
         None => false,
     }
+}
+
+/// `content`, copied, and its digests under `algorithms`, in one pass (the copy is made while
+/// each chunk is in cache for hashing).
+/// Digests by algorithm, and where each needle occurs.
+/// A verified signature, the content it covers (owned) and the delimiters found in it.
+type Canonical = (VerifiedSignature, Arc<Vec<u8>>, Vec<KnownDelimiters>);
+
+type Hashed = (Vec<u8>, Vec<(DigestAlgorithm, Vec<u8>)>, Vec<Vec<usize>>);
+
+fn copy_and_hash(content: &[u8], algorithms: &[DigestAlgorithm], needles: &[Vec<u8>]) -> Hashed {
+    const CHUNK: usize = 64 << 10;
+    let mut owned = Vec::with_capacity(content.len());
+    let mut hashers: Vec<_> = algorithms.iter().map(|a| a.hasher()).collect();
+    let finders: Vec<_> = needles.iter().map(memchr::memmem::Finder::new).collect();
+    let mut found = vec![Vec::new(); needles.len()];
+    for (index, chunk) in content.chunks(CHUNK).enumerate() {
+        let offset = index * CHUNK;
+        owned.extend_from_slice(chunk);
+        for hasher in &mut hashers {
+            hasher.update(chunk);
+        }
+        for (finder, positions) in finders.iter().zip(&mut found) {
+            // A match may start in this chunk and end in the next.
+            let end = (offset + CHUNK + finder.needle().len()).min(content.len());
+            let window = content.get(offset..end).unwrap_or_default();
+            positions.extend(finder.find_iter(window).filter(|at| *at < CHUNK).map(|at| offset + at));
+        }
+    }
+    let digests = hashers.into_iter().map(|h| (h.algorithm(), h.finish())).collect();
+    (owned, digests, found)
 }
 
 /// `bytes` with every bare LF turned into CRLF, or `None` when there is none.

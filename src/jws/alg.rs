@@ -5,8 +5,8 @@ use rustls_pki_types::alg_id;
 
 use super::error::JwsError;
 use crate::cert::parse_spki;
-use crate::crypto::rustcrypto::{self, Curve, EcdsaEncoding, Hash};
-use crate::crypto::{AlgorithmPolicy, describe_alg_id, rsa_modulus_bits};
+use crate::crypto::rustcrypto::{self, Curve, EcdsaEncoding};
+use crate::crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureScheme, describe_alg_id, rsa_modulus_bits};
 use crate::der_walk::{Walker, read_tagged};
 use crate::error::Reason;
 
@@ -120,6 +120,23 @@ impl JwsAlgorithm {
             JwsAlgorithm::Es384 => KeyType::P384,
             JwsAlgorithm::Es512 => KeyType::P521,
             JwsAlgorithm::EdDsa => KeyType::Ed25519,
+        }
+    }
+
+    /// The signature scheme and hash (RFC 7518 §3.3–3.5; RFC 8037 for EdDSA).
+    pub(crate) fn scheme(self) -> SignatureScheme {
+        use DigestAlgorithm::{Sha256, Sha384, Sha512};
+        match self {
+            JwsAlgorithm::Rs256 => SignatureScheme::RsaPkcs1(Sha256),
+            JwsAlgorithm::Rs384 => SignatureScheme::RsaPkcs1(Sha384),
+            JwsAlgorithm::Rs512 => SignatureScheme::RsaPkcs1(Sha512),
+            JwsAlgorithm::Ps256 => SignatureScheme::pss(Sha256),
+            JwsAlgorithm::Ps384 => SignatureScheme::pss(Sha384),
+            JwsAlgorithm::Ps512 => SignatureScheme::pss(Sha512),
+            JwsAlgorithm::Es256 => SignatureScheme::Ecdsa(Sha256),
+            JwsAlgorithm::Es384 => SignatureScheme::Ecdsa(Sha384),
+            JwsAlgorithm::Es512 => SignatureScheme::Ecdsa(Sha512),
+            JwsAlgorithm::EdDsa => SignatureScheme::Ed25519,
         }
     }
 
@@ -292,20 +309,13 @@ pub(crate) fn verify(
     if signature.len() != expected {
         return Err(JwsError::SignatureLength { alg: alg.name(), expected, actual: signature.len() });
     }
-    let ecdsa =
-        |curve, hash| rustcrypto::verify_ecdsa(curve, hash, EcdsaEncoding::Fixed, public_key, message, signature);
-    let result = match alg {
-        JwsAlgorithm::Rs256 => rustcrypto::verify_rsa_pkcs1(Hash::Sha256, public_key, message, signature),
-        JwsAlgorithm::Rs384 => rustcrypto::verify_rsa_pkcs1(Hash::Sha384, public_key, message, signature),
-        JwsAlgorithm::Rs512 => rustcrypto::verify_rsa_pkcs1(Hash::Sha512, public_key, message, signature),
-        JwsAlgorithm::Ps256 => rustcrypto::verify_rsa_pss(Hash::Sha256, public_key, message, signature),
-        JwsAlgorithm::Ps384 => rustcrypto::verify_rsa_pss(Hash::Sha384, public_key, message, signature),
-        JwsAlgorithm::Ps512 => rustcrypto::verify_rsa_pss(Hash::Sha512, public_key, message, signature),
-        JwsAlgorithm::Es256 => ecdsa(Curve::P256, Hash::Sha256),
-        JwsAlgorithm::Es384 => ecdsa(Curve::P384, Hash::Sha384),
-        JwsAlgorithm::Es512 => ecdsa(Curve::P521, Hash::Sha512),
-        JwsAlgorithm::EdDsa => rustcrypto::verify_ed25519(public_key, message, signature),
+    let curve = match alg.key_type() {
+        KeyType::P256 => Some(Curve::P256),
+        KeyType::P384 => Some(Curve::P384),
+        KeyType::P521 => Some(Curve::P521),
+        KeyType::Rsa | KeyType::Ed25519 => None,
     };
+    let result = rustcrypto::verify_scheme(alg.scheme(), curve, EcdsaEncoding::Fixed, public_key, message, signature);
     result.map_err(|_| JwsError::BadSignature)
 }
 

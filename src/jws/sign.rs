@@ -3,14 +3,13 @@
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use serde_json::{Map, Value};
-use sha2::{Sha256, Sha384, Sha512};
-use signature::{RandomizedSigner, SignatureEncoding};
 
 use super::alg::{self, AlgorithmSet, JwsAlgorithm, KeyType};
 use super::compact::Limits;
 use super::error::JwsError;
 use crate::cert::Certificate;
 use crate::crypto::private_key::PrivateKey;
+use crate::crypto::rustcrypto::EcdsaEncoding;
 
 /// The JWS view of a signing key: its type and default algorithm.
 fn key_type(key: &PrivateKey) -> KeyType {
@@ -153,34 +152,7 @@ impl Signer {
     }
 
     fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, JwsError> {
-        let failed = |e: signature::Error| JwsError::SigningFailed(e.to_string());
-        let mut rng = getrandom::SysRng;
-        macro_rules! rsa_sign {
-            ($scheme:ident, $hash:ty, $key:expr) => {
-                rsa::$scheme::SigningKey::<$hash>::new((**$key).clone())
-                    .try_sign_with_rng(&mut rng, message)
-                    .map(|s| s.to_vec())
-                    .map_err(failed)
-            };
-        }
-        match (&self.key, self.algorithm) {
-            (PrivateKey::Rsa(k), JwsAlgorithm::Rs256) => rsa_sign!(pkcs1v15, Sha256, k),
-            (PrivateKey::Rsa(k), JwsAlgorithm::Rs384) => rsa_sign!(pkcs1v15, Sha384, k),
-            (PrivateKey::Rsa(k), JwsAlgorithm::Rs512) => rsa_sign!(pkcs1v15, Sha512, k),
-            (PrivateKey::Rsa(k), JwsAlgorithm::Ps256) => rsa_sign!(pss, Sha256, k),
-            (PrivateKey::Rsa(k), JwsAlgorithm::Ps384) => rsa_sign!(pss, Sha384, k),
-            (PrivateKey::Rsa(k), JwsAlgorithm::Ps512) => rsa_sign!(pss, Sha512, k),
-            (PrivateKey::P256(k), JwsAlgorithm::Es256) => {
-                signature::Signer::<p256::ecdsa::Signature>::try_sign(k, message)
-                    .map(|s| s.to_bytes().to_vec())
-                    .map_err(failed)
-            }
-            (PrivateKey::P384(k), JwsAlgorithm::Es384) => {
-                signature::Signer::<p384::ecdsa::Signature>::try_sign(k, message)
-                    .map(|s| s.to_bytes().to_vec())
-                    .map_err(failed)
-            }
-            (_, alg) => Err(JwsError::AlgorithmNotAllowed(alg.name().to_owned())),
-        }
+        // ES512 and EdDSA are verification-only: `new` refuses them for every key it takes.
+        self.key.sign(self.algorithm.scheme(), EcdsaEncoding::Fixed, message).map_err(JwsError::SigningFailed)
     }
 }

@@ -24,7 +24,7 @@ use der::{Decode, Tag, TagNumber, Tagged};
 
 use crate::cert::Certificate;
 use crate::cert::extensions::walk_extensions;
-use crate::crypto::rustcrypto::Hash;
+use crate::crypto::DigestAlgorithm;
 use crate::crypto::signed::{FieldNames, Signed};
 use crate::der_walk::{Span, Walker, read_any, read_optional, read_tagged};
 use crate::error::ParseError;
@@ -32,10 +32,6 @@ use crate::time::generalized_time;
 
 const ID_PKIX_OCSP_BASIC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
 const ID_PKIX_OCSP_NONCE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
-const SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
-const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
-const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 
 /// Largest OCSP response accepted, in bytes.
 pub const MAX_OCSP_LEN: usize = 1 << 20;
@@ -64,7 +60,7 @@ pub(crate) enum OcspStatus {
 /// One SingleResponse.
 #[derive(Debug, Clone)]
 pub(crate) struct SingleResponse {
-    pub(crate) hash: Hash,
+    pub(crate) hash: DigestAlgorithm,
     pub(crate) name_hash: Span,
     pub(crate) key_hash: Span,
     pub(crate) serial: Span,
@@ -158,16 +154,11 @@ impl OcspResponse {
     }
 }
 
-fn hash_from_alg(value: &[u8]) -> Result<Hash, ParseError> {
+fn hash_from_alg(value: &[u8]) -> Result<DigestAlgorithm, ParseError> {
     let mut r = Walker::new(value).map_err(ParseError::der("CertID hashAlgorithm"))?;
     let oid: ObjectIdentifier = r.decode().map_err(ParseError::der("CertID hashAlgorithm"))?;
-    match oid {
-        SHA1 => Ok(Hash::Sha1),
-        SHA256 => Ok(Hash::Sha256),
-        SHA384 => Ok(Hash::Sha384),
-        SHA512 => Ok(Hash::Sha512),
-        _ => Err(ParseError::invalid("CertID hashAlgorithm", "unsupported hash algorithm")),
-    }
+    DigestAlgorithm::from_oid(oid)
+        .ok_or_else(|| ParseError::invalid("CertID hashAlgorithm", "unsupported hash algorithm"))
 }
 
 fn parse(der: Vec<u8>) -> Result<OcspResponse, ParseError> {

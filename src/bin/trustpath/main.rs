@@ -42,7 +42,9 @@ Commands:
                   statements, signed metadata, or any JWS
   jwt sign        Sign JSON claims as a compact JWS with x5c
   smime verify    Verify a signed S/MIME message from a Direct sender
-  smime sign      Sign a Direct message with attachments (multipart/signed)
+  smime decrypt   Decrypt an encrypted S/MIME message, then verify it
+  smime sign      Sign a Direct message with attachments (multipart/signed), and encrypt it
+  smime encrypt   Encrypt a message to recipient certificates validated for encryption
   pki init        Create a trust community's test CA (root, intermediate, CRLs)
   pki issue       Issue a participant's key and certificate (udap-client,
                   udap-server, tls-server, tls-client, direct-address, direct-domain)

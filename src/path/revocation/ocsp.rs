@@ -6,7 +6,7 @@
 
 use super::{Issuer, Search, Target, Verdict, crl};
 use crate::cert::name_match;
-use crate::crypto::rustcrypto::Hash;
+use crate::crypto::DigestAlgorithm;
 use crate::error::ValidationError;
 use crate::policy::EKU_OCSP_SIGNING;
 use crate::revocation::crl::reason_name;
@@ -68,7 +68,7 @@ pub(super) fn verdicts(search: &mut Search<'_, '_>, target: &Target<'_>) -> Resu
 fn responder_matches(response: &OcspResponse, subject: &[u8], key: &[u8]) -> bool {
     match &response.responder {
         ResponderId::ByName(span) => name_match::equivalent(response.span(*span), subject),
-        ResponderId::ByKey(span) => response.span(*span) == Hash::Sha1.digest(key).as_slice(),
+        ResponderId::ByKey(span) => response.span(*span) == DigestAlgorithm::Sha1.digest(key).as_slice(),
     }
 }
 

@@ -29,3 +29,16 @@ sign $alice -md sha256 -keyopt rsa_padding_mode:pss -out openssl/pss.eml
 # Domain-bound signer; ECDSA P-256 signer.
 sign -signer domain.pem -inkey keys/domain.pem -md sha256 -out openssl/domain.eml
 sign -signer ec.pem -inkey keys/ec.pem -md sha256 -out openssl/ec.eml
+# Encrypted (sign, then encrypt, as a sending HISP does): detached-crlf.eml encrypted to alice
+# (address.pem, dual use). AES-128-CBC with RSA PKCS#1 v1.5; AES-256-CBC with RSAES-OAEP
+# SHA-256; AES-128-GCM (AuthEnvelopedData); and a bare streamed BER EnvelopedData naming its
+# recipient by subjectKeyIdentifier.
+encrypt() {
+  # shellcheck disable=SC2086
+  openssl cms -encrypt -in openssl/detached-crlf.eml $headers "$@"
+}
+encrypt -aes128 -recip address.pem -out openssl/enveloped-aes128.eml
+encrypt -aes256 -recip address.pem -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256 \
+  -keyopt rsa_mgf1_md:sha256 -out openssl/enveloped-aes256-oaep.eml
+encrypt -aes-128-gcm -recip address.pem -out openssl/authenveloped-gcm.eml
+encrypt -aes128 -keyid -stream -outform DER -recip address.pem -out openssl/enveloped-ber.p7m

@@ -6,7 +6,8 @@
 //!
 //! A root, an intermediate "Direct CA" (the anchor of a DirectTrust-style bundle, which
 //! anchors at intermediates), signing certificates bound to addresses and to a domain, an
-//! encryption-only certificate, a revoked one, one from another CA, a P-256 one, CRLs, a
+//! encryption-only certificate, a revoked one, one from another CA, a P-256 one, a HISP's
+//! domain-bound one for another domain, CRLs, a
 //! certs-only `.p7b` bundle, a FHIR Bundle and the MIME entity that
 //! `openssl/make-openssl-vectors.sh` signs. Keys are PKCS#8 PEM files in `keys/` (generated
 //! only when missing). Signed messages are made by the tests (trustpath's signer) and by that
@@ -34,6 +35,8 @@ const LOA_3: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.41179.
 const COVERED_ENTITY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.41179.2.1");
 
 const DOMAIN: &str = "direct.example.org";
+/// The domain of the FHIR endpoint's HISP (`hisp.pem`).
+const HISP_DOMAIN: &str = "hospital.example.net";
 const INT_CRL_URL: &str = "http://crl.example.org/direct-ca.crl";
 const ROOT_CRL_URL: &str = "http://crl.example.org/root.crl";
 
@@ -180,6 +183,7 @@ hand. Validation time: {time}. Certificates are valid 2025-01-01 to 2030-01-01; 
 | `revoked.pem` | certificate for `bob@{DOMAIN}`, revoked in `crl/int.crl` |\n\
 | `other.pem` | certificate for `alice@{DOMAIN}` from `other-ca.pem`, a CA outside the trust community |\n\
 | `ec.pem` | P-256 signing certificate bound to `dave@{DOMAIN}` |\n\
+| `hisp.pem` | signing/encryption certificate bound to the domain `{HISP_DOMAIN}` (dNSName): a FHIR endpoint's HISP |\n\
 | `crl/int.crl`, `crl/root.crl` | CRLs of the intermediate (revokes `revoked.pem`) and of the root (empty) |\n\
 | `keys/*.pem` | PKCS#8 private keys (test keys: never use them elsewhere) |\n\
 | `fhir/bundle.json` | a FHIR R4 Bundle (collection) with one Patient |\n\
@@ -230,6 +234,9 @@ fn run(out: &Path) -> Result<()> {
     let revoked = leaf("revoked", "revoked", KeyKind::Rsa2048, &int, &dual, vec![email("bob")?])?;
     let other = leaf("other", "other", KeyKind::Rsa2048, &other_ca, &dual, vec![email("alice")?])?;
     let ec = leaf("ec", "ec", KeyKind::P256, &int, &[KeyUsages::DigitalSignature], vec![email("dave")?])?;
+    // A receiving HISP's organizational certificate for a FHIR endpoint (the example's
+    // responder): dual use, bound to its domain.
+    let hisp = leaf("hisp", "hisp", KeyKind::Rsa2048, &int, &dual, vec![name::dns(HISP_DOMAIN)?])?;
 
     for (file, der) in [
         ("root.pem", &root.der),
@@ -241,6 +248,7 @@ fn run(out: &Path) -> Result<()> {
         ("revoked.pem", &revoked),
         ("other.pem", &other),
         ("ec.pem", &ec),
+        ("hisp.pem", &hisp),
     ] {
         o.write(file, pem("CERTIFICATE", der)?)?;
     }

@@ -1,9 +1,12 @@
-//! `trustpath smime sign`: build and sign a Direct message with attachments.
+//! `trustpath smime sign`: build and sign a Direct message with attachments, and with
+//! `--encrypt-to`, encrypt it too.
 
 use sha2::{Digest, Sha256};
 use trustpath::direct::{DigestAlgorithm, DirectAddress, MessageBuilder, SmimeSigner, guess_content_type};
 use trustpath::{Certificate, UnixTime};
 
+use super::encrypt::write_stdout;
+use super::recipients::{self, RecipientOptions};
 use crate::args::{Arg, Args};
 use crate::input::{parse_time, read_bundle, read_file};
 use crate::render::hex;
@@ -13,7 +16,9 @@ const HELP: &str = "\
 Sign a Direct message: a wrapped message (message/rfc822, as the Applicability Statement v1.3
 requires) with an optional text part and the attached files, signed as multipart/signed with a
 detached CMS signature (SHA-256 and RSA PKCS#1 v1.5 by default). The message is written to
-standard output. It is signed, not encrypted.
+standard output. With --encrypt-to it is then encrypted to those certificates (sign, then
+encrypt, as the Applicability Statement orders), each validated for encryption to one of the
+--to addresses first.
 
 Usage: trustpath smime sign --key KEY --chain CHAIN --from ADDRESS --to ADDRESS [OPTIONS]
 
@@ -34,9 +39,11 @@ Usage: trustpath smime sign --key KEY --chain CHAIN --from ADDRESS --to ADDRESS 
   --pss                   Sign with RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys)
   --time RFC3339          The Date header and signing-time attribute [default: now]
   --unwrapped             Sign the body only, not a wrapped message/rfc822
-  -h, --help              Print this help
 
-Exit status: 0 written, 2 bad usage, unreadable input or unusable key.
+{recipients}  -h, --help              Print this help
+
+Exit status: 0 written, 1 an --encrypt-to certificate refused (nothing written; each refusal
+is reported on standard error), 2 bad usage, unreadable input or unusable key.
 ";
 
 #[derive(Debug, Default)]
@@ -52,6 +59,7 @@ struct Options {
     pss: bool,
     time: Option<UnixTime>,
     unwrapped: bool,
+    encrypt: RecipientOptions,
 }
 
 fn set<T>(args: &Args, slot: &mut Option<T>, name: &str, value: T) -> Result<(), CliError> {
@@ -117,19 +125,22 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
                 set(args, &mut o.time, &name, v)?;
             }
             "unwrapped" => o.unwrapped = true,
+            _ if o.encrypt.parse_option(&name, "encrypt-to", args)? => {}
             _ => return Err(args.unexpected(&Arg::Long(name))),
         }
     }
     if o.key.is_none() || o.chain.is_none() || o.from.is_none() || o.to.is_empty() {
         return Err(args.error("--key, --chain, --from and --to are required"));
     }
+    o.encrypt.check(args, "--encrypt-to")?;
     Ok(Some(o))
 }
 
 /// Runs `trustpath smime sign` with the arguments after `sign`.
 pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     let Some(o) = parse(&mut args)? else {
-        return crate::print(HELP).map(|()| Outcome::Success);
+        let help = HELP.replace("{recipients}", &recipients::HELP.replace("{recipient}", "--encrypt-to"));
+        return crate::print(&help).map(|()| Outcome::Success);
     };
     let (Some(key_path), Some(chain_path), Some(from)) = (&o.key, &o.chain, &o.from) else {
         return Err(args.error("--key, --chain, --from and --to are required"));
@@ -137,6 +148,18 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     let key = zeroize::Zeroizing::new(read_file(key_path)?);
     let chain: Vec<Certificate> = read_bundle(chain_path)?;
     let time = o.time.unwrap_or_else(UnixTime::now);
+    // Recipients first: a refused one means nothing is signed or written.
+    let encryption = if o.encrypt.any() {
+        match o.encrypt.recipients(&o.to, time)? {
+            Ok(valid) => Some(valid),
+            Err(report) => {
+                recipients::report_refused(&report);
+                return Ok(Outcome::Rejected);
+            }
+        }
+    } else {
+        None
+    };
     let unusable = |e: trustpath::direct::DirectError| CliError::Input(format!("{key_path}: {e}"));
     let mut signer = SmimeSigner::from_private_key(&key, chain).map_err(unusable)?.with_signing_time(time);
     if let Some(digest) = o.digest {
@@ -164,11 +187,11 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     }
     let digest = id.finalize();
     builder = builder.message_id(format!("{}@{}", hex(digest.get(..16).unwrap_or_default()), from.domain()));
-    let message = builder.sign(&signer).map_err(|e| CliError::Input(e.to_string()))?;
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(&message)
-        .and_then(|()| out.flush())
-        .map_err(|e| CliError::Input(format!("cannot write to standard output: {e}")))?;
+    let message = match &encryption {
+        Some((encryptor, recipients)) => builder.sign_and_encrypt(&signer, encryptor, recipients),
+        None => builder.sign(&signer),
+    }
+    .map_err(|e| CliError::Input(e.to_string()))?;
+    write_stdout(&message)?;
     Ok(Outcome::Success)
 }

@@ -1,10 +1,11 @@
 //! `trustpath smime verify`: verify a signed S/MIME message (or a detached CMS signature and
-//! its content) from a Direct sender.
+//! its content) from a Direct sender; `trustpath smime decrypt`: decrypt an encrypted one with
+//! the recipient's key, then verify it the same way.
 
 use core::fmt::Write;
 
 use trustpath::direct::{
-    DirectAddress, DirectError, SmimeInput, SmimeVerifier, VerifiedMessage, certificate_addresses,
+    DecryptionKey, DirectAddress, DirectError, SmimeInput, SmimeVerifier, VerifiedMessage, certificate_addresses,
 };
 use trustpath::revocation::RevocationData;
 use trustpath::time::format_rfc3339;
@@ -14,7 +15,7 @@ use crate::args::{Arg, Args};
 use crate::checks::{self, CheckOptions};
 use crate::fetch::FetchRecord;
 use crate::fetching::{fetched_json, fetched_text};
-use crate::input::{load_anchors, load_intermediates, parse_time, read_file};
+use crate::input::{load_anchors, load_intermediates, parse_time, read_file, read_leaf};
 use crate::json::Json;
 use crate::render::{anchor_json, certificate_json, certificate_text, findings_json, findings_text};
 use crate::{CliError, Outcome, is_help, print};
@@ -30,6 +31,31 @@ MESSAGE is an S/MIME message (multipart/signed, or application/pkcs7-mime with
 smime-type=signed-data; DER or BER inside), or with --detached a CMS signature (DER, BER or PEM)
 over the file CONTENT. '-' reads standard input.
 
+{common}";
+
+const DECRYPT_HELP: &str = "\
+Decrypt an encrypted S/MIME message sent to a Direct recipient, then verify the signed message
+inside as 'trustpath smime verify' does: the CMS signature, the signer's certificate path under
+the Direct policy and its binding to the sender's Direct address.
+
+Usage: trustpath smime decrypt --key KEY --cert CERT [OPTIONS] MESSAGE
+
+MESSAGE is an encrypted S/MIME message (application/pkcs7-mime with smime-type=enveloped-data
+or authEnveloped-data: AES-CBC or AES-GCM content, RSA PKCS#1 v1.5 or OAEP key transport), or
+a bare CMS EnvelopedData or AuthEnvelopedData (DER, BER or PEM). '-' reads standard input.
+Every decryption failure (not for this key, altered or truncated ciphertext, content that is
+not an intact signed message) is one error, decryption_failed, whatever the cause.
+
+Recipient:
+  --key KEY               The recipient's private key: unencrypted PKCS#8 (PEM 'PRIVATE KEY'
+                          or DER) or PKCS#1 (PEM 'RSA PRIVATE KEY'); RSA
+  --cert CERT             The recipient's certificate (PEM or DER), which the message's
+                          RecipientInfo names
+
+{common}";
+
+/// The options `verify` and `decrypt` share, and the JSON description.
+const COMMON_HELP: &str = "\
 Trust:
   --anchors FILE          Trust the certificates in FILE (e.g. a DirectTrust bundle, .p7b or
                           PEM; anchors may be intermediate CAs); repeatable, at least one
@@ -39,7 +65,8 @@ Trust:
 Message:
   --sender ADDRESS        The Direct address the signer must be bound to [default: the From
                           address of the signed (wrapped) message, else of the message]
-  --detached CONTENT      MESSAGE is a detached CMS signature over the file CONTENT
+  --detached CONTENT      MESSAGE is a detached CMS signature over the file CONTENT (verify
+                          only)
   --time RFC3339          Validation time, e.g. 2026-06-01T00:00:00Z [default: now]
   --allow-sha1            Accept SHA-1 message digests (AS v1.2 and earlier peers)
 
@@ -63,6 +90,9 @@ JSON output:
    \"attachments\": [{\"content_type\", \"filename\", \"size\", \"fhir_resource_type\"}, ...],
    \"error\": {\"kind\", \"message\"} | null,
    \"findings\": [{\"rule\", \"citation\", \"certificate_index\", \"message\"}, ...],
+   \"decrypted\": {\"cipher\": \"aes128-cbc\" | \"aes256-cbc\" | \"aes128-gcm\" | ...,
+                 \"key_transport\": \"rsa-pkcs1v15\" | \"rsa-oaep-sha256\" | ...,
+                 \"recipient\": the recipient certificate's subject} | null,   (decrypt only)
    \"fetched\": [{\"url\", \"kind\", \"status\", \"bytes\", \"ms\"}, ...]}   (with --fetch only)
   path is the signer's verified path, signer first, without the anchor. binding is null when
   no sender was known (a detached signature over non-MIME content without --sender). When
@@ -78,9 +108,19 @@ const REVOCATION_NOTES: &str = "                          [default: hard, as the
                           --intermediates certificates may be CRL signers or delegated OCSP
                           responders.";
 
+/// Which command runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Command {
+    Verify,
+    Decrypt,
+}
+
 /// The parsed command line.
 #[derive(Debug)]
 struct Options {
+    command: Command,
+    /// `--key` and `--cert` (decrypt).
+    recipient: Option<(String, String)>,
     anchors: Vec<String>,
     intermediates: Vec<String>,
     time: Option<UnixTime>,
@@ -93,8 +133,9 @@ struct Options {
     message: String,
 }
 
-fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
+fn parse(args: &mut Args, command: Command) -> Result<Option<Options>, CliError> {
     let (mut anchors, mut intermediates) = (Vec::new(), Vec::new());
+    let (mut key, mut cert) = (None, None);
     let (mut time, mut sender, mut detached, mut message) = (None, None, None, None);
     let (mut json, mut allow_sha1) = (false, false);
     let mut checks = CheckOptions::default();
@@ -126,11 +167,27 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
             }
             "allow-sha1" => allow_sha1 = true,
             "json" => json = true,
+            "key" if command == Command::Decrypt => {
+                let value = args.value(&name)?;
+                args.once(&mut key, &name, value)?;
+            }
+            "cert" if command == Command::Decrypt => {
+                let value = args.value(&name)?;
+                args.once(&mut cert, &name, value)?;
+            }
             _ if checks.parse_option(&name, args)? => {}
             _ => return Err(args.unexpected(&Arg::Long(name))),
         }
     }
-    let message = message.ok_or_else(|| args.error("missing MESSAGE (the signed message file)"))?;
+    let recipient = match (command, key, cert) {
+        (Command::Verify, _, _) => None,
+        (Command::Decrypt, Some(key), Some(cert)) => Some((key, cert)),
+        (Command::Decrypt, _, _) => return Err(args.error("--key and --cert (the recipient's) are required")),
+    };
+    if command == Command::Decrypt && detached.is_some() {
+        return Err(args.error("--detached does not apply to an encrypted message"));
+    }
+    let message = message.ok_or_else(|| args.error("missing MESSAGE (the message file)"))?;
     if anchors.is_empty() {
         return Err(args.error("no trust anchors: give --anchors FILE"));
     }
@@ -139,13 +196,47 @@ fn parse(args: &mut Args) -> Result<Option<Options>, CliError> {
     }
     let mut policy = Policy::direct();
     checks.apply(&mut policy);
-    Ok(Some(Options { anchors, intermediates, time, sender, detached, allow_sha1, policy, checks, json, message }))
+    Ok(Some(Options {
+        command,
+        recipient,
+        anchors,
+        intermediates,
+        time,
+        sender,
+        detached,
+        allow_sha1,
+        policy,
+        checks,
+        json,
+        message,
+    }))
 }
 
 /// Runs `trustpath smime verify` with the arguments after `verify`.
-pub fn run(mut args: Args) -> Result<Outcome, CliError> {
-    let Some(options) = parse(&mut args)? else {
-        return print(&HELP.replace("{checks}\n", &checks::help(REVOCATION_NOTES))).map(|()| Outcome::Success);
+pub fn run(args: Args) -> Result<Outcome, CliError> {
+    run_command(args, Command::Verify)
+}
+
+/// Runs `trustpath smime decrypt` with the arguments after `decrypt`.
+pub fn run_decrypt(args: Args) -> Result<Outcome, CliError> {
+    run_command(args, Command::Decrypt)
+}
+
+fn run_command(mut args: Args, command: Command) -> Result<Outcome, CliError> {
+    let Some(options) = parse(&mut args, command)? else {
+        let help = if command == Command::Verify { HELP } else { DECRYPT_HELP };
+        let common = COMMON_HELP.replace("{checks}\n", &checks::help(REVOCATION_NOTES));
+        return print(&help.replace("{common}", &common)).map(|()| Outcome::Success);
+    };
+    let keys = match &options.recipient {
+        Some((key_path, cert_path)) => {
+            let key = zeroize::Zeroizing::new(read_file(key_path)?);
+            let (cert, _) = read_leaf(cert_path)?;
+            let key = DecryptionKey::from_private_key(&key, cert)
+                .map_err(|e| CliError::Input(format!("{key_path}, {cert_path}: {e}")))?;
+            Some(vec![key])
+        }
+        None => None,
     };
     let store = load_anchors(&options.anchors, &[])?;
     let (pool, untrusted) = load_intermediates(&options.intermediates)?;
@@ -167,9 +258,11 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
         if let Some(sender) = &options.sender {
             input = input.sender(sender.clone());
         }
-        match &content {
-            Some(content) => smime.verify_detached(&message, content, &input),
-            None => smime.verify_message(&message, &input),
+        match (&keys, &content) {
+            (Some(keys), _) if looks_like_der_or_pem(&message) => smime.decrypt_enveloped(&message, keys, &input),
+            (Some(keys), _) => smime.decrypt_message(&message, keys, &input),
+            (None, Some(content)) => smime.verify_detached(&message, content, &input),
+            (None, None) => smime.verify_message(&message, &input),
         }
     };
     let base = SmimeVerifier::with_policy(store, options.policy.clone()).with_intermediates(pool);
@@ -182,7 +275,7 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
         }
     };
     let report = if options.json {
-        json_report(&result, fetched.as_deref())
+        json_report(&result, options.command, fetched.as_deref())
     } else {
         text_report(&options, &revocation, &result, time, fetched.as_deref())
     };
@@ -190,7 +283,16 @@ pub fn run(mut args: Args) -> Result<Outcome, CliError> {
     Ok(if result.is_ok() { Outcome::Success } else { Outcome::Rejected })
 }
 
-fn json_report(result: &Result<VerifiedMessage, DirectError>, fetched: Option<&[FetchRecord]>) -> String {
+/// A bare CMS (DER or BER SEQUENCE, or PEM) rather than a MIME message.
+fn looks_like_der_or_pem(message: &[u8]) -> bool {
+    message.first() == Some(&0x30) || message.trim_ascii_start().starts_with(b"-----BEGIN")
+}
+
+fn json_report(
+    result: &Result<VerifiedMessage, DirectError>,
+    command: Command,
+    fetched: Option<&[FetchRecord]>,
+) -> String {
     let mut report = match result {
         Ok(m) => {
             let signer = m.signer();
@@ -239,6 +341,17 @@ fn json_report(result: &Result<VerifiedMessage, DirectError>, fetched: Option<&[
             ("findings", findings_json(&[])),
         ],
     };
+    if command == Command::Decrypt {
+        let decrypted = match result.as_ref().ok().and_then(VerifiedMessage::decryption) {
+            Some(d) => Json::Object(vec![
+                ("cipher", Json::str(d.content_encryption().name())),
+                ("key_transport", Json::str(d.key_transport().name())),
+                ("recipient", Json::str(d.recipient().subject_string())),
+            ]),
+            None => Json::Null,
+        };
+        report.push(("decrypted", decrypted));
+    }
     if let Some(records) = fetched {
         report.push(("fetched", fetched_json(records)));
     }
@@ -269,7 +382,14 @@ fn hint(error: &DirectError) -> &'static str {
             "the signer does not chain to the anchors: check --anchors (the trust bundle) and --intermediates"
         }
         "key_usage" => "the signer's certificate is not allowed to sign (keyUsage lacks digitalSignature)",
-        "not_signed" | "unsupported" => "trustpath verifies signed S/MIME; decrypt an encrypted message first",
+        "not_signed" | "unsupported" => {
+            "trustpath smime verify verifies signed S/MIME; decrypt an encrypted message with trustpath smime decrypt"
+        }
+        "not_encrypted" => "the message is not encrypted: verify it with trustpath smime verify",
+        "decryption_failed" => {
+            "the message is not encrypted to --cert's key, or it was altered or truncated in transit; trustpath does \
+             not say which (RFC 3218)"
+        }
         _ => "see the rule above",
     }
 }
@@ -291,6 +411,15 @@ fn text_report(
         Ok(m) => {
             let signer = m.signer();
             let _ = writeln!(out, "VALID: signed by {}", signer.subject_string());
+            if let Some(d) = m.decryption() {
+                let _ = writeln!(
+                    out,
+                    "  decrypted: {}, {} key transport, for {}",
+                    d.content_encryption().name(),
+                    d.key_transport().name(),
+                    d.recipient().subject_string()
+                );
+            }
             findings_text(&mut out, m.path().findings());
             match (m.binding(), m.sender()) {
                 (Some(binding), Some(sender)) => {
