@@ -106,7 +106,7 @@ impl VerifiedMessage {
     /// The From and Sender addresses of the header the sender was read from: the wrapped
     /// message's when the signed content is one with a From field, else the outer message's
     /// (`None` for detached content that is not a MIME entity). With
-    /// [`SmimeVerifier::allow_distinct_sender`] they may name different people: show both.
+    /// [`SmimeVerifier::allow_distinct_sender`](super::SmimeVerifier::allow_distinct_sender) they may name different people: show both.
     pub fn originator(&self) -> Option<&Originator> {
         self.originator.as_ref()
     }
@@ -153,7 +153,7 @@ impl VerifiedMessage {
     }
 
     /// How the message was decrypted, when it was encrypted
-    /// ([`SmimeVerifier::decrypt_message`]).
+    /// ([`SmimeVerifier::decrypt_message`](super::SmimeVerifier::decrypt_message)).
     pub fn decryption(&self) -> Option<&Decryption> {
         self.decryption.as_ref()
     }
