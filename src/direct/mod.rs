@@ -29,18 +29,44 @@
 //! attributes, signatures, paths) is trustpath's own, and the ciphers are RustCrypto's (`aes`,
 //! `cbc`, `aes-gcm`, `rsa`) through [`crate::crypto`].
 //!
-//! ```no_run
-//! use trustpath::direct::{DirectAddress, SmimeInput, SmimeVerifier};
-//! use trustpath::{TrustStore, UnixTime};
+//! A sending HISP signs a message with a FHIR Bundle attached and encrypts it to the receiving
+//! HISP's certificate, validated for encryption first; the receiver decrypts and verifies it in
+//! one call, with the CRLs the Direct policy requires (it fails hard without them):
+//!
+//! ```
+//! use trustpath::direct::{DecryptionKey, DirectAddress, MessageBuilder, SmimeEncryptor};
+//! use trustpath::direct::{SmimeInput, SmimeSigner, SmimeVerifier};
+//! use trustpath::revocation::{Crl, RevocationData};
+//! use trustpath::{Certificate, TrustStore};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let (bundle, message): (&[u8], &[u8]) = (b"", b"");
-//! let verifier = SmimeVerifier::new(TrustStore::from_bundle(bundle)?);
-//! let sender: DirectAddress = "alice@direct.example.org".parse()?;
-//! let input = SmimeInput::new(UnixTime::now()).sender(sender);
-//! let verified = verifier.verify_message(message, &input)?;
-//! for part in verified.attachments() {
-//!     println!("{} {:?}", part.content_type(), part.fhir().and_then(|f| f.resource_type()));
-//! }
+//! macro_rules! vector { ($name:literal) => { include_bytes!(concat!("../../test-vectors/direct/", $name)) } }
+//! let now = trustpath::time::parse_rfc3339("2026-06-01T00:00:00Z")?;
+//! // The community: DirectTrust bundles anchor at an intermediate CA.
+//! let store = TrustStore::from_bundle(vector!("bundle.p7b"))?;
+//! let mut crls = RevocationData::new();
+//! crls.add_crl(Crl::from_pem_or_der(vector!("crl/int.crl"))?);
+//!
+//! // Sender: alice@direct.example.org, writing to the FHIR endpoint's HISP.
+//! let alice = Certificate::from_pem(vector!("address.pem"))?;
+//! let ca = Certificate::from_pem(vector!("int.pem"))?;
+//! let signer = SmimeSigner::from_private_key(vector!("keys/address.pem"), vec![alice, ca])?;
+//! let to: DirectAddress = "fhir@hospital.example.net".parse()?;
+//! let hisp = Certificate::from_pem(vector!("hisp.pem"))?;
+//! let encryptor = SmimeEncryptor::new(store.clone());
+//! let recipient = encryptor.recipient(&hisp, &[to.clone()], now, Some(&crls))?;
+//! let message = MessageBuilder::new("alice@direct.example.org".parse()?, vec![to])
+//!     .subject("Patient summary")
+//!     .text("Please find the patient summary attached.")
+//!     .attach_fhir("bundle.json", vector!("fhir/bundle.json").to_vec())?
+//!     .sign_and_encrypt(&signer, &encryptor, &[recipient])?;
+//!
+//! // Receiver: the HISP's key; the sender is bound to the From address.
+//! let key = DecryptionKey::from_private_key(vector!("keys/hisp.pem"), hisp)?;
+//! let verifier = SmimeVerifier::new(store);
+//! let verified = verifier.decrypt_message(&message, &[key], &SmimeInput::new(now).revocation(&crls))?;
+//! assert_eq!(verified.sender().map(|a| a.to_string()).as_deref(), Some("alice@direct.example.org"));
+//! let bundle = verified.attachments().find_map(|part| part.fhir()).expect("a FHIR attachment");
+//! assert_eq!(bundle.resource_type(), Some("Bundle"));
 //! # Ok(()) }
 //! ```
 

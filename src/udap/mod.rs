@@ -20,6 +20,83 @@
 //! names, [`UdapError::http_status`] the status and [`UdapError::error_body`] the JSON body a
 //! server returns.
 //!
+//! A server registers a client from its signed software statement (flow D), then authenticates
+//! it at the token endpoint by its client assertion (flow B), on the bundled test community:
+//!
+//! ```
+//! use trustpath::cert::parse_bundle;
+//! use trustpath::jws::Signer;
+//! use trustpath::revocation::{Crl, RevocationData};
+//! use trustpath::udap::build::{self, SoftwareStatement, StatementGrant};
+//! use trustpath::udap::{AssertionRequest, ClientRecord, GrantType, MemoryRegistrationStore, MemoryReplayCache};
+//! use trustpath::udap::{RegisteredClient, RegistrationEndpoint, RegistrationRequest, RegistrationStore, TokenEndpoint};
+//! use trustpath::{Certificate, Policy, TrustStore, Verifier};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! macro_rules! vector { ($name:literal) => { include_bytes!(concat!("../../test-vectors/udap/", $name)) } }
+//! let now = trustpath::time::parse_rfc3339("2026-06-01T00:00:00Z")?;
+//! let (register_url, token_url) = ("https://fhir.example.org/register", "https://fhir.example.org/token");
+//!
+//! // The server: one community, its CRLs (Policy::udap fails hard without them), two stores.
+//! let mut store = TrustStore::new();
+//! store.add_certificate("udap://fhirlabs.example", Certificate::from_pem(vector!("pki/fhirlabs/root.pem"))?);
+//! let verifier = Verifier::new(store, Policy::udap());
+//! let mut crls = RevocationData::new();
+//! crls.add_crl(Crl::from_pem_or_der(vector!("pki/fhirlabs/root.crl"))?);
+//! crls.add_crl(Crl::from_pem_or_der(vector!("pki/fhirlabs/intermediate.crl"))?);
+//! let (registrations, replay) = (MemoryRegistrationStore::new(), MemoryReplayCache::default());
+//!
+//! // The client signs with its key; x5c carries its certificate and intermediate.
+//! let chain = parse_bundle(vector!("certs/client-rsa-chain.pem"))?.certificates;
+//! let client = Signer::from_pkcs8(vector!("keys/client-rsa.pem"), chain)?;
+//! let statement = client.sign_json(
+//!     &SoftwareStatement {
+//!         client_uri: "https://client.example.org/apps/42".into(),
+//!         registration_url: register_url.into(),
+//!         client_name: "Example B2B Service".into(),
+//!         grant: StatementGrant::ClientCredentials,
+//!         contacts: vec!["mailto:ops@client.example.org".into()],
+//!         scope: "system/Patient.rs".into(),
+//!     }
+//!     .claims(now, "statement-1"),
+//! )?;
+//!
+//! // POST /register: verify, store, answer (RFC 7591 §3.2.1).
+//! let body = SoftwareStatement::request_body(&statement).to_string();
+//! let request = RegistrationRequest::new(&body, now).revocation(&crls);
+//! let registration = RegistrationEndpoint::new(register_url).verify_request(&verifier, &request, &replay)?;
+//! let record = ClientRecord {
+//!     client: RegisteredClient {
+//!         client_id: "client-1".into(), // proposed; the store may keep an earlier one
+//!         client_uri: registration.client_uri().into(),
+//!         community: registration.community().into(),
+//!     },
+//!     grant: registration.grant().clone(),
+//!     scope: registration.scope().into(),
+//! };
+//! let (client_id, _) = registrations.register(&record)?;
+//! assert_eq!(registration.response(&client_id)["software_statement"], statement.as_str());
+//!
+//! // POST /token (client_credentials, so with the hl7-b2b extension): find the client by the
+//! // assertion's unverified iss, then verify the assertion against that registration.
+//! let b2b = build::B2bExtension {
+//!     organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
+//!     purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
+//!     ..Default::default()
+//! };
+//! let claims = build::client_assertion_claims(&client_id, token_url, now, "assertion-1", Some(&b2b));
+//! let assertion = client.sign_json(&claims)?;
+//! let token = TokenEndpoint::new(token_url);
+//! let found = token.find_client(&assertion, None, &registrations)?;
+//! let request = AssertionRequest::new(&assertion, GrantType::ClientCredentials, &found.client, now).revocation(&crls);
+//! let verified = token.verify_assertion(&verifier, &request, &replay)?;
+//! assert_eq!(verified.b2b().map(|b| b.organization_id.as_str()), Some(b2b.organization_id.as_str()));
+//!
+//! // The same assertion again is a replay: refused, with the OAuth error and status to send.
+//! let replayed = token.verify_assertion(&verifier, &request, &replay).unwrap_err();
+//! assert_eq!((replayed.oauth_error(), replayed.http_status()), (Some("invalid_client"), 401));
+//! # Ok(()) }
+//! ```
+//!
 //! Signatures are verified with `x5c[0]`'s key only; other `x5c` entries are untrusted
 //! intermediates, never anchors. URIs compare exactly (IG §7.1.5), and a client URI or base URL
 //! must also be a URI whose host no parser reads differently ([`crate::uri::check_identity`]).
