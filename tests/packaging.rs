@@ -30,3 +30,14 @@ fn the_package_ships_source_and_no_private_keys() {
         }
     }
 }
+
+/// No dependency is pinned to one exact version (`=x.y.z`): a dependent needing another
+/// compatible release, a pre-release candidate included, could not build against trustpath.
+#[test]
+fn no_dependency_requirement_is_exact() {
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).expect("Cargo.toml");
+    for line in manifest.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        assert!(!line.contains("version = \"="), "an exact requirement: {line}");
+        assert!(!line.contains("= \"=") || line.contains("rust-version"), "an exact requirement: {line}");
+    }
+}
