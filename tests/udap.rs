@@ -312,7 +312,7 @@ fn client_assertions_for_both_grants_and_replay() {
     let token = s.sign_json(&cc).expect("sign");
     assertion(&endpoint, &v, &token, GrantType::ClientCredentials, &client, &replay).expect("client_credentials");
     let e = assertion(&endpoint, &v, &token, GrantType::ClientCredentials, &client, &replay).expect_err("replay");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("replay", Some("invalid_client")));
+    assert_eq!((e.kind(), e.oauth_error()), ("replay", Some("invalid_client")));
     let ac = build::client_assertion_claims("client-123", TOKEN_URL, now(), "a-2", None);
     let token = s.sign_json(&ac).expect("sign");
     assertion(&endpoint, &v, &token, GrantType::AuthorizationCode, &client, &replay).expect("authorization_code");
@@ -466,7 +466,7 @@ fn client_assertion_rejections_map_to_oauth_codes() {
     let replay = MemoryReplayCache::default();
     let e = assertion(&endpoint, &v, &swapped, cc, &client, &replay).expect_err("forged");
     assert_eq!(e.oauth_error(), Some("invalid_request"), "{e}");
-    assert_eq!(e.kind_str(), "bad_signature");
+    assert_eq!(e.kind(), "bad_signature");
 }
 
 #[test]
@@ -479,7 +479,7 @@ fn hard_fail_revocation_without_data_is_invalid_client() {
     let replay = MemoryReplayCache::default();
     let e = assertion(&TokenEndpoint::new(TOKEN_URL), &v, &token, GrantType::ClientCredentials, &registered(), &replay)
         .expect_err("no revocation data");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("revocation_unknown", Some("invalid_client")));
+    assert_eq!((e.kind(), e.oauth_error()), ("revocation_unknown", Some("invalid_client")));
     assert!(replay.is_empty(), "a rejected assertion must not use up its jti");
 }
 
@@ -508,18 +508,18 @@ fn signed_metadata_is_checked_against_the_document_and_base_url() {
     assert_eq!(ok.endpoint("token_endpoint"), Some(TOKEN_URL));
 
     let e = verify_signed_metadata(&doc, "https://fhir.example/r4/", &v, now(), &check).expect_err("base URL");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("claim", None));
+    assert_eq!((e.kind(), e.oauth_error()), ("claim", None));
     let mut tampered = doc.clone();
     tampered["token_endpoint"] = json!("https://evil.example/token");
     let e = verify_signed_metadata(&tampered, BASE_URL, &v, now(), &check).expect_err("endpoint mismatch");
-    assert_eq!(e.kind_str(), "metadata_mismatch");
+    assert_eq!(e.kind(), "metadata_mismatch");
     let long = edit(&claims, |c| drop(c.insert("exp".into(), json!(NOW + 367 * 86_400))));
     let e = verify_signed_metadata(&metadata(&pki, &long, JwsAlgorithm::Rs256), BASE_URL, &v, now(), &check)
         .expect_err("lifetime");
-    assert_eq!(e.kind_str(), "claim");
+    assert_eq!(e.kind(), "claim");
     let e = verify_signed_metadata(&metadata(&pki, &claims, JwsAlgorithm::Rs384), BASE_URL, &v, now(), &check)
         .expect_err("RS256 only");
-    assert_eq!(e.kind_str(), "alg_not_allowed");
+    assert_eq!(e.kind(), "alg_not_allowed");
     let untrusted = Verifier::new(
         {
             let mut s = TrustStore::new();
@@ -529,7 +529,7 @@ fn signed_metadata_is_checked_against_the_document_and_base_url() {
         Policy::udap(),
     );
     let e = verify_signed_metadata(&doc, BASE_URL, &untrusted, now(), &check).expect_err("untrusted");
-    assert_eq!(e.kind_str(), "unknown_issuer");
+    assert_eq!(e.kind(), "unknown_issuer");
 }
 
 // Issue 15: unsigned JSON read strictly, redirect URIs with a host, SAN URIs as identities.
@@ -560,8 +560,8 @@ fn a_registration_body_with_a_duplicate_member_is_refused() {
         let e = endpoint
             .verify_request(&v, &RegistrationRequest::new(&body, now()), &MemoryReplayCache::default())
             .expect_err(member);
-        assert_eq!((e.kind_str(), e.oauth_error()), ("duplicate_member", Some("invalid_client_metadata")), "{e}");
-        assert!(matches!(e.kind(), UdapErrorKind::DuplicateMember { name, .. } if name == member), "{e}");
+        assert_eq!((e.kind(), e.oauth_error()), ("duplicate_member", Some("invalid_client_metadata")), "{e}");
+        assert!(matches!(e.detail(), UdapErrorKind::DuplicateMember { name, .. } if name == member), "{e}");
         assert_eq!(e.error_body()["error"], "invalid_client_metadata");
     }
 }
@@ -581,10 +581,10 @@ fn a_metadata_document_with_a_duplicate_endpoint_is_refused() {
     let last_wins: Value = serde_json::from_str(&twice).expect("serde_json reads it");
     assert!(verify_signed_metadata(&last_wins, BASE_URL, &v, now(), &check).is_ok(), "the trap");
     let e = parse_metadata_document(twice.as_bytes()).expect_err("duplicate token_endpoint");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("duplicate_member", None), "{e}");
-    assert!(matches!(e.kind(), UdapErrorKind::DuplicateMember { name, .. } if name == "token_endpoint"), "{e}");
+    assert_eq!((e.kind(), e.oauth_error()), ("duplicate_member", None), "{e}");
+    assert!(matches!(e.detail(), UdapErrorKind::DuplicateMember { name, .. } if name == "token_endpoint"), "{e}");
     let e = parse_metadata_document(b"[1]").expect_err("not an object");
-    assert_eq!(e.kind_str(), "metadata_mismatch");
+    assert_eq!(e.kind(), "metadata_mismatch");
 }
 
 #[test]
@@ -625,7 +625,7 @@ fn redirect_uris_are_absolute_https_uris_with_a_host_and_no_fragment() {
     ];
     for (i, (uri, problem)) in refused.into_iter().enumerate() {
         let e = registration_error(&code(uri, &format!("jti-bad-{i}")), &v);
-        assert_eq!((e.kind_str(), e.oauth_error()), ("redirect_uri", Some("invalid_redirect_uri")), "{uri}: {e}");
+        assert_eq!((e.kind(), e.oauth_error()), ("redirect_uri", Some("invalid_redirect_uri")), "{uri}: {e}");
         let message = e.to_string();
         assert!(message.contains(&format!("{uri:?}")) && message.contains(problem), "{uri}: {message}");
     }
@@ -643,8 +643,8 @@ fn a_san_uri_that_parsers_read_differently_binds_no_client() {
     let claims = SoftwareStatement { client_uri: ODD_URI.into(), ..statement(StatementGrant::ClientCredentials) }
         .claims(now(), "jti-odd");
     let e = registration_error(&signed_statement(&signer(&odd), &claims), &v);
-    assert_eq!((e.kind_str(), e.oauth_error()), ("invalid_uri", Some("invalid_software_statement")), "{e}");
-    assert!(matches!(e.kind(), UdapErrorKind::InvalidUri { uri, .. } if uri == ODD_URI), "{e}");
+    assert_eq!((e.kind(), e.oauth_error()), ("invalid_uri", Some("invalid_software_statement")), "{e}");
+    assert!(matches!(e.detail(), UdapErrorKind::InvalidUri { uri, .. } if uri == ODD_URI), "{e}");
 
     let client = RegisteredClient { client_uri: ODD_URI.into(), ..registered() };
     let token = signer(&odd)
@@ -653,7 +653,7 @@ fn a_san_uri_that_parsers_read_differently_binds_no_client() {
     let replay = MemoryReplayCache::default();
     let e = assertion(&TokenEndpoint::new(TOKEN_URL), &v, &token, GrantType::ClientCredentials, &client, &replay)
         .expect_err("odd client URI");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("invalid_uri", Some("invalid_client")), "{e}");
+    assert_eq!((e.kind(), e.oauth_error()), ("invalid_uri", Some("invalid_client")), "{e}");
 
     let odd_base = "https://fhir.example\\@evil.test/r4";
     let rsa_pem = std::fs::read_to_string("test-vectors/pki/keys/rsa2048-leaf.pem").expect("rsa key");
@@ -663,5 +663,5 @@ fn a_san_uri_that_parsers_read_differently_binds_no_client() {
     let document =
         endpoints.document(&signer(&odd_server).sign_json(&endpoints.signed_claims(now(), "m-odd")).expect("sign"));
     let e = verify_signed_metadata(&document, odd_base, &v, now(), &MetadataCheck::default()).expect_err("odd base");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("invalid_uri", None), "{e}");
+    assert_eq!((e.kind(), e.oauth_error()), ("invalid_uri", None), "{e}");
 }

@@ -154,7 +154,7 @@ fn a_registration_replay_is_refused_and_the_replay_store_is_required() {
     let statement = cc_statement("reg-3");
     register(&s, &statement, &replay).expect("first");
     let e = register(&s, &statement, &replay).expect_err("replay");
-    assert_eq!((e.kind_str(), e.oauth_error(), e.http_status()), ("replay", Some("invalid_software_statement"), 400));
+    assert_eq!((e.kind(), e.oauth_error(), e.http_status()), ("replay", Some("invalid_software_statement"), 400));
 }
 
 /// A store that cannot answer, as an unreachable Redis.
@@ -237,17 +237,17 @@ fn the_token_endpoint_finds_the_client_by_the_unverified_iss() {
         .client_id("client-2")
         .revocation(&s.revocation);
     let e = s.token.verify_assertion(&s.verifier, &request, &replay).expect_err("mismatch");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("claim", Some("invalid_client")));
+    assert_eq!((e.kind(), e.oauth_error()), ("claim", Some("invalid_client")));
 
     // Unknown client_id; not a JWS; no iss.
     let e = s.token.find_client(&assertion("client-9", "a-3"), None, &store).expect_err("unknown");
-    assert_eq!(e.kind_str(), "unknown_client");
+    assert_eq!(e.kind(), "unknown_client");
     assert_body(&e, "invalid_client", 401);
     let e = s.token.find_client("not-a-jws", None, &store).expect_err("malformed");
     assert_body(&e, "invalid_request", 400);
     let no_iss = signer("client-rsa").sign_json(&json!({"sub": "client-1"})).expect("sign");
     let e = s.token.find_client(&no_iss, None, &store).expect_err("no iss");
-    assert_eq!((e.kind_str(), e.oauth_error()), ("claim", Some("invalid_client")));
+    assert_eq!((e.kind(), e.oauth_error()), ("claim", Some("invalid_client")));
 }
 
 #[test]
@@ -255,7 +255,7 @@ fn a_store_that_cannot_answer_refuses_with_server_error() {
     let s = server();
     let token = assertion("client-1", "a-4");
     let e = s.token.find_client(&token, None, &Down).expect_err("store down");
-    assert_eq!(e.kind_str(), "store_unavailable");
+    assert_eq!(e.kind(), "store_unavailable");
     assert_body(&e, "server_error", 500);
 
     let client = record("client-1", FHIRLABS).client;
@@ -278,7 +278,7 @@ fn a_registration_in_a_community_the_server_dropped_names_it() {
     let token = assertion("client-1", "a-5");
     let request = AssertionRequest::new(&token, GrantType::ClientCredentials, &client, now()).revocation(&s.revocation);
     let e = s.token.verify_assertion(&s.verifier, &request, &MemoryReplayCache::default()).expect_err("unknown");
-    assert_eq!(e.kind_str(), "unknown_community");
+    assert_eq!(e.kind(), "unknown_community");
     assert!(e.to_string().contains("udap://retired.example"), "{e}");
     assert_body(&e, "invalid_client", 401);
     assert!(!e.error_body().to_string().contains("retired"), "the client is not told the configuration");
@@ -299,7 +299,7 @@ fn rejections_tell_the_client_little_and_the_log_everything() {
     // Without revocation data under hard-fail: what to fetch is in needs(), not in the body.
     let request = AssertionRequest::new(&token, GrantType::ClientCredentials, &client, now());
     let e = s.token.verify_assertion(&s.verifier, &request, &replay).expect_err("revocation unknown");
-    assert_eq!(e.kind_str(), "revocation_unknown");
+    assert_eq!(e.kind(), "revocation_unknown");
     assert!(!e.needs().is_empty(), "the CRL distribution points to fetch");
     assert_eq!(e.error_body()["error_description"], "the certificate is not trusted");
 }

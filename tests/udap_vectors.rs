@@ -214,7 +214,7 @@ fn run_case(s: &Setup, case: &Value) -> Vec<String> {
                 }
             }
             Outcome::Rejected(e) => {
-                let got = (e.oauth_error(), e.kind_str());
+                let got = (e.oauth_error(), e.kind());
                 let wanted = (want["oauth_error"].as_str(), want["kind"].as_str().unwrap_or_default());
                 if want_result != "reject" {
                     problems.push(format!("{at}: rejected {:?} ({}): {e}, expected accept", got.0, got.1));

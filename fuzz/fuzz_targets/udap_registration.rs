@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
             let description = body["error_description"].as_str().unwrap_or_default();
             assert!(body["error"].is_string() && description.chars().all(is_description_char), "{body}");
             assert!(matches!(e.http_status(), 400 | 401 | 500));
-            black_box((e.to_string(), e.kind_str(), e.oauth_error(), e.needs()));
+            black_box((e.to_string(), e.kind(), e.oauth_error(), e.needs()));
         }
     }
 });

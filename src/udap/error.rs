@@ -150,8 +150,8 @@ impl UdapError {
         }
     }
 
-    /// What was wrong.
-    pub fn kind(&self) -> &UdapErrorKind {
+    /// What was wrong, with its details.
+    pub fn detail(&self) -> &UdapErrorKind {
         &self.kind
     }
 
@@ -162,7 +162,7 @@ impl UdapError {
 
     /// A short stable identifier of the failure (`"untrusted"`, `"claim"`, `"replay"`, ...);
     /// for JWS and certificate failures, the underlying error's kind.
-    pub fn kind_str(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         match &*self.kind {
             UdapErrorKind::Jws(e) => e.kind(),
             UdapErrorKind::Untrusted(e) => e.kind(),
@@ -425,10 +425,10 @@ mod tests {
         let store = UdapErrorKind::Store(StoreError("redis: connection refused".into()));
         for e in [token(store.clone()), registration(store)] {
             assert_eq!((e.oauth_error(), e.http_status()), (Some("server_error"), 500));
-            assert_eq!(e.kind_str(), "store_unavailable");
+            assert_eq!(e.kind(), "store_unavailable");
         }
         let unknown = token(UdapErrorKind::UnknownCommunity { community: "udap://gone.example".into() });
-        assert_eq!((unknown.oauth_error(), unknown.kind_str()), (Some("invalid_client"), "unknown_community"));
+        assert_eq!((unknown.oauth_error(), unknown.kind()), (Some("invalid_client"), "unknown_community"));
         assert!(unknown.to_string().contains("udap://gone.example"), "the log message names it: {unknown}");
     }
 

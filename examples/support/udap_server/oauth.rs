@@ -29,7 +29,7 @@ pub fn json_reply(status: StatusCode, body: &Value) -> Response {
 
 /// A UDAP rejection: its status and terse body; the whole reason goes to the log.
 pub fn udap_error(what: &str, e: &UdapError) -> Response {
-    eprintln!("udap_server: {what} refused: {} [{}] {e}", e.oauth_error().unwrap_or("-"), e.kind_str());
+    eprintln!("udap_server: {what} refused: {} [{}] {e}", e.oauth_error().unwrap_or("-"), e.kind());
     let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
     json_reply(status, &e.error_body())
 }

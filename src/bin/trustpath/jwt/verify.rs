@@ -73,12 +73,12 @@ struct Failure {
 
 impl Failure {
     fn udap(e: &UdapError) -> Failure {
-        let path_error = match e.kind() {
+        let path_error = match e.detail() {
             UdapErrorKind::Untrusted(v) => Some(v.clone()),
             UdapErrorKind::Jws(j) => j.validation_error().cloned(),
             _ => None,
         };
-        Failure { kind: e.kind_str(), message: e.to_string(), oauth_error: e.oauth_error(), path_error }
+        Failure { kind: e.kind(), message: e.to_string(), oauth_error: e.oauth_error(), path_error }
     }
 
     fn jws(e: &JwsError) -> Failure {

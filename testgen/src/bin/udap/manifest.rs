@@ -93,7 +93,7 @@ pub struct Expected {
     /// The OAuth / UDAP error code (`null` when accepted, and for signed metadata, which a
     /// client checks and answers no one).
     pub oauth_error: Option<&'static str>,
-    /// trustpath's error kind (`UdapError::kind_str`), `null` when accepted.
+    /// trustpath's error kind (`UdapError::kind`), `null` when accepted.
     pub kind: Option<&'static str>,
 }
 

@@ -123,7 +123,7 @@ Each case has:
   - `result`: `accept` or `reject`.
   - `oauth_error`: the error code the server returns. This is `null` when accepted, and always
     `null` for signed metadata, which a client checks and answers no one.
-  - `kind`: trustpath's error kind (`UdapError::kind_str`), for information. Another
+  - `kind`: trustpath's error kind (`UdapError::kind`), for information. Another
     implementation compares `result` and `oauth_error`.
 - `registration` (accepted registrations): the `community` the certificate chains to, the
   `client_uri` (the statement's `iss`), and the `grant`. `grant` is `client_credentials`,
