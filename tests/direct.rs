@@ -462,14 +462,14 @@ Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQE=\r\n--b--\r
 fn limits_are_enforced() {
     let msg = message("address", "alice@direct.example.org");
     let tight = |limits: Limits| verifier().with_limits(limits);
-    let e = verify(&tight(Limits { max_message_len: 1000, ..Limits::default() }), &msg).unwrap_err();
+    let e = verify(&tight(limits(|l| l.max_message_len = 1000)), &msg).unwrap_err();
     assert!(matches!(e, DirectError::TooLarge { .. }), "{e}");
     assert_eq!(e.kind(), "too_large");
     for limits in [
-        Limits { max_certificates: 1, ..Limits::default() },
-        Limits { max_mime_depth: 1, ..Limits::default() },
-        Limits { max_mime_parts: 3, ..Limits::default() },
-        Limits { max_der_depth: 4, ..Limits::default() },
+        limits(|l| l.max_certificates = 1),
+        limits(|l| l.max_mime_depth = 1),
+        limits(|l| l.max_mime_parts = 3),
+        limits(|l| l.max_der_depth = 4),
     ] {
         assert_eq!(kind(verify(&tight(limits), &msg)), "limit_exceeded", "{limits:?}");
     }
@@ -485,7 +485,7 @@ fn limits_are_enforced() {
     });
     let data = crls();
     let input = SmimeInput::new(time()).revocation(&data);
-    let single = tight(Limits { max_signers: 1, ..Limits::default() });
+    let single = tight(limits(|l| l.max_signers = 1));
     assert_eq!(kind(single.verify_signed_data(&two, Some(content), &input)), "limit_exceeded");
     // Within limits, the one whose certificate is in the SignedData passes.
     assert!(verifier().verify_signed_data(&two, Some(content), &input).is_ok());
@@ -848,4 +848,11 @@ fn fhir_json_with_a_duplicate_member_is_not_recognised() {
     assert!(detect_fhir("application/octet-stream", twice).is_none(), "sniffed: refused");
     let declared = detect_fhir("application/fhir+json", twice).unwrap();
     assert_eq!((declared.format(), declared.resource_type()), (FhirFormat::Json, None), "declared, type unknown");
+}
+
+/// The default limits with one changed (`direct::Limits` is `#[non_exhaustive]`).
+fn limits(change: impl FnOnce(&mut trustpath::direct::Limits)) -> trustpath::direct::Limits {
+    let mut limits = trustpath::direct::Limits::default();
+    change(&mut limits);
+    limits
 }

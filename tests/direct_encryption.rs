@@ -280,14 +280,14 @@ fn truncated_and_malformed_envelopes() {
     let e = verifier().verify_message(&msg, &SmimeInput::new(time()).revocation(&data)).unwrap_err();
     assert_eq!(e.kind(), "unsupported");
     // Limits: the whole message, and the RecipientInfos (counted as certificates).
-    let small = verifier().with_limits(trustpath::direct::Limits { max_message_len: 1000, ..Default::default() });
+    let small = verifier().with_limits(limits(|l| l.max_message_len = 1000));
     assert_eq!(
         kind(small.decrypt_message(&msg, &[key("hisp")], &SmimeInput::new(time()).revocation(&data))),
         "too_large"
     );
     let many =
         encrypted(&encryptor(), &[("hisp", "fhir@hospital.example.net"), ("encrypt-only", "carol@direct.example.org")]);
-    let one = verifier().with_limits(trustpath::direct::Limits { max_certificates: 1, ..Default::default() });
+    let one = verifier().with_limits(limits(|l| l.max_certificates = 1));
     assert_eq!(
         kind(one.decrypt_message(&many, &[key("hisp")], &SmimeInput::new(time()).revocation(&data))),
         "limit_exceeded"
@@ -476,4 +476,11 @@ fn openssl_interop_at_test_time() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The default limits with one changed (`direct::Limits` is `#[non_exhaustive]`).
+fn limits(change: impl FnOnce(&mut trustpath::direct::Limits)) -> trustpath::direct::Limits {
+    let mut limits = trustpath::direct::Limits::default();
+    change(&mut limits);
+    limits
 }

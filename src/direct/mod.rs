@@ -118,8 +118,10 @@ pub use crate::crypto::key_transport::KeyTransport;
 pub use smime::{SignedForm, SmimeInput, SmimeVerifier, VerifiedMessage};
 
 /// Limits on the work and memory one message may cost. Exceeding one is a
-/// [`DirectError::TooLarge`] or [`DirectError::LimitExceeded`].
+/// [`DirectError::TooLarge`] or [`DirectError::LimitExceeded`]. Start from
+/// `Limits::default()` and change the fields you need (more may be added).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest message (or CMS signature, or detached content) accepted, in bytes.
     pub max_message_len: usize,
