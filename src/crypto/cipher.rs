@@ -13,7 +13,6 @@ use der::asn1::OctetString;
 #[cfg(test)]
 use der::{Decode, Encode};
 use spki::AlgorithmIdentifierOwned;
-use zeroize::Zeroizing;
 
 use super::oids;
 
@@ -182,7 +181,9 @@ pub(crate) fn encrypt(
     }
 }
 
-/// The plaintext, or a failure that does not say why. For CBC the padding is checked last and a
+/// The plaintext, or a failure that does not say why. The plaintext is not zeroized: it is the
+/// message the caller receives (and keeps) anyway; wiping this copy byte by byte cost more than
+/// the AES decryption of a large message. For CBC the padding is checked last and a
 /// bad one does not stop the work: the caller gets the unpadded blocks with `Err` marked in the
 /// second value, so that it can go on as with a good padding and fail later, at the same step
 /// as content that decrypts to garbage (RFC 3218 §2.3's advice against early returns).
@@ -193,16 +194,16 @@ pub(crate) fn decrypt(
     aad: &[u8],
     ciphertext: &[u8],
     tag: &[u8],
-) -> (Zeroizing<Vec<u8>>, Result<(), DecryptFailed>) {
+) -> (Vec<u8>, Result<(), DecryptFailed>) {
     macro_rules! cbc {
         ($aes:ty) => {{
             let Ok(decryptor) = cbc::Decryptor::<$aes>::new_from_slices(key, iv) else {
-                return (Zeroizing::new(Vec::new()), Err(DecryptFailed));
+                return (Vec::new(), Err(DecryptFailed));
             };
             if ciphertext.is_empty() || ciphertext.len() % CBC_IV_LEN != 0 {
-                return (Zeroizing::new(Vec::new()), Err(DecryptFailed));
+                return (Vec::new(), Err(DecryptFailed));
             }
-            let mut blocks = Zeroizing::new(decryptor.decrypt_padded_vec::<NoPadding>(ciphertext).unwrap_or_default());
+            let mut blocks = decryptor.decrypt_padded_vec::<NoPadding>(ciphertext).unwrap_or_default();
             let last = blocks.len().saturating_sub(CBC_IV_LEN);
             let unpadded = blocks.get(last..).map(|block| Pkcs7::raw_unpad(block).map(<[u8]>::len));
             match unpadded {
@@ -216,7 +217,7 @@ pub(crate) fn decrypt(
     }
     macro_rules! gcm {
         ($aead:ty) => {{
-            let mut buffer = Zeroizing::new(ciphertext.to_vec());
+            let mut buffer = ciphertext.to_vec();
             let result = (|| {
                 let aead = <$aead>::new_from_slice(key).map_err(|_| DecryptFailed)?;
                 let nonce = aes_gcm::Nonce::<aes_gcm::aead::consts::U12>::try_from(iv).map_err(|_| DecryptFailed)?;

@@ -310,7 +310,7 @@ impl Decryption {
 /// real content before failing with [`DirectError::Decryption`]: a bad RSA padding, a wrong
 /// key and a bad CBC padding then all fail at the same step, with one error.
 pub(crate) struct Opened {
-    pub(crate) content: Zeroizing<Vec<u8>>,
+    pub(crate) content: Vec<u8>,
     pub(crate) decryption: Option<Decryption>,
 }
 

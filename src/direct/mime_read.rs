@@ -416,27 +416,25 @@ pub(crate) fn decode(body: &[u8], encoding: TransferEncoding) -> Vec<u8> {
 /// base64 with line breaks (and surrounding white space) removed, then decoded.
 pub(crate) fn decode_base64(body: &[u8]) -> Vec<u8> {
     use base64::Engine;
+    // The common case: lines of the alphabet ending in CRLF or LF. Only the line ends are
+    // removed here (one byte searched for); anything else makes the strict decoding fail and
+    // leaves the body to the lenient reading below.
     let mut compact = Vec::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(at) = memchr::memchr3(b'\r', b'\n', b' ', rest) {
-        compact.extend_from_slice(rest.get(..at).unwrap_or_default());
-        rest = rest.get(at + 1..).unwrap_or_default();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body) {
+        let line = body.get(start..end).unwrap_or_default();
+        compact.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        start = end + 1;
     }
-    compact.extend_from_slice(rest);
+    compact.extend_from_slice(body.get(start..).unwrap_or_default());
     while compact.last().is_some_and(|b| b.is_ascii_whitespace()) {
         compact.pop();
     }
-    let engine = base64::engine::GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        base64::engine::GeneralPurposeConfig::new()
-            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
     if let Ok(decoded) = base64_simd::STANDARD.decode_to_vec(&compact) {
         return decoded;
     }
     // RFC 2045 §6.8: characters outside the alphabet are ignored; decoding ends at padding.
-    let mut filtered: Vec<u8> = compact
+    let mut filtered: Vec<u8> = body
         .iter()
         .copied()
         .take_while(|b| *b != b'=')
@@ -445,6 +443,12 @@ pub(crate) fn decode_base64(body: &[u8]) -> Vec<u8> {
     if filtered.len() % 4 == 1 {
         filtered.pop();
     }
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
     engine.decode(&filtered).unwrap_or_default()
 }
 
@@ -564,5 +568,11 @@ Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\naGVs\r
         assert_eq!(decode_base64(b"aGVsbG8"), b"hello");
         // Not base64 at all in places: skipped, as RFC 2045 says.
         assert_eq!(decode_base64(b"aGV*sbG8="), b"hello");
+        // White space inside lines, bare CR, LF-only lines, trailing bits: the lenient path.
+        assert_eq!(decode_base64(b"aGVs bG8=\r\n"), b"hello");
+        assert_eq!(decode_base64(b"aGVs\rbG8=\n"), b"hello");
+        assert_eq!(decode_base64(b"aGVs\nbG8=\n\n  \r\n"), b"hello");
+        assert_eq!(decode_base64(b"aGVsbG9="), b"hello");
+        assert_eq!(decode_base64(b""), b"");
     }
 }

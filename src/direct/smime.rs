@@ -429,31 +429,42 @@ fn looks_like_mime(content: &[u8]) -> bool {
     }
 }
 
-/// `content`, copied, and its digests under `algorithms`, in one pass (the copy is made while
-/// each chunk is in cache for hashing).
-/// Digests by algorithm, and where each needle occurs.
 /// A verified signature, the content it covers (owned) and the delimiters found in it.
 type Canonical = (VerifiedSignature, Arc<Vec<u8>>, Vec<KnownDelimiters>);
 
+/// The content copied, its digests by algorithm, and where each needle occurs.
 type Hashed = (Vec<u8>, Vec<(DigestAlgorithm, Vec<u8>)>, Vec<Vec<usize>>);
 
+/// `content`, copied, with its digests under `algorithms` and the offsets of every occurrence
+/// of each of `needles` (delimiter needles, [`mime_read::needle`], which all start with
+/// `\n--`), found chunk by chunk while the chunk is in cache for hashing: one search for the
+/// common prefix, then each needle compared where it matched.
 fn copy_and_hash(content: &[u8], algorithms: &[DigestAlgorithm], needles: &[Vec<u8>]) -> Hashed {
     const CHUNK: usize = 64 << 10;
-    let mut owned = Vec::with_capacity(content.len());
+    const PREFIX: &[u8] = b"\n--";
+    // One copy of the whole content: for large sizes the C library copies with non-temporal
+    // stores, faster than copying chunk by chunk beside the hashing.
+    let owned = content.to_vec();
     let mut hashers: Vec<_> = algorithms.iter().map(|a| a.hasher()).collect();
-    let finders: Vec<_> = needles.iter().map(memchr::memmem::Finder::new).collect();
+    let prefix = memchr::memmem::Finder::new(PREFIX);
     let mut found = vec![Vec::new(); needles.len()];
     for (index, chunk) in content.chunks(CHUNK).enumerate() {
         let offset = index * CHUNK;
-        owned.extend_from_slice(chunk);
         for hasher in &mut hashers {
             hasher.update(chunk);
         }
-        for (finder, positions) in finders.iter().zip(&mut found) {
-            // A match may start in this chunk and end in the next.
-            let end = (offset + CHUNK + finder.needle().len()).min(content.len());
-            let window = content.get(offset..end).unwrap_or_default();
-            positions.extend(finder.find_iter(window).filter(|at| *at < CHUNK).map(|at| offset + at));
+        if needles.is_empty() {
+            continue;
+        }
+        // A match may start in this chunk and end in the next.
+        let window = content.get(offset..(offset + CHUNK + PREFIX.len()).min(content.len())).unwrap_or_default();
+        for at in prefix.find_iter(window).filter(|at| *at < CHUNK).map(|at| offset + at) {
+            let rest = content.get(at..).unwrap_or_default();
+            for (needle, positions) in needles.iter().zip(&mut found) {
+                if rest.starts_with(needle) {
+                    positions.push(at);
+                }
+            }
         }
     }
     let digests = hashers.into_iter().map(|h| (h.algorithm(), h.finish())).collect();
@@ -493,5 +504,21 @@ mod tests {
         assert_eq!(canonical_crlf(b"a\nb\r\n").as_deref(), Some(&b"a\r\nb\r\n"[..]));
         assert!(looks_like_mime(b"Content-Type: text/plain\r\n\r\nx"));
         assert!(!looks_like_mime(b"{\"resourceType\": \"Bundle\"}"));
+    }
+
+    #[test]
+    fn delimiters_are_found_across_chunk_edges() {
+        // Delimiters of two boundaries, one straddling the 64 KiB chunk edge, one at the end,
+        // among look-alikes ("\n--" followed by something else).
+        let mut content = vec![b'A'; 200_000];
+        for (at, text) in [(10, "\n--outer"), (65_533, "\n--inner"), (100_000, "\n--other"), (199_991, "\n--inner")] {
+            content[at..at + text.len()].copy_from_slice(text.as_bytes());
+        }
+        let needles = [mime_read::needle("outer"), mime_read::needle("inner")];
+        let (owned, digests, found) = copy_and_hash(&content, &[DigestAlgorithm::Sha256], &needles);
+        assert_eq!(owned, content);
+        assert_eq!(digests, vec![(DigestAlgorithm::Sha256, DigestAlgorithm::Sha256.digest(&content))]);
+        assert_eq!(found, vec![vec![10], vec![65_533, 199_991]]);
+        assert_eq!(copy_and_hash(&content, &[], &[]).2, Vec::<Vec<usize>>::new());
     }
 }
