@@ -3,14 +3,16 @@
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use trustpath::Certificate;
 use trustpath::ParseError;
 
+include!("repo_dir.rs");
+
 /// `test-vectors/pki/`.
 pub fn pki_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors").join("pki")
+    repo_dir().join("test-vectors").join("pki")
 }
 
 /// The bytes of a file under `test-vectors/pki/`.

@@ -9,7 +9,9 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+include!("repo_dir.rs");
 
 /// Environment variable naming a directory that holds the suites.
 pub const VECTORS_ENV: &str = "TRUSTPATH_VECTORS";
@@ -21,7 +23,7 @@ pub const REQUIRE_ENV: &str = "TRUSTPATH_REQUIRE_VECTORS";
 
 /// `../shared/vectors/` beside the repository.
 pub fn shared_vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared").join("vectors")
+    repo_dir().join("..").join("shared").join("vectors")
 }
 
 /// The directories searched for a suite, in order.
