@@ -28,7 +28,7 @@
 mod support;
 
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::Criterion;
@@ -43,10 +43,8 @@ use trustpath::{Certificate, TrustStore};
 
 use support::Clock;
 
-include!("../tests/support/repo_dir.rs");
-
 fn read(name: &str) -> Vec<u8> {
-    let path: PathBuf = repo_dir().join("test-vectors/direct").join(name);
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/direct").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

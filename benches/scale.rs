@@ -43,8 +43,6 @@ use trustpath_testgen::{CrlBuilder, CrlEntry, KeyKind, KeyPair};
 
 use support::{ALGS, Chain, Clock};
 
-include!("../tests/support/repo_dir.rs");
-
 /// The value of a DER TLV (what `rustls-pki-types` trust anchors hold).
 fn tlv_value(full: &[u8]) -> Vec<u8> {
     der::asn1::AnyRef::from_der(full).expect("a DER TLV").value().to_vec()
@@ -115,8 +113,10 @@ fn pool<M: Clock>(group: &mut BenchmarkGroup<'_, M>, chain: &Chain, leaves: &[&'
 /// A CRL of the chain's intermediate listing `entries` serials, none of them the leaf's, and
 /// current at the validation time.
 fn crl(chain: &Chain, entries: usize) -> Crl {
-    let pem =
-        std::fs::read_to_string(repo_dir().join("test-vectors/pki/keys/rsa2048-int.pem")).expect("intermediate key");
+    let pem = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki/keys/rsa2048-int.pem"),
+    )
+    .expect("intermediate key");
     let key = KeyPair::from_pkcs8_pem("rsa2048-int", KeyKind::Rsa2048, &pem).expect("intermediate key");
     assert_eq!(key.spki_der(), chain.intermediate.spki_der(), "the intermediate's key");
     let issuer = x509_cert::name::Name::from_der(chain.intermediate.subject_der()).expect("issuer name");

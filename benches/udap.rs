@@ -21,7 +21,7 @@
 
 mod support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use criterion::{BenchmarkGroup, Criterion};
@@ -37,15 +37,13 @@ use trustpath::{Certificate, CertificatePool, Policy, TrustStore, Verifier};
 
 use support::Clock;
 
-include!("../tests/support/repo_dir.rs");
-
 /// Tokens signed for `udap/client-assertion-warm` (a pass uses each once). RSA signing is slow
 /// in unoptimized builds, hence fewer in test mode.
 const TOKENS: usize = 200;
 const TOKENS_TEST_MODE: usize = 2;
 
 fn dir() -> PathBuf {
-    repo_dir().join("test-vectors").join("udap")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors").join("udap")
 }
 
 fn read(rel: &str) -> Vec<u8> {

@@ -19,15 +19,13 @@ use trustpath::direct::{
 use trustpath::revocation::{Crl, RevocationData};
 use trustpath::{Certificate, TrustStore, UnixTime};
 
-include!("support/repo_dir.rs");
-
 /// 2026-06-01T00:00:00Z: inside the certificates' (2025–2030) and CRLs' (May–July 2026)
 /// validity.
 const TIME: u64 = 1_780_272_000;
 const TIME_RFC3339: &str = "2026-06-01T00:00:00Z";
 
 fn path(name: &str) -> PathBuf {
-    repo_dir().join("test-vectors/direct").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/direct").join(name)
 }
 
 fn read(name: &str) -> Vec<u8> {

@@ -32,13 +32,7 @@ use trustpath::tls::{ClientIdentity, ClientVerifier, ServerVerifier, TlsClientAu
 use trustpath::udap::RegisteredClient;
 use trustpath::{Certificate, TrustStore};
 
-include!("support/repo_dir.rs");
-
-/// `test-vectors/tls/`.
-fn tls_dir() -> std::path::PathBuf {
-    repo_dir().join("test-vectors/tls")
-}
-
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/tls");
 const TLS12: &[&SupportedProtocolVersion] = &[&rustls::version::TLS12];
 const TLS13: &[&SupportedProtocolVersion] = &[&rustls::version::TLS13];
 
@@ -49,7 +43,7 @@ fn time() -> UnixTime {
 }
 
 fn read(file: &str) -> Vec<u8> {
-    std::fs::read(tls_dir().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    std::fs::read(format!("{DIR}/{file}")).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 fn certs(file: &str) -> Vec<CertificateDer<'static>> {
@@ -675,10 +669,10 @@ struct Example {
 fn example(clients: Vec<(String, String)>) -> Example {
     let options = fhir_server::Options {
         listen: "127.0.0.1:0".into(),
-        cert: tls_dir().join("server-chain.pem"),
-        key: tls_dir().join("keys/server.pem"),
-        anchors: tls_dir().join("anchors.pem"),
-        crls: vec![tls_dir().join("intermediate-ca.crl.pem")],
+        cert: format!("{DIR}/server-chain.pem").into(),
+        key: format!("{DIR}/keys/server.pem").into(),
+        anchors: format!("{DIR}/anchors.pem").into(),
+        crls: vec![format!("{DIR}/intermediate-ca.crl.pem").into()],
         policy: "tls-client".into(),
         clients,
         token_lifetime: 3600,

@@ -28,8 +28,6 @@ use trustpath::udap::{MetadataCheck, is_description_char, parse_metadata_documen
 use trustpath::{Certificate, Policy, TrustStore, UnixTime, Verifier};
 use udap_server::{BUNDLED_TIME, Options, Running};
 
-include!("support/repo_dir.rs");
-
 const BASE_URL: &str = "https://fhir.example.org/r4";
 const TOKEN_URL: &str = "https://fhir.example.org/oauth/token";
 const REGISTER_URL: &str = "https://fhir.example.org/oauth/register";
@@ -482,7 +480,7 @@ impl rustls::client::danger::ServerCertVerifier for Pinned {
 
 #[test]
 fn https_with_a_certificate_and_plain_http_only_on_loopback() {
-    let tls = repo_dir().join("test-vectors/tls");
+    let tls = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/tls");
     let mut options = Options::bundled();
     options.listen = "127.0.0.1:0".parse().expect("address");
     options.tls = Some((tls.join("server-chain.pem"), tls.join("keys/server.pem")));

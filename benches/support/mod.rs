@@ -21,8 +21,6 @@ use trustpath::crypto::{AlgorithmPolicy, rustcrypto};
 use trustpath::revocation::{RevocationData, RevocationPolicy};
 use trustpath::{Certificate, CertificatePool, ExpectedName, Policy, TrustStore, ValidationInput, Verifier};
 
-include!("../../tests/support/repo_dir.rs");
-
 /// A criterion measurement the benchmarks can instantiate themselves (for `iter_custom`).
 pub trait Clock: Measurement + 'static {
     /// The measurement.
@@ -227,7 +225,7 @@ pub const ALGS: [Alg; 2] = [
 
 /// `test-vectors/pki/bench/`.
 pub fn bench_dir() -> PathBuf {
-    repo_dir().join("test-vectors").join("pki").join("bench")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors").join("pki").join("bench")
 }
 
 /// Reads a file and leaks it, so that certificates can borrow it for `'static` without a copy

@@ -3,15 +3,15 @@
 
 #![allow(dead_code)]
 
+use std::path::PathBuf;
+
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::Value;
 use trustpath::jws::{AlgorithmSet, Jws, JwsError, Limits};
 
-include!("../support/repo_dir.rs");
-
 /// Reads a file under `test-vectors/`.
 pub fn read_vector(relative: &str) -> String {
-    let path = repo_dir().join("test-vectors").join(relative);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors").join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

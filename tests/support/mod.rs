@@ -3,16 +3,14 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use trustpath::Certificate;
 use trustpath::ParseError;
 
-include!("repo_dir.rs");
-
 /// `test-vectors/pki/`.
 pub fn pki_dir() -> PathBuf {
-    repo_dir().join("test-vectors").join("pki")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors").join("pki")
 }
 
 /// The bytes of a file under `test-vectors/pki/`.

@@ -9,9 +9,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::PathBuf;
-
-include!("repo_dir.rs");
+use std::path::{Path, PathBuf};
 
 /// Environment variable naming a directory that holds the suites.
 pub const VECTORS_ENV: &str = "TRUSTPATH_VECTORS";
@@ -23,7 +21,7 @@ pub const REQUIRE_ENV: &str = "TRUSTPATH_REQUIRE_VECTORS";
 
 /// `../shared/vectors/` beside the repository.
 pub fn shared_vectors() -> PathBuf {
-    repo_dir().join("..").join("shared").join("vectors")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared").join("vectors")
 }
 
 /// The directories searched for a suite, in order.

@@ -2,13 +2,11 @@
 //! CRLs, the metadata-signing certificate, the clock.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use trustpath::UnixTime;
 use trustpath::revocation::RevocationMode;
-
-include!("../../../tests/support/repo_dir.rs");
 
 pub const USAGE: &str = "\
 udap_server: a UDAP authorization server and FHIR endpoint built on trustpath (axum on tokio)
@@ -98,7 +96,7 @@ pub struct Options {
 
 /// `test-vectors/udap/` of this repository.
 pub fn bundled() -> PathBuf {
-    repo_dir().join("test-vectors").join("udap")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors").join("udap")
 }
 
 impl Options {
