@@ -52,9 +52,9 @@ fn now() -> UnixTime {
     UnixTime::since_unix_epoch(Duration::from_secs(NOW))
 }
 
-/// `test-vectors/udap/` of this repository.
+/// `test-vectors/udap/` of this repository (built by quickstart/, one level below the root).
 fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors").join("udap")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("test-vectors").join("udap")
 }
 
 fn read(rel: &str) -> Result<Vec<u8>, Error> {
