@@ -52,7 +52,7 @@
 //! | (`error`, private) | every error type and rejection reason ([`Reason`], [`ValidationError`]) | |
 //! | [`time`] | X.509 and RFC 3339 times | |
 //! | (`bounded_cache`, private) | the one bounded, scan-resistant cache behind every memo | |
-//! | [`uri`], [`json`], (`dns_name`, private) | the one reading of a URI's host, of a JSON document and of a DNS name | |
+//! | [`uri`], [`json`], (`dns_name`, private) | the one reading of a URI's host, of a JSON document and of a DNS name | `json`: `udap` or `direct` |
 //! | [`crypto`] | the one algorithm layer: digests, algorithm identifiers and signature schemes (PSS parameters included) for certificates, JWS and CMS alike; the algorithm policy (`SignatureVerificationAlgorithm` backends); the signature cache | |
 //! | [`cert`] | [`Certificate`], parsed once; bundles in PEM, DER and PKCS#7 (DER or BER) | |
 //! | [`trust`] | [`TrustStore`] (anchors in communities), [`CertificatePool`] | |
@@ -60,8 +60,8 @@
 //! | [`policy`] | [`Policy`] presets, hooks, the certificate profiles as tables | |
 //! | (`path`, private) | path building and every RFC 5280 §6.1 and §6.3 step | |
 //! | [`Verifier`] (`verifier`) | the entry point | |
-//! | [`jws`] | JWS compact serialization with `x5c`: verify, sign, header cache | |
-//! | [`udap`] | the HL7 UDAP Security IG's rules and error codes | |
+//! | [`jws`] | JWS compact serialization with `x5c`: verify, sign, header cache | `udap` (default) |
+//! | [`udap`] | the HL7 UDAP Security IG's rules and error codes | `udap` (default) |
 //! | `direct` | Direct (S/MIME): signing and verification, encryption and decryption, the Context IG, delivery notifications | `direct` |
 //! | `tls` | rustls verifiers | `rustls` |
 //! | `issue` | a community's test CA: keys, certificates, CRLs, bundles | `issue` |
@@ -89,7 +89,11 @@ mod hex;
 #[cfg(feature = "issue")]
 #[cfg_attr(docsrs, doc(cfg(feature = "issue")))]
 pub mod issue;
+#[cfg(any(feature = "udap", feature = "direct"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "udap", feature = "direct"))))]
 pub mod json;
+#[cfg(feature = "udap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "udap")))]
 pub mod jws;
 mod path;
 pub mod policy;
@@ -99,6 +103,8 @@ pub mod time;
 #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub mod tls;
 pub mod trust;
+#[cfg(feature = "udap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "udap")))]
 pub mod udap;
 pub mod uri;
 mod verifier;
