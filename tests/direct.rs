@@ -7,42 +7,23 @@
 
 #![cfg(feature = "direct")]
 
+#[path = "support/direct_vectors.rs"]
+mod direct_vectors;
+
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::Duration;
 
 use der::{Decode, Encode};
+use direct_vectors::*;
+use trustpath::TrustStore;
 use trustpath::direct::{
-    Binding, BindingPolicy, DigestAlgorithm, DirectAddress, DirectError, FhirFormat, Limits, MessageBuilder,
-    SignedForm, SmimeInput, SmimeSigner, SmimeVerifier, VerifiedMessage, binding, check_binding,
+    Binding, BindingPolicy, DigestAlgorithm, DirectError, FhirFormat, Limits, MessageBuilder, SignedForm, SmimeInput,
+    SmimeSigner, SmimeVerifier, VerifiedMessage, binding, check_binding,
 };
-use trustpath::revocation::{Crl, RevocationData};
-use trustpath::{Certificate, TrustStore, UnixTime};
 
 /// 2026-06-01T00:00:00Z: inside the certificates' (2025–2030) and CRLs' (May–July 2026)
 /// validity.
-const TIME: u64 = 1_780_272_000;
 const TIME_RFC3339: &str = "2026-06-01T00:00:00Z";
-
-fn path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/direct").join(name)
-}
-
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn cert(name: &str) -> Certificate {
-    Certificate::from_pem(&read(&format!("{name}.pem"))).unwrap()
-}
-
-fn time() -> UnixTime {
-    UnixTime::since_unix_epoch(Duration::from_secs(TIME))
-}
-
-fn address(s: &str) -> DirectAddress {
-    s.parse().unwrap()
-}
 
 fn store(anchors: &[&str]) -> TrustStore {
     let mut store = TrustStore::new();
@@ -50,14 +31,6 @@ fn store(anchors: &[&str]) -> TrustStore {
         store.add_certificate("directtrust", cert(a));
     }
     store
-}
-
-fn crls() -> RevocationData {
-    let mut data = RevocationData::new();
-    for name in ["crl/int.crl", "crl/root.crl"] {
-        data.add_crl(Crl::from_pem_or_der(&read(name)).unwrap());
-    }
-    data
 }
 
 /// Trusts the intermediate "Direct CA" only, as a DirectTrust bundle does.
@@ -848,11 +821,4 @@ fn fhir_json_with_a_duplicate_member_is_not_recognised() {
     assert!(detect_fhir("application/octet-stream", twice).is_none(), "sniffed: refused");
     let declared = detect_fhir("application/fhir+json", twice).unwrap();
     assert_eq!((declared.format(), declared.resource_type()), (FhirFormat::Json, None), "declared, type unknown");
-}
-
-/// The default limits with one changed (`direct::Limits` is `#[non_exhaustive]`).
-fn limits(change: impl FnOnce(&mut trustpath::direct::Limits)) -> trustpath::direct::Limits {
-    let mut limits = trustpath::direct::Limits::default();
-    change(&mut limits);
-    limits
 }

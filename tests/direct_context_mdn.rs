@@ -5,44 +5,21 @@
 
 #![cfg(feature = "direct")]
 
-use std::path::PathBuf;
-use std::time::Duration;
+#[path = "support/direct_vectors.rs"]
+mod direct_vectors;
 
+use direct_vectors::*;
+use trustpath::TrustStore;
 use trustpath::direct::{
     Action, CONTEXT_HEADER, Category, ContextPurpose, DecryptionKey, DeliveryNotification, DirectAddress,
     DirectContext, DirectError, DispositionType, Encapsulation, MessageBuilder, PatientParameter, Recipient,
     SmimeEncryptor, SmimeInput, SmimeSigner, SmimeVerifier, VerifiedMessage,
 };
-use trustpath::revocation::{Crl, RevocationData};
-use trustpath::{Certificate, TrustStore, UnixTime};
-
-fn read(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/direct").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn cert(name: &str) -> Certificate {
-    Certificate::from_pem(&read(&format!("{name}.pem"))).unwrap()
-}
-
-fn time() -> UnixTime {
-    UnixTime::since_unix_epoch(Duration::from_secs(1_780_272_000))
-}
-
-fn address(s: &str) -> DirectAddress {
-    s.parse().unwrap()
-}
 
 fn store() -> TrustStore {
     let mut store = TrustStore::new();
     store.add_certificate("directtrust", cert("int"));
     store
-}
-
-fn crls() -> RevocationData {
-    let mut data = RevocationData::new();
-    data.add_crl(Crl::from_pem_or_der(&read("crl/int.crl")).unwrap());
-    data
 }
 
 fn signer(name: &str) -> SmimeSigner {

@@ -7,53 +7,25 @@
 
 #![cfg(feature = "direct")]
 
+#[path = "support/direct_vectors.rs"]
+mod direct_vectors;
+
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::Duration;
 
 use base64::Engine;
+use direct_vectors::*;
+use trustpath::TrustStore;
 use trustpath::crypto::DigestAlgorithm;
 use trustpath::direct::{
-    Binding, ContentEncryption, DecryptionKey, DirectAddress, DirectError, KeyTransport, MessageBuilder, Recipient,
-    SignedForm, SmimeEncryptor, SmimeInput, SmimeSigner, SmimeVerifier, VerifiedMessage,
+    Binding, ContentEncryption, DecryptionKey, DirectError, KeyTransport, MessageBuilder, Recipient, SignedForm,
+    SmimeEncryptor, SmimeInput, SmimeSigner, SmimeVerifier, VerifiedMessage,
 };
-use trustpath::revocation::{Crl, RevocationData};
-use trustpath::{Certificate, TrustStore, UnixTime};
-
-const TIME: u64 = 1_780_272_000;
-
-fn path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/direct").join(name)
-}
-
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn cert(name: &str) -> Certificate {
-    Certificate::from_pem(&read(&format!("{name}.pem"))).unwrap()
-}
-
-fn time() -> UnixTime {
-    UnixTime::since_unix_epoch(Duration::from_secs(TIME))
-}
-
-fn address(s: &str) -> DirectAddress {
-    s.parse().unwrap()
-}
 
 fn store() -> TrustStore {
     let mut store = TrustStore::new();
     store.add_certificate("directtrust", cert("int"));
     store
-}
-
-fn crls() -> RevocationData {
-    let mut data = RevocationData::new();
-    for name in ["crl/int.crl", "crl/root.crl"] {
-        data.add_crl(Crl::from_pem_or_der(&read(name)).unwrap());
-    }
-    data
 }
 
 fn verifier() -> SmimeVerifier {
@@ -68,10 +40,6 @@ fn signer(name: &str) -> SmimeSigner {
     SmimeSigner::from_private_key(&read(&format!("keys/{name}.pem")), vec![cert(name), cert("int")])
         .unwrap()
         .with_signing_time(time())
-}
-
-fn key(name: &str) -> DecryptionKey {
-    DecryptionKey::from_private_key(&read(&format!("keys/{name}.pem")), cert(name)).unwrap()
 }
 
 fn recipient(name: &str, to: &str) -> Result<Recipient, DirectError> {
@@ -476,11 +444,4 @@ fn openssl_interop_at_test_time() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// The default limits with one changed (`direct::Limits` is `#[non_exhaustive]`).
-fn limits(change: impl FnOnce(&mut trustpath::direct::Limits)) -> trustpath::direct::Limits {
-    let mut limits = trustpath::direct::Limits::default();
-    change(&mut limits);
-    limits
 }
