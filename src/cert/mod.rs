@@ -27,6 +27,25 @@ pub(crate) use crate::hex::hex_string;
 
 pub(crate) use bundle::first_pem_block;
 pub use bundle::{BundleEntryError, MAX_BUNDLE_ENTRIES, MAX_BUNDLE_LEN, ParsedBundle, parse_bundle};
+
+/// Whether two DER-encoded Names are the same name as RFC 5280 §7.1 compares them (attribute
+/// values prepared per RFC 4518: case, insignificant spaces, PrintableString against
+/// UTF8String), which is how path building matches an issuer to a subject. Names that cannot
+/// be read match only themselves, byte for byte.
+///
+/// ```
+/// use std::str::FromStr;
+/// use der::Encode;
+/// use trustpath::cert::names_match;
+/// use x509_cert::name::Name;
+/// let der = |s: &str| Name::from_str(s).unwrap().to_der().unwrap();
+/// assert!(names_match(&der("CN=Trustpath  CA,O=Example"), &der("CN=trustpath ca,O=EXAMPLE")));
+/// assert!(!names_match(&der("CN=Trustpath CA,O=Example"), &der("CN=Trustpath CB,O=Example")));
+/// assert!(!names_match(&der("CN=Trustpath CA"), &der("CN=Trustpath CA,O=Example")));
+/// ```
+pub fn names_match(a: &[u8], b: &[u8]) -> bool {
+    name_match::equivalent(a, b)
+}
 pub(crate) use extensions::{ExtensionId, Extensions};
 pub use names::display_general_name;
 use parse::parse;
