@@ -4,8 +4,16 @@
 //! a [`Reason`] (the rule that failed) plus the index of the certificate it failed on
 //! (0 = the end-entity certificate, counting up towards the anchor) and that certificate's
 //! subject, so a server can log it and map it to a protocol error code.
+//!
+//! Every error type of the crate ([`ParseError`], [`ValidationError`], `jws::JwsError`,
+//! `udap::UdapError`, `direct::DirectError`) has a `kind()`: a short snake_case `&'static str`,
+//! stable across releases and defined by exactly one of them, so that a kind means one thing
+//! wherever it is logged (`bad_signature` is a certificate's signature; a JWS's is
+//! `jws_bad_signature`, a CMS signer's `cms_bad_signature`). A layer that
+//! passes a lower layer's failure on reports the lower layer's kind.
 
 use const_oid::ObjectIdentifier;
+use rustls_pki_types::UnixTime;
 
 /// Failure to decode input bytes (DER, PEM, PKCS#7, ...).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +71,19 @@ pub enum ParseError {
 }
 
 impl ParseError {
+    /// A short stable identifier of the failure, for logs, metrics and JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ParseError::Der { .. } => "malformed_der",
+            ParseError::Invalid { .. } => "invalid_structure",
+            ParseError::Pem(_) => "malformed_pem",
+            ParseError::NoCertificates => "no_certificates",
+            ParseError::NoUsableCertificate { .. } => "no_usable_certificate",
+            ParseError::LimitExceeded { .. } => "parse_limit_exceeded",
+            ParseError::TooLarge { .. } => "input_too_large",
+        }
+    }
+
     pub(crate) fn der(what: &'static str) -> impl Fn(der::Error) -> ParseError + Copy {
         move |source| ParseError::Der { what, source }
     }
@@ -70,6 +91,14 @@ impl ParseError {
     pub(crate) fn invalid(what: &'static str, rule: &'static str) -> ParseError {
         ParseError::Invalid { what, rule }
     }
+}
+
+/// A validity bound as RFC 3339; the epoch stands for every time up to it (see
+/// [`Reason::Expired`]).
+fn format_bound(time: UnixTime) -> String {
+    let secs = crate::time::unix_seconds(time);
+    let date = crate::calendar::format_unix_seconds(secs);
+    if secs == 0 { format!("at or before {date}") } else { date }
 }
 
 /// Which work budget ran out (see [`crate::Budget`]).
@@ -108,17 +137,18 @@ pub enum Reason {
     #[error("issuer not found among the trust anchors and intermediates")]
     UnknownIssuer,
     /// The validation time is after `notAfter`.
-    #[error("certificate expired (notAfter {} is before the validation time)", crate::calendar::format_unix_seconds(*not_after))]
+    #[error("certificate expired (notAfter {} is before the validation time)", format_bound(*not_after))]
     Expired {
-        /// `notAfter`, seconds since the Unix epoch (negative before 1970: a UTCTime reaches
-        /// back to 1950).
-        not_after: i64,
+        /// `notAfter`. A UTCTime reaches back to 1950, which `UnixTime` cannot hold: a notAfter
+        /// before 1970 reads as the epoch here (the message says "at or before" it);
+        /// [`crate::Certificate::not_after_secs`] has the exact value.
+        not_after: UnixTime,
     },
     /// The validation time is before `notBefore`.
-    #[error("certificate not yet valid (notBefore {} is after the validation time)", crate::calendar::format_unix_seconds(*not_before))]
+    #[error("certificate not yet valid (notBefore {} is after the validation time)", format_bound(*not_before))]
     NotYetValid {
-        /// `notBefore`, seconds since the Unix epoch.
-        not_before: i64,
+        /// `notBefore` (always after the validation time, so never before 1970).
+        not_before: UnixTime,
     },
     /// The signature does not verify under the issuer's key.
     #[error("signature does not verify with the issuer's public key")]

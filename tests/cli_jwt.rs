@@ -333,7 +333,7 @@ fn sign_then_verify_jws_round_trip() {
     ]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let lines = r.lines();
-    assert_eq!(lines[0]["error"]["kind"], "bad_signature");
+    assert_eq!(lines[0]["error"]["kind"], "jws_bad_signature");
     assert_eq!(lines[0]["error"]["oauth_error"], Value::Null);
     assert_eq!(lines[0]["claims"], claims, "claims read without verification");
     assert_eq!(lines[1]["error"]["kind"], "certificate_path_rejected");

@@ -466,7 +466,7 @@ fn client_assertion_rejections_map_to_oauth_codes() {
     let replay = MemoryReplayCache::default();
     let e = assertion(&endpoint, &v, &swapped, cc, &client, &replay).expect_err("forged");
     assert_eq!(e.oauth_error(), Some("invalid_request"), "{e}");
-    assert_eq!(e.kind(), "bad_signature");
+    assert_eq!(e.kind(), "jws_bad_signature");
 }
 
 #[test]
@@ -643,7 +643,7 @@ fn a_san_uri_that_parsers_read_differently_binds_no_client() {
     let claims = SoftwareStatement { client_uri: ODD_URI.into(), ..statement(StatementGrant::ClientCredentials) }
         .claims(now(), "jti-odd");
     let e = registration_error(&signed_statement(&signer(&odd), &claims), &v);
-    assert_eq!((e.kind(), e.oauth_error()), ("invalid_uri", Some("invalid_software_statement")), "{e}");
+    assert_eq!((e.kind(), e.oauth_error()), ("invalid_client_uri", Some("invalid_software_statement")), "{e}");
     assert!(matches!(e.detail(), UdapErrorKind::InvalidUri { uri, .. } if uri == ODD_URI), "{e}");
 
     let client = RegisteredClient { client_uri: ODD_URI.into(), ..registered() };
@@ -653,7 +653,7 @@ fn a_san_uri_that_parsers_read_differently_binds_no_client() {
     let replay = MemoryReplayCache::default();
     let e = assertion(&TokenEndpoint::new(TOKEN_URL), &v, &token, GrantType::ClientCredentials, &client, &replay)
         .expect_err("odd client URI");
-    assert_eq!((e.kind(), e.oauth_error()), ("invalid_uri", Some("invalid_client")), "{e}");
+    assert_eq!((e.kind(), e.oauth_error()), ("invalid_client_uri", Some("invalid_client")), "{e}");
 
     let odd_base = "https://fhir.example\\@evil.test/r4";
     let rsa_pem = std::fs::read_to_string("test-vectors/pki/keys/rsa2048-leaf.pem").expect("rsa key");
@@ -663,5 +663,5 @@ fn a_san_uri_that_parsers_read_differently_binds_no_client() {
     let document =
         endpoints.document(&signer(&odd_server).sign_json(&endpoints.signed_claims(now(), "m-odd")).expect("sign"));
     let e = verify_signed_metadata(&document, odd_base, &v, now(), &MetadataCheck::default()).expect_err("odd base");
-    assert_eq!((e.kind(), e.oauth_error()), ("invalid_uri", None), "{e}");
+    assert_eq!((e.kind(), e.oauth_error()), ("invalid_client_uri", None), "{e}");
 }

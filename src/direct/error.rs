@@ -163,7 +163,7 @@ impl DirectError {
             DirectError::SenderNotFrom { .. } => "sender_not_from",
             DirectError::InvalidAddress(_) => "invalid_address",
             DirectError::Key(_) => "invalid_key",
-            DirectError::Signing(_) => "signing_failed",
+            DirectError::Signing(_) => "smime_signing_failed",
             DirectError::NotEncrypted(_) => "not_encrypted",
             DirectError::Decryption => "decryption_failed",
             DirectError::Encryption(_) => "encryption_failed",

@@ -218,16 +218,16 @@ impl JwsError {
             JwsError::X5cTooManyCertificates { .. } => "x5c_too_many_certificates",
             JwsError::X5cTooLarge { .. } => "x5c_too_large",
             JwsError::KeyAlgorithmMismatch { .. } => "key_alg_mismatch",
-            JwsError::WeakKey { .. } => "weak_key",
+            JwsError::WeakKey { .. } => "jws_weak_key",
             JwsError::UnsupportedKey(_) => "unsupported_key",
             JwsError::SignatureLength { .. } => "bad_signature_length",
-            JwsError::BadSignature => "bad_signature",
+            JwsError::BadSignature => "jws_bad_signature",
             JwsError::CertificatePath(_) => "certificate_path_rejected",
             JwsError::PayloadNotJsonObject(_) => "payload_not_json_object",
             JwsError::InvalidPrivateKey(_) => "invalid_private_key",
             JwsError::KeyCertificateMismatch => "key_certificate_mismatch",
             JwsError::EmptyChain => "empty_chain",
-            JwsError::SigningFailed(_) => "signing_failed",
+            JwsError::SigningFailed(_) => "jws_signing_failed",
         }
     }
 

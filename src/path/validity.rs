@@ -13,10 +13,10 @@ pub(crate) fn check(cert: &Certificate, time: UnixTime) -> Result<(), Reason> {
     let now = crate::time::unix_seconds(time);
     let p = cert.inner();
     if now < p.not_before {
-        return Err(Reason::NotYetValid { not_before: p.not_before });
+        return Err(Reason::NotYetValid { not_before: cert.not_before() });
     }
     if now > p.not_after {
-        return Err(Reason::Expired { not_after: p.not_after });
+        return Err(Reason::Expired { not_after: cert.not_after() });
     }
     Ok(())
 }

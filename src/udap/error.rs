@@ -160,8 +160,9 @@ impl UdapError {
         self.endpoint
     }
 
-    /// A short stable identifier of the failure (`"untrusted"`, `"claim"`, `"replay"`, ...);
-    /// for JWS and certificate failures, the underlying error's kind.
+    /// A short stable identifier of the failure (`"claim"`, `"replay"`, `"unknown_client"`, ...);
+    /// for JWS and certificate failures, the underlying error's kind ([`JwsError::kind`],
+    /// [`crate::Reason::kind`]).
     pub fn kind(&self) -> &'static str {
         match &*self.kind {
             UdapErrorKind::Jws(e) => e.kind(),
@@ -174,7 +175,7 @@ impl UdapError {
             UdapErrorKind::RedirectUri(_) => "redirect_uri",
             UdapErrorKind::MetadataMismatch(_) => "metadata_mismatch",
             UdapErrorKind::DuplicateMember { .. } => "duplicate_member",
-            UdapErrorKind::InvalidUri { .. } => "invalid_uri",
+            UdapErrorKind::InvalidUri { .. } => "invalid_client_uri",
             UdapErrorKind::UnknownClient { .. } => "unknown_client",
             UdapErrorKind::UnknownCommunity { .. } => "unknown_community",
             UdapErrorKind::Store(_) => "store_unavailable",
@@ -316,6 +317,8 @@ mod tests {
 
     use super::*;
     use crate::error::Reason;
+    use core::time::Duration;
+    use rustls_pki_types::UnixTime;
 
     /// One error of every kind, built around `s` (an arbitrary value from "input").
     fn every_kind(s: &str) -> Vec<UdapErrorKind> {
@@ -329,8 +332,10 @@ mod tests {
             UdapErrorKind::Jws(JwsError::CertificatePath(path(Reason::Hook(s.into())))),
             UdapErrorKind::Untrusted(path(Reason::Hook(s.into()))),
             UdapErrorKind::Untrusted(path(Reason::NameMismatch(s.into()))),
-            UdapErrorKind::Untrusted(path(Reason::Expired { not_after: 0 })),
-            UdapErrorKind::Untrusted(path(Reason::NotYetValid { not_before: 0 })),
+            UdapErrorKind::Untrusted(path(Reason::Expired { not_after: UnixTime::since_unix_epoch(Duration::ZERO) })),
+            UdapErrorKind::Untrusted(path(Reason::NotYetValid {
+                not_before: UnixTime::since_unix_epoch(Duration::ZERO),
+            })),
             UdapErrorKind::Untrusted(path(Reason::Revoked { reason: "keyCompromise", via: "CRL" })),
             UdapErrorKind::Untrusted(path(Reason::RevocationUnknown)),
             UdapErrorKind::Untrusted(path(Reason::RevocationDataInvalid(s.into()))),

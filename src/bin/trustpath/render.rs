@@ -6,7 +6,7 @@ use core::fmt::Write;
 use const_oid::ObjectIdentifier;
 use trustpath::policy::{ANY_POLICY, Finding, PolicySets};
 use trustpath::revocation::{CertStatus, RevocationMode, RevocationStatus};
-use trustpath::time::format_unix_seconds;
+use trustpath::time::{format_rfc3339, format_unix_seconds};
 use trustpath::{Anchor, Certificate, Need, NeedKind, Reason, ValidationError};
 
 use crate::json::Json;
@@ -78,12 +78,16 @@ pub fn hint(error: &ValidationError, leaf: &Certificate, profile: &str) -> Strin
             where_to_fetch(error, &[NeedKind::Issuer], "; the certificate says its issuer is at")
         ),
         Reason::Expired { not_after } => format!(
-            "it expired at {}: renew the certificate, or pass --time to validate at another moment",
-            format_unix_seconds(*not_after)
+            "it expired {}: renew the certificate, or pass --time to validate at another moment",
+            // The epoch stands for any notAfter up to it (UTCTime reaches back to 1950).
+            match not_after.as_secs() {
+                0 => "before 1970".to_owned(),
+                _ => format!("at {}", format_rfc3339(*not_after)),
+            }
         ),
         Reason::NotYetValid { not_before } => format!(
             "it is valid only from {}: check the clock or --time, or wait until then",
-            format_unix_seconds(*not_before)
+            format_rfc3339(*not_before)
         ),
         Reason::BadSignature => "the signature does not verify with the issuer's key: the issuer supplied is not the \
                                  one that signed it (check --intermediates and the anchors), or the certificate was \

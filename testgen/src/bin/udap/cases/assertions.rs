@@ -338,7 +338,7 @@ fn signatures_and_algorithms(g: &mut Gen<'_>) -> Result<()> {
         MAIN,
         CC,
         jws::flip_signature_bit(&sign(rsa, &base("bad-signature"))?)?,
-        no(INVALID_REQUEST, "bad_signature"),
+        no(INVALID_REQUEST, "jws_bad_signature"),
     );
     {
         let c = base("payload-tampered");
@@ -350,7 +350,7 @@ fn signatures_and_algorithms(g: &mut Gen<'_>) -> Result<()> {
             MAIN,
             CC,
             jws::replace_payload(&token, &tampered)?,
-            no(INVALID_REQUEST, "bad_signature"),
+            no(INVALID_REQUEST, "jws_bad_signature"),
         );
     }
     {
@@ -363,7 +363,7 @@ fn signatures_and_algorithms(g: &mut Gen<'_>) -> Result<()> {
             MAIN,
             CC,
             token,
-            no(INVALID_REQUEST, "bad_signature"),
+            no(INVALID_REQUEST, "jws_bad_signature"),
         );
     }
     g.assertion(
@@ -372,7 +372,7 @@ fn signatures_and_algorithms(g: &mut Gen<'_>) -> Result<()> {
         MAIN,
         CC,
         sign_x5c(rsa, &[rsa.chain[1].clone(), rsa.chain[0].clone()], &base("leaf-not-first"))?,
-        no(INVALID_REQUEST, "bad_signature"),
+        no(INVALID_REQUEST, "jws_bad_signature"),
     );
     g.assertion(
         "assertion-x5c-missing",

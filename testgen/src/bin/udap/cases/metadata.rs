@@ -153,7 +153,7 @@ pub(super) fn generate(g: &mut Gen<'_>) -> Result<()> {
         "one bit of the signature flipped",
         &doc(&jws::flip_signature_bit(&sign(server, &claims("md-bad-sig"))?)?),
         None,
-        no(None, "bad_signature"),
+        no(None, "jws_bad_signature"),
     )?;
     g.metadata(
         "metadata-alg-none",

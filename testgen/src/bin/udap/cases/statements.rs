@@ -352,7 +352,7 @@ fn trust_and_signature(g: &mut Gen<'_>) -> Result<()> {
         "registration-bad-signature",
         "one bit of the signature flipped",
         &jws::flip_signature_bit(&sign(rsa, &cc("reg-bad-sig"))?)?,
-        no(INVALID_STATEMENT, "bad_signature"),
+        no(INVALID_STATEMENT, "jws_bad_signature"),
     )?;
     g.registration(
         "registration-alg-none",
@@ -364,7 +364,7 @@ fn trust_and_signature(g: &mut Gen<'_>) -> Result<()> {
         "registration-x5c-leaf-not-first",
         "x5c = [intermediate, leaf], signed by the leaf's key",
         &sign_x5c(rsa, &[rsa.chain[1].clone(), rsa.chain[0].clone()], &cc("reg-leaf-not-first"))?,
-        no(INVALID_STATEMENT, "bad_signature"),
+        no(INVALID_STATEMENT, "jws_bad_signature"),
     )?;
     Ok(())
 }
