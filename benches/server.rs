@@ -182,14 +182,14 @@ fn setup(count: usize, redis: Option<&str>) -> Setup {
         }
     };
     let signer = signer();
-    let statement = SoftwareStatement {
-        client_uri: "https://client.example.org/apps/42".into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: "Bench".into(),
-        grant: StatementGrant::ClientCredentials,
-        contacts: vec!["mailto:ops@client.example.org".into()],
-        scope: "system/Patient.rs".into(),
-    };
+    let statement = SoftwareStatement::new(
+        "https://client.example.org/apps/42",
+        REGISTER_URL,
+        "Bench",
+        StatementGrant::ClientCredentials,
+    )
+    .with_contacts(["mailto:ops@client.example.org"])
+    .with_scope("system/Patient.rs");
     let jti = || build::new_jti(&mut rand_core::UnwrapErr(getrandom::SysRng));
     let signed = signer.sign_json(&statement.claims(now(), &jti())).expect("sign");
     let body = SoftwareStatement::request_body(&signed).to_string();
@@ -197,11 +197,7 @@ fn setup(count: usize, redis: Option<&str>) -> Setup {
     assert!(status == 201 || status == 200, "registered: {}", String::from_utf8_lossy(&reply));
     let reply: serde_json::Value = serde_json::from_slice(&reply).expect("JSON");
     let client_id = reply["client_id"].as_str().expect("client_id").to_string();
-    let b2b = B2bExtension {
-        organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-        purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-        ..B2bExtension::default()
-    };
+    let b2b = B2bExtension::new("urn:oid:2.16.840.1.113883.4.6#1234567890", ["urn:oid:2.16.840.1.113883.5.8#TREAT"]);
     let tokens: Vec<String> = (0..count)
         .map(|_| {
             let claims = build::client_assertion_claims(&client_id, TOKEN_URL, now(), &jti(), Some(&b2b));

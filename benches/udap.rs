@@ -104,21 +104,21 @@ impl Setup {
         let chain = trustpath::cert::parse_bundle(&read(str_of(entry, "chain"))).expect("client chain").certificates;
         assert_eq!(chain.len(), 2, "client certificate + intermediate");
         let signer = Signer::from_pkcs8(&read(str_of(entry, "private_key")), chain).expect("client key");
-        let client = RegisteredClient {
-            client_id: "client-42".into(),
-            client_uri: files(&entry["san_uris"]).next().expect("client URI").into(),
-            community: str_of(entry, "community").into(),
-        };
+        let client = RegisteredClient::new(
+            "client-42",
+            files(&entry["san_uris"]).next().expect("client URI"),
+            str_of(entry, "community"),
+        );
         Setup { endpoint, verifier, revocation, client, signer, time }
     }
 
     /// A client_credentials assertion with its own `jti`, signed now (RS256).
     fn token(&self, n: usize) -> String {
-        let b2b = B2bExtension {
-            organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-            organization_name: Some("Example Clinic".into()),
-            purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-            ..B2bExtension::default()
+        let b2b = {
+            let mut b2b =
+                B2bExtension::new("urn:oid:2.16.840.1.113883.4.6#1234567890", ["urn:oid:2.16.840.1.113883.5.8#TREAT"]);
+            b2b.organization_name = Some("Example Clinic".into());
+            b2b
         };
         let claims = client_assertion_claims(
             &self.client.client_id,

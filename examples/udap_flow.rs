@@ -112,11 +112,11 @@ impl Server {
         let request = RegistrationRequest::new(body, now()).revocation(&self.revocation);
         let registration = self.registration.verify_request(&self.verifier, &request, &self.replay)?;
         let client_id = format!("udap-client-{}", self.clients.len() + 1);
-        self.clients.push(RegisteredClient {
-            client_id: client_id.clone(),
-            client_uri: registration.client_uri().to_string(),
-            community: registration.community().to_string(),
-        });
+        self.clients.push(RegisteredClient::new(
+            client_id.clone(),
+            registration.client_uri().to_string(),
+            registration.community().to_string(),
+        ));
         Ok((registration, client_id))
     }
 
@@ -201,24 +201,17 @@ impl Report {
 }
 
 fn statement(client_uri: &str, grant: StatementGrant, client_name: &str, scope: &str) -> SoftwareStatement {
-    SoftwareStatement {
-        client_uri: client_uri.into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: client_name.into(),
-        grant,
-        contacts: vec!["mailto:ops@client.example.org".into()],
-        scope: scope.into(),
-    }
+    SoftwareStatement::new(client_uri, REGISTER_URL, client_name, grant)
+        .with_contacts(["mailto:ops@client.example.org"])
+        .with_scope(scope)
 }
 
 fn b2b() -> B2bExtension {
-    B2bExtension {
-        organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-        organization_name: Some("Example Clinic".into()),
-        purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-        subject_name: Some("Dr. Jane Example".into()),
-        ..B2bExtension::default()
-    }
+    let mut b2b =
+        B2bExtension::new("urn:oid:2.16.840.1.113883.4.6#1234567890", ["urn:oid:2.16.840.1.113883.5.8#TREAT"]);
+    b2b.organization_name = Some("Example Clinic".into());
+    b2b.subject_name = Some("Dr. Jane Example".into());
+    b2b
 }
 
 fn describe_registration(r: &(Registration, String)) -> String {

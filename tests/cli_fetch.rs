@@ -355,15 +355,10 @@ fn smime_verify_fetches_the_signers_crls() {
 fn a_udap_software_statement_is_verified_once_after_fetching_and_replays_are_still_caught() {
     let server = Server::start().expect("server");
     let pki = pki("udap", &server.url(""));
-    let claims = SoftwareStatement {
-        client_uri: CLIENT_URI.into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: "Fetch Client".into(),
-        grant: StatementGrant::ClientCredentials,
-        contacts: vec!["mailto:ops@client.fetch.test".into()],
-        scope: "system/Patient.rs".into(),
-    }
-    .claims(trustpath::UnixTime::since_unix_epoch(std::time::Duration::from_secs(NOW)), "jti-1");
+    let claims = SoftwareStatement::new(CLIENT_URI, REGISTER_URL, "Fetch Client", StatementGrant::ClientCredentials)
+        .with_contacts(["mailto:ops@client.fetch.test"])
+        .with_scope("system/Patient.rs")
+        .claims(trustpath::UnixTime::since_unix_epoch(std::time::Duration::from_secs(NOW)), "jti-1");
     let token = Signer::from_pkcs8(&pki.private_key(), pki.chain()).expect("signer").sign_json(&claims).expect("sign");
     std::fs::write(pki.path("statement.jwt"), &token).expect("write");
     let (anchors, statement) = (pki.path("anchors.pem"), pki.path("statement.jwt"));

@@ -211,11 +211,7 @@ fn header(token: &str) -> Value {
 }
 
 fn b2b() -> B2bExtension {
-    B2bExtension {
-        organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-        purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-        ..B2bExtension::default()
-    }
+    B2bExtension::new("urn:oid:2.16.840.1.113883.4.6#1234567890", ["urn:oid:2.16.840.1.113883.5.8#TREAT"])
 }
 
 fn assertion_claims(jti: &str) -> Value {
@@ -223,15 +219,10 @@ fn assertion_claims(jti: &str) -> Value {
 }
 
 fn statement_claims(jti: &str) -> Value {
-    SoftwareStatement {
-        client_uri: CLIENT_URI.into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: "Test Client".into(),
-        grant: StatementGrant::ClientCredentials,
-        contacts: vec!["mailto:ops@client.example".into()],
-        scope: "system/Patient.rs".into(),
-    }
-    .claims(now(), jti)
+    SoftwareStatement::new(CLIENT_URI, REGISTER_URL, "Test Client", StatementGrant::ClientCredentials)
+        .with_contacts(["mailto:ops@client.example"])
+        .with_scope("system/Patient.rs")
+        .claims(now(), jti)
 }
 
 fn server() -> ServerMetadata {

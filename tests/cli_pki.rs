@@ -819,14 +819,14 @@ fn the_readme_sets_up_a_community_and_registers_a_client_in_five_commands() {
     assert_eq!(commands.len(), 5, "{commands:?}");
     let dir = work_dir("readme");
     let now = UnixTime::since_unix_epoch(std::time::Duration::from_secs(CHECK_UNIX));
-    let statement = build::SoftwareStatement {
-        client_uri: "https://client.example.org/app".into(),
-        registration_url: "https://fhir.example.org/oauth/register".into(),
-        client_name: "Example App".into(),
-        grant: build::StatementGrant::ClientCredentials,
-        contacts: vec!["mailto:ops@client.example.org".into()],
-        scope: "system/Patient.rs".into(),
-    };
+    let statement = build::SoftwareStatement::new(
+        "https://client.example.org/app",
+        "https://fhir.example.org/oauth/register",
+        "Example App",
+        build::StatementGrant::ClientCredentials,
+    )
+    .with_contacts(["mailto:ops@client.example.org"])
+    .with_scope("system/Patient.rs");
     std::fs::write(dir.join("statement.json"), statement.claims(now, "statement-1").to_string()).expect("statement");
     for command in &commands {
         let (command, output) = match command.split_once(" > ") {

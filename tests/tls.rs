@@ -535,11 +535,8 @@ fn identity_matches_registrations() {
     assert!(id.matches(&TlsClientAuthName::SubjectDer(id.leaf().subject_der().to_vec())));
     assert!(!id.matches(&TlsClientAuthName::SanIp("127.0.0.1".parse().unwrap())));
 
-    let registered = RegisteredClient {
-        client_id: "c-1".into(),
-        client_uri: "https://client.example.org/fhir-app".into(),
-        community: trustpath::trust::DEFAULT_COMMUNITY.into(),
-    };
+    let registered =
+        RegisteredClient::new("c-1", "https://client.example.org/fhir-app", trustpath::trust::DEFAULT_COMMUNITY);
     assert!(id.matches_udap_client(&registered.community, &registered.client_uri));
     assert!(!id.matches_udap_client("other", &registered.client_uri));
     assert!(!id.matches_udap_client(&registered.community, "https://other.example.org"));

@@ -89,14 +89,9 @@ fn signer((key, cert): &(Arc<KeyPair>, Certificate)) -> Signer {
 }
 
 fn statement(grant: StatementGrant) -> SoftwareStatement {
-    SoftwareStatement {
-        client_uri: CLIENT_URI.into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: "Test Client".into(),
-        grant,
-        contacts: vec!["mailto:ops@client.example".into()],
-        scope: "system/Patient.rs".into(),
-    }
+    SoftwareStatement::new(CLIENT_URI, REGISTER_URL, "Test Client", grant)
+        .with_contacts(["mailto:ops@client.example"])
+        .with_scope("system/Patient.rs")
 }
 
 fn registration_error(body: &Value, v: &Verifier) -> UdapError {
@@ -276,16 +271,14 @@ fn registration_rejections_map_to_udap_codes() {
 }
 
 fn registered() -> RegisteredClient {
-    RegisteredClient { client_id: "client-123".into(), client_uri: CLIENT_URI.into(), community: COMMUNITY.into() }
+    RegisteredClient::new("client-123", CLIENT_URI, COMMUNITY)
 }
 
 fn b2b() -> B2bExtension {
-    B2bExtension {
-        organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-        organization_name: Some("Example Clinic".into()),
-        purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-        ..B2bExtension::default()
-    }
+    let mut b2b =
+        B2bExtension::new("urn:oid:2.16.840.1.113883.4.6#1234567890", ["urn:oid:2.16.840.1.113883.5.8#TREAT"]);
+    b2b.organization_name = Some("Example Clinic".into());
+    b2b
 }
 
 fn assertion(
@@ -333,8 +326,16 @@ fn client_assertion_rejections_map_to_oauth_codes() {
     let client = registered();
     let base = build::client_assertion_claims("client-123", TOKEN_URL, now(), "j", Some(&b2b()));
     let cc = GrantType::ClientCredentials;
-    let other_community = RegisteredClient { community: "udap://elsewhere.example".into(), ..registered() };
-    let other_uri = RegisteredClient { client_uri: "https://client.example/other".into(), ..registered() };
+    let other_community = {
+        let mut v = registered();
+        v.community = "udap://elsewhere.example".into();
+        v
+    };
+    let other_uri = {
+        let mut v = registered();
+        v.client_uri = "https://client.example/other".into();
+        v
+    };
     let rsa_signer = Signer::from_pkcs8(
         std::fs::read("test-vectors/pki/keys/rsa2048-leaf.pem").expect("key").as_slice(),
         vec![pki.client.1.clone()],
@@ -640,13 +641,21 @@ fn a_san_uri_that_parsers_read_differently_binds_no_client() {
     let v = verifier(&pki, RevocationMode::Off);
     let key = Arc::new(KeyPair::generate("udap odd", KeyKind::P256).expect("key"));
     let odd = leaf(&pki.root, key, "Odd Client", ODD_URI, None);
-    let claims = SoftwareStatement { client_uri: ODD_URI.into(), ..statement(StatementGrant::ClientCredentials) }
-        .claims(now(), "jti-odd");
+    let claims = {
+        let mut v = statement(StatementGrant::ClientCredentials);
+        v.client_uri = ODD_URI.into();
+        v
+    }
+    .claims(now(), "jti-odd");
     let e = registration_error(&signed_statement(&signer(&odd), &claims), &v);
     assert_eq!((e.kind(), e.oauth_error()), ("invalid_client_uri", Some("invalid_software_statement")), "{e}");
     assert!(matches!(e.detail(), UdapErrorKind::InvalidUri { uri, .. } if uri == ODD_URI), "{e}");
 
-    let client = RegisteredClient { client_uri: ODD_URI.into(), ..registered() };
+    let client = {
+        let mut v = registered();
+        v.client_uri = ODD_URI.into();
+        v
+    };
     let token = signer(&odd)
         .sign_json(&build::client_assertion_claims("client-123", TOKEN_URL, now(), "a-odd", Some(&b2b())))
         .expect("sign");

@@ -13,15 +13,11 @@ use trustpath::udap::redis::RedisStore;
 use trustpath::udap::{ClientRecord, Registered, RegisteredClient, RegistrationGrant, RegistrationStore, ReplayStore};
 
 fn record(id: &str, community: &str, grant: RegistrationGrant) -> ClientRecord {
-    ClientRecord {
-        client: RegisteredClient {
-            client_id: id.into(),
-            client_uri: "https://client.example.org/apps/42".into(),
-            community: community.into(),
-        },
+    ClientRecord::new(
+        RegisteredClient::new(id, "https://client.example.org/apps/42", community),
         grant,
-        scope: "system/Patient.rs".into(),
-    }
+        "system/Patient.rs",
+    )
 }
 
 #[test]

@@ -136,14 +136,9 @@ impl Client {
 }
 
 fn statement(client_uri: &str, grant: StatementGrant, scope: &str) -> SoftwareStatement {
-    SoftwareStatement {
-        client_uri: client_uri.into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: "Example App".into(),
-        grant,
-        contacts: vec!["mailto:ops@client.example.org".into()],
-        scope: scope.into(),
-    }
+    SoftwareStatement::new(client_uri, REGISTER_URL, "Example App", grant)
+        .with_contacts(["mailto:ops@client.example.org"])
+        .with_scope(scope)
 }
 
 fn b2b_statement(scope: &str) -> String {
@@ -162,11 +157,7 @@ fn user_statement() -> String {
 }
 
 fn b2b() -> B2bExtension {
-    B2bExtension {
-        organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-        purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-        ..B2bExtension::default()
-    }
+    B2bExtension::new("urn:oid:2.16.840.1.113883.4.6#1234567890", ["urn:oid:2.16.840.1.113883.5.8#TREAT"])
 }
 
 /// A client_credentials assertion of `client_id`, signed by `who`, with `edit` applied.

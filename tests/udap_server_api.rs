@@ -66,25 +66,19 @@ fn server() -> Server {
 }
 
 fn b2b() -> B2bExtension {
-    B2bExtension {
-        organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-        organization_name: Some("Example Clinic".into()),
-        purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-        consent_policy: vec!["urn:oid:2.16.840.1.113883.3.7204.1.1.1.1".into()],
-        consent_reference: vec!["https://fhir.example.org/r4/Consent/1".into()],
-        ..B2bExtension::default()
-    }
+    let mut b2b =
+        B2bExtension::new("urn:oid:2.16.840.1.113883.4.6#1234567890", ["urn:oid:2.16.840.1.113883.5.8#TREAT"]);
+    b2b.organization_name = Some("Example Clinic".into());
+    b2b.consent_policy = vec!["urn:oid:2.16.840.1.113883.3.7204.1.1.1.1".into()];
+    b2b.consent_reference = vec!["https://fhir.example.org/r4/Consent/1".into()];
+    b2b
 }
 
 fn cc_statement(jti: &str) -> String {
-    let statement = SoftwareStatement {
-        client_uri: B2B_APP.into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: "Example B2B Service".into(),
-        grant: StatementGrant::ClientCredentials,
-        contacts: vec!["mailto:ops@client.example.org".into()],
-        scope: "system/Patient.rs".into(),
-    };
+    let statement =
+        SoftwareStatement::new(B2B_APP, REGISTER_URL, "Example B2B Service", StatementGrant::ClientCredentials)
+            .with_contacts(["mailto:ops@client.example.org"])
+            .with_scope("system/Patient.rs");
     signer("client-rsa").sign_json(&statement.claims(now(), jti)).expect("sign")
 }
 
@@ -132,15 +126,10 @@ fn the_registration_response_echoes_the_statement_unmodified() {
     assert!(registration.claims_as::<WrongType>().is_err(), "a type that does not fit is an error");
 
     // A cancellation's response carries the empty grant_types that confirms it.
-    let claims = SoftwareStatement {
-        client_uri: B2B_APP.into(),
-        registration_url: REGISTER_URL.into(),
-        client_name: "Example B2B Service".into(),
-        grant: StatementGrant::Cancel,
-        contacts: vec!["mailto:ops@client.example.org".into()],
-        scope: "system/Patient.rs".into(),
-    }
-    .claims(now(), "reg-2");
+    let claims = SoftwareStatement::new(B2B_APP, REGISTER_URL, "Example B2B Service", StatementGrant::Cancel)
+        .with_contacts(["mailto:ops@client.example.org"])
+        .with_scope("system/Patient.rs")
+        .claims(now(), "reg-2");
     let cancel = signer("client-rsa").sign_json(&claims).expect("sign");
     let registration = register(&s, &cancel, &MemoryReplayCache::default()).expect("accepted");
     assert_eq!(registration.grant(), &RegistrationGrant::Cancel);
@@ -179,15 +168,11 @@ impl RegistrationStore for Down {
 }
 
 fn record(client_id: &str, community: &str) -> ClientRecord {
-    ClientRecord {
-        client: RegisteredClient {
-            client_id: client_id.into(),
-            client_uri: B2B_APP.into(),
-            community: community.into(),
-        },
-        grant: RegistrationGrant::ClientCredentials,
-        scope: "system/Patient.rs".into(),
-    }
+    ClientRecord::new(
+        RegisteredClient::new(client_id, B2B_APP, community),
+        RegistrationGrant::ClientCredentials,
+        "system/Patient.rs",
+    )
 }
 
 fn assertion(client_id: &str, jti: &str) -> String {

@@ -103,11 +103,8 @@ enum Outcome {
 }
 
 fn check_assertion(s: &Setup, case: &Value, token: &str, replay: &MemoryReplayCache) -> Outcome {
-    let client = RegisteredClient {
-        client_id: str_of(case, "client_id").into(),
-        client_uri: str_of(case, "client_uri").into(),
-        community: str_of(case, "client_community").into(),
-    };
+    let client =
+        RegisteredClient::new(str_of(case, "client_id"), str_of(case, "client_uri"), str_of(case, "client_community"));
     let grant_type = GrantType::from_name(str_of(case, "grant")).expect("grant");
     let request = AssertionRequest::new(token, grant_type, &client, s.time).revocation(&s.revocation);
     match s.token.verify_assertion(&s.verifier, &request, replay) {

@@ -63,6 +63,7 @@ impl GrantType {
 
 /// What the authorization server recorded when it registered a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RegisteredClient {
     /// The client_id it issued.
     pub client_id: String,
@@ -72,8 +73,16 @@ pub struct RegisteredClient {
     pub community: String,
 }
 
+impl RegisteredClient {
+    /// The client registered as `client_id` for `client_uri` in `community`.
+    pub fn new(client_id: impl Into<String>, client_uri: impl Into<String>, community: impl Into<String>) -> Self {
+        RegisteredClient { client_id: client_id.into(), client_uri: client_uri.into(), community: community.into() }
+    }
+}
+
 /// The token endpoint's settings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TokenEndpoint {
     /// The token endpoint URL, exactly as in the server's metadata.
     pub url: String,

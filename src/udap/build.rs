@@ -25,6 +25,7 @@ pub fn new_jti<R: rand_core::CryptoRng + ?Sized>(rng: &mut R) -> String {
 /// serde from any JSON). `version` is always "1": written by `to_json`, checked by the token
 /// endpoint, not kept here. Unknown members are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct B2bExtension {
     /// The requesting organization, as a URI (e.g. `urn:oid:2.16.840.1.113883.4.6#1234567890`).
     pub organization_id: String,
@@ -51,6 +52,19 @@ pub struct B2bExtension {
 }
 
 impl B2bExtension {
+    /// The extension of `organization_id` asking for `purpose_of_use`; the optional members
+    /// are empty (set the fields to fill them in).
+    pub fn new(
+        organization_id: impl Into<String>,
+        purpose_of_use: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        B2bExtension {
+            organization_id: organization_id.into(),
+            purpose_of_use: purpose_of_use.into_iter().map(Into::into).collect(),
+            ..B2bExtension::default()
+        }
+    }
+
     /// The JSON object.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
@@ -123,6 +137,7 @@ pub enum StatementGrant {
 
 /// A software statement (IG §3.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SoftwareStatement {
     /// The client URI: a SAN URI of the signing certificate; becomes `iss` and `sub`.
     pub client_uri: String,
@@ -139,6 +154,39 @@ pub struct SoftwareStatement {
 }
 
 impl SoftwareStatement {
+    /// The statement of the client `client_uri`, named `client_name`, for `grant` at the
+    /// registration endpoint `registration_url`; without contacts or scope until
+    /// [`Self::with_contacts`] and [`Self::with_scope`] give them (the IG requires a contact).
+    pub fn new(
+        client_uri: impl Into<String>,
+        registration_url: impl Into<String>,
+        client_name: impl Into<String>,
+        grant: StatementGrant,
+    ) -> Self {
+        SoftwareStatement {
+            client_uri: client_uri.into(),
+            registration_url: registration_url.into(),
+            client_name: client_name.into(),
+            grant,
+            contacts: Vec::new(),
+            scope: String::new(),
+        }
+    }
+
+    /// With `contacts` (URIs, at least one `mailto:`).
+    #[must_use]
+    pub fn with_contacts(mut self, contacts: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.contacts = contacts.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// With `scope` (space-separated).
+    #[must_use]
+    pub fn with_scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+
     /// The claims, issued at `now` with a five-minute lifetime.
     pub fn claims(&self, now: UnixTime, jti: &str) -> Value {
         let iat = now.as_secs();

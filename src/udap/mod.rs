@@ -49,14 +49,14 @@
 //! let chain = parse_bundle(vector!("certs/client-rsa-chain.pem"))?.certificates;
 //! let client = Signer::from_pkcs8(vector!("keys/client-rsa.pem"), chain)?;
 //! let statement = client.sign_json(
-//!     &SoftwareStatement {
-//!         client_uri: "https://client.example.org/apps/42".into(),
-//!         registration_url: register_url.into(),
-//!         client_name: "Example B2B Service".into(),
-//!         grant: StatementGrant::ClientCredentials,
-//!         contacts: vec!["mailto:ops@client.example.org".into()],
-//!         scope: "system/Patient.rs".into(),
-//!     }
+//!     &SoftwareStatement::new(
+//!         "https://client.example.org/apps/42",
+//!         register_url,
+//!         "Example B2B Service",
+//!         StatementGrant::ClientCredentials,
+//!     )
+//!     .with_contacts(["mailto:ops@client.example.org"])
+//!     .with_scope("system/Patient.rs")
 //!     .claims(now, "statement-1"),
 //! )?;
 //!
@@ -64,25 +64,18 @@
 //! let body = SoftwareStatement::request_body(&statement).to_string();
 //! let request = RegistrationRequest::new(&body, now).revocation(&crls);
 //! let registration = RegistrationEndpoint::new(register_url).verify_request(&verifier, &request, &replay)?;
-//! let record = ClientRecord {
-//!     client: RegisteredClient {
-//!         client_id: "client-1".into(), // proposed; the store may keep an earlier one
-//!         client_uri: registration.client_uri().into(),
-//!         community: registration.community().into(),
-//!     },
-//!     grant: registration.grant().clone(),
-//!     scope: registration.scope().into(),
-//! };
+//! // "client-1" is proposed; the store may keep an earlier client_id.
+//! let registered = RegisteredClient::new("client-1", registration.client_uri(), registration.community());
+//! let record = ClientRecord::new(registered, registration.grant().clone(), registration.scope());
 //! let (client_id, _) = registrations.register(&record)?;
 //! assert_eq!(registration.response(&client_id)["software_statement"], statement.as_str());
 //!
 //! // POST /token (client_credentials, so with the hl7-b2b extension): find the client by the
 //! // assertion's unverified iss, then verify the assertion against that registration.
-//! let b2b = build::B2bExtension {
-//!     organization_id: "urn:oid:2.16.840.1.113883.4.6#1234567890".into(),
-//!     purpose_of_use: vec!["urn:oid:2.16.840.1.113883.5.8#TREAT".into()],
-//!     ..Default::default()
-//! };
+//! let b2b = build::B2bExtension::new(
+//!     "urn:oid:2.16.840.1.113883.4.6#1234567890",
+//!     ["urn:oid:2.16.840.1.113883.5.8#TREAT"],
+//! );
 //! let claims = build::client_assertion_claims(&client_id, token_url, now, "assertion-1", Some(&b2b));
 //! let assertion = client.sign_json(&claims)?;
 //! let token = TokenEndpoint::new(token_url);

@@ -82,6 +82,7 @@ impl ReplayStore for MemoryReplayCache {
 /// A registered client as a [`RegistrationStore`] keeps it: the binding the token endpoint
 /// checks, and what the client registered for.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ClientRecord {
     /// The client_id, the client URI and the trust community.
     pub client: RegisteredClient,
@@ -90,6 +91,13 @@ pub struct ClientRecord {
     pub grant: RegistrationGrant,
     /// The registered `scope` (space-separated).
     pub scope: String,
+}
+
+impl ClientRecord {
+    /// `client`, registered for `grant` and `scope`.
+    pub fn new(client: RegisteredClient, grant: RegistrationGrant, scope: impl Into<String>) -> Self {
+        ClientRecord { client, grant, scope: scope.into() }
+    }
 }
 
 /// What [`RegistrationStore::register`] did.

@@ -82,15 +82,11 @@ fn register_sync(app: &App, body: &[u8]) -> Response {
         Ok(t) => t.chars().take(22).collect::<String>(),
         Err(e) => return store_error("registration", &e),
     };
-    let record = ClientRecord {
-        client: RegisteredClient {
-            client_id: proposed,
-            client_uri: client_uri.to_string(),
-            community: community.to_string(),
-        },
-        grant: registration.grant().clone(),
-        scope: registration.scope().to_string(),
-    };
+    let record = ClientRecord::new(
+        RegisteredClient::new(proposed, client_uri.to_string(), community.to_string()),
+        registration.grant().clone(),
+        registration.scope().to_string(),
+    );
     match app.stores.registrations.register(&record) {
         Ok((client_id, outcome)) => {
             let status = if outcome == Registered::Created { StatusCode::CREATED } else { StatusCode::OK };

@@ -196,11 +196,7 @@ impl Context<'_> {
             // Read without trusting it: the verification checks iss against it anyway.
             peek_claims(token).and_then(|c| c.get("iss").and_then(Value::as_str).map(String::from)).unwrap_or_default()
         });
-        let client = RegisteredClient {
-            client_id: client_id.clone(),
-            client_uri: client_uri.clone(),
-            community: community.clone(),
-        };
+        let client = RegisteredClient::new(client_id.as_str(), client_uri.as_str(), community.as_str());
         let request = AssertionRequest::new(token, *grant, &client, self.time).revocation(v.revocation);
         let summary = format!("client assertion from {client_uri}");
         match TokenEndpoint::new(token_url.as_str()).verify_assertion(v.verifier, &request, v.replay) {
