@@ -96,7 +96,7 @@ impl ParseError {
 /// A validity bound as RFC 3339; the epoch stands for every time up to it (see
 /// [`Reason::Expired`]).
 fn format_bound(time: UnixTime) -> String {
-    let secs = crate::time::unix_seconds(time);
+    let secs = i64::try_from(time.as_secs()).unwrap_or(i64::MAX);
     let date = crate::calendar::format_unix_seconds(secs);
     if secs == 0 { format!("at or before {date}") } else { date }
 }

@@ -22,6 +22,7 @@ pub(crate) mod policy_graph;
 mod profile;
 mod revocation;
 pub(crate) mod server_name;
+mod signature;
 mod validate;
 mod validity;
 mod verified;
@@ -282,7 +283,7 @@ impl<'s, 'c> Search<'s, 'c> {
                 self.record(e);
                 continue;
             }
-            if let Err(reason) = self.budget.verify_signature(&self.policy.algorithms, &child.signed_by(key))? {
+            if let Err(reason) = self.verify_signature(&child.signed_by(key))? {
                 self.record_at(reason, child_index, child);
                 continue;
             }
@@ -335,7 +336,7 @@ impl<'s, 'c> Search<'s, 'c> {
                 continue;
             }
             let signed = child.signed_by(candidate.key_ref());
-            if let Err(reason) = self.budget.verify_signature(&self.policy.algorithms, &signed)? {
+            if let Err(reason) = self.verify_signature(&signed)? {
                 self.record_at(reason, child_index, child);
                 continue;
             }

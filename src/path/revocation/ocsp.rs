@@ -82,7 +82,7 @@ fn verify_response(
     let data = search.input.revocation.map(|d| d.certificates.as_slice()).unwrap_or_default();
     let signed = |key| response.signed_by(key);
     if responder_matches(response, issuer.subject, issuer.key.key) {
-        let checked = search.budget.verify_signature(&search.policy.algorithms, &signed(issuer.key))?;
+        let checked = search.verify_signature(&signed(issuer.key))?;
         return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));
     }
     // A delegated responder (RFC 6960 §4.2.2.2): certified directly by the issuer for
@@ -103,7 +103,7 @@ fn verify_response(
             return Ok(Err("delegated OCSP responder certificate is not valid at the validation time".into()));
         }
         let certificate = responder.signed_by(issuer.key);
-        if search.budget.verify_signature(&search.policy.algorithms, &certificate)?.is_err() {
+        if search.verify_signature(&certificate)?.is_err() {
             return Ok(Err("delegated OCSP responder is not certified by the issuer".into()));
         }
         let as_target = Target { cert: responder, issuer: target.issuer, above: target.above, anchor: target.anchor };
@@ -113,7 +113,7 @@ fn verify_response(
             return Ok(Err(format!("delegated OCSP responder is revoked ({reason}) by its issuer's CRL")));
         }
         let response_signed = signed(responder.key_ref());
-        let checked = search.budget.verify_signature(&search.policy.algorithms, &response_signed)?;
+        let checked = search.verify_signature(&response_signed)?;
         return Ok(checked.map_err(|r| format!("OCSP response signature: {r}")));
     }
     Ok(Err("OCSP response signed by an unknown responder".into()))

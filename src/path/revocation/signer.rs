@@ -50,7 +50,7 @@ pub(super) fn verify_crl(
             lacks_crl_sign = true;
             continue;
         }
-        if search.budget.verify_signature(&search.policy.algorithms, &crl.signed_by(key))?.is_ok() {
+        if search.verify_signature(&crl.signed_by(key))?.is_ok() {
             return Ok(Ok(()));
         }
     }
@@ -76,7 +76,7 @@ pub(super) fn verify_crl(
             continue;
         }
         let signed = crl.signed_by(candidate.key_ref());
-        if search.budget.verify_signature(&search.policy.algorithms, &signed)?.is_err() {
+        if search.verify_signature(&signed)?.is_err() {
             continue;
         }
         match search.signer_path(candidate, target.anchor)? {
