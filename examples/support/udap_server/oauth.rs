@@ -69,7 +69,9 @@ pub fn form(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
 /// application/x-www-form-urlencoded decoding: `+` is a space, `%XX` a byte. A value with
 /// neither (a JWS: base64url and dots) is copied as it is, with no pass over its 5 KB.
 fn form_decode(raw: &[u8]) -> String {
-    if !raw.iter().any(|b| matches!(b, b'%' | b'+'))
+    // Two `contains` (memchr underneath) are several times faster than one bytewise `any`.
+    if !raw.contains(&b'%')
+        && !raw.contains(&b'+')
         && let Ok(text) = std::str::from_utf8(raw)
     {
         return text.to_owned();
