@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 use mail_parser::MimeHeaders;
 
 use super::mime_read::{self, Entity, TransferEncoding};
+use super::verified::SignedBytes;
 use super::{DirectError, Limits};
 
 /// The FHIR namespace of XML resources.
@@ -309,21 +310,23 @@ pub(crate) fn leaves(entity: &Entity<'_>, source: &Arc<Vec<u8>>, out: &mut Vec<A
     }
 }
 
-/// The leaf parts of the MIME entity `source`, read within `limits`.
+/// The leaf parts of the MIME entity `source`, read within `limits` (`known` delimiter
+/// positions index its buffer).
 pub(crate) fn parts_of(
-    source: &Arc<Vec<u8>>,
+    source: &SignedBytes,
     limits: &Limits,
     known: Vec<mime_read::KnownDelimiters>,
 ) -> Result<Vec<Attachment>, DirectError> {
-    if source.len() > limits.max_message_len {
-        return Err(DirectError::TooLarge { what: "MIME entity", size: source.len(), limit: limits.max_message_len });
+    let entity = source.as_slice();
+    if entity.len() > limits.max_message_len {
+        return Err(DirectError::TooLarge { what: "MIME entity", size: entity.len(), limit: limits.max_message_len });
     }
-    if !mime_read::starts_with_field(source) {
+    if !mime_read::starts_with_field(entity) {
         return Err(DirectError::Mime("no MIME headers in the signed content".into()));
     }
-    let root = mime_read::Reader::new(limits).with_known(known).entity(source, 0..source.len(), 0, true)?;
+    let root = mime_read::Reader::new(limits).with_known(known).entity(source.buffer(), source.range(), 0, true)?;
     let mut out = Vec::new();
-    leaves(&root, source, &mut out);
+    leaves(&root, source.buffer(), &mut out);
     Ok(out)
 }
 
@@ -333,7 +336,7 @@ pub fn parse_parts(entity: &[u8], limits: &Limits) -> Result<Vec<Attachment>, Di
     if entity.len() > limits.max_message_len {
         return Err(DirectError::TooLarge { what: "MIME entity", size: entity.len(), limit: limits.max_message_len });
     }
-    parts_of(&Arc::new(entity.to_vec()), limits, Vec::new())
+    parts_of(&SignedBytes::new(entity.to_vec()), limits, Vec::new())
 }
 
 #[cfg(test)]

@@ -154,6 +154,18 @@ pub(crate) struct KnownDelimiters {
     pub(crate) positions: Vec<usize>,
 }
 
+impl KnownDelimiters {
+    /// The same delimiters in a buffer where the searched bytes start at `offset`.
+    pub(crate) fn shifted(self, offset: usize) -> Self {
+        let region = self.region.start + offset..self.region.end + offset;
+        KnownDelimiters {
+            boundary: self.boundary,
+            region,
+            positions: self.positions.iter().map(|p| p + offset).collect(),
+        }
+    }
+}
+
 /// The needle whose matches are a boundary's delimiter candidates.
 pub(crate) fn needle(boundary: &str) -> Vec<u8> {
     format!("\n--{boundary}").into_bytes()
