@@ -10,7 +10,8 @@ use std::sync::{Arc, OnceLock};
 
 use mail_parser::MimeHeaders;
 
-use super::mime_read::{self, Entity, TransferEncoding};
+use super::mime_read::{self, Entity};
+use super::transfer_encoding::{self, TransferEncoding};
 use super::verified::SignedBytes;
 use super::{DirectError, Limits};
 
@@ -147,8 +148,9 @@ impl Attachment {
     /// The body, with its transfer encoding (base64, quoted-printable) removed; decoded on the
     /// first call. The bytes are as sent: a text part's charset is not converted.
     pub fn bytes(&self) -> &[u8] {
-        self.decoded
-            .get_or_init(|| mime_read::decode(self.source.get(self.body.clone()).unwrap_or_default(), self.encoding))
+        self.decoded.get_or_init(|| {
+            transfer_encoding::decode(self.source.get(self.body.clone()).unwrap_or_default(), self.encoding)
+        })
     }
 
     /// The FHIR payload this part holds, if recognised (reads the body).

@@ -19,9 +19,10 @@ use mail_parser::MimeHeaders;
 
 use super::DirectError;
 use super::envelope::{self, DecryptionKey};
-use super::mime_read::{self, TransferEncoding};
+use super::mime_read;
 use super::originator::Originator;
 use super::smime::{SmimeInput, SmimeVerifier, VerifiedMessage};
+use super::transfer_encoding::{self, TransferEncoding};
 use super::verified::MessageBytes;
 
 impl DirectError {
@@ -71,8 +72,10 @@ impl SmimeVerifier {
             Some(other) => return Err(DirectError::NotEncrypted(format!("smime-type {other}"))),
         }
         let envelope = self.originator(&root.header, "message")?;
-        let cms =
-            mime_read::decode(message.get(root.body.clone()).unwrap_or_default(), TransferEncoding::of(root.headers()));
+        let cms = transfer_encoding::decode(
+            message.get(root.body.clone()).unwrap_or_default(),
+            TransferEncoding::of(root.headers()),
+        );
         self.decrypt_and_verify(Cow::Owned(cms), keys, input, Some(&envelope))
     }
 

@@ -26,9 +26,10 @@ use mail_parser::{Message, MimeHeaders};
 use super::attachments::{Attachment, parts_of};
 use super::binding::BindingPolicy;
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
-use super::mime_read::{self, KnownDelimiters, Reader, TransferEncoding};
+use super::mime_read::{self, KnownDelimiters, Reader};
 use super::originator::Originator;
 use super::policy::{Purpose, narrow_policy, policy};
+use super::transfer_encoding::{self, TransferEncoding};
 use super::verified::{MessageBytes, SignedBytes};
 pub use super::verified::{SignedForm, SmimeInput, VerifiedMessage};
 use super::{DirectAddress, DirectError, Limits};
@@ -349,7 +350,7 @@ impl SmimeVerifier {
                     DirectError::MissingSender("the message has no From header: give the expected sender".into())
                 })?;
                 let ctx = self.context(input, Sender::Given(&sender));
-                let cms = mime_read::decode(
+                let cms = transfer_encoding::decode(
                     message.get(signature_part.body.clone()).unwrap_or_default(),
                     TransferEncoding::of(signature_part.headers()),
                 );
@@ -399,7 +400,7 @@ impl SmimeVerifier {
                     Some(s) => Sender::Given(s),
                     None => Sender::FromContent(&resolve),
                 };
-                let cms = mime_read::decode(
+                let cms = transfer_encoding::decode(
                     message.get(root.body.clone()).unwrap_or_default(),
                     TransferEncoding::of(root.headers()),
                 );
