@@ -30,6 +30,14 @@ impl Span {
     }
 }
 
+/// Where `sub`, a slice borrowed from `base`, lies in it (at full width, unlike [`Span`]);
+/// `None` when it does not lie inside.
+pub(crate) fn range_in(base: &[u8], sub: &[u8]) -> Option<Range<usize>> {
+    let start = (sub.as_ptr() as usize).checked_sub(base.as_ptr() as usize)?;
+    let end = start.checked_add(sub.len())?;
+    (end <= base.len()).then_some(start..end)
+}
+
 /// One decoded TLV: its tag, the whole encoding, and the value bytes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tlv<'a> {

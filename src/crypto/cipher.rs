@@ -181,54 +181,57 @@ pub(crate) fn encrypt(
     }
 }
 
-/// The plaintext, or a failure that does not say why. The plaintext is not zeroized: it is the
-/// message the caller receives (and keeps) anyway; wiping this copy byte by byte cost more than
-/// the AES decryption of a large message. For CBC the padding is checked last and a
-/// bad one does not stop the work: the caller gets the unpadded blocks with `Err` marked in the
-/// second value, so that it can go on as with a good padding and fail later, at the same step
-/// as content that decrypts to garbage (RFC 3218 §2.3's advice against early returns).
-pub(crate) fn decrypt(
+/// Decrypts `buffer` in place: the plaintext's length (a prefix of `buffer`), and whether
+/// decryption succeeded, without saying why not. The plaintext is not zeroized: it is the
+/// message the caller receives (and keeps) anyway; wiping it byte by byte cost more than the
+/// AES decryption of a large message. For CBC the padding is checked last and a bad one does
+/// not stop the work: the length is then the whole buffer, with `Err` beside it, so that the
+/// caller can go on as with a good padding and fail later, at the same step as content that
+/// decrypts to garbage (RFC 3218 §2.3's advice against early returns). For GCM the tag is
+/// checked before anything is decrypted; when it fails, the length is 0 and the buffer is
+/// zeroed, so that no unauthenticated plaintext can be handed out.
+pub(crate) fn decrypt_in_place(
     cipher: ContentEncryption,
     key: &[u8],
     iv: &[u8],
     aad: &[u8],
-    ciphertext: &[u8],
+    buffer: &mut [u8],
     tag: &[u8],
-) -> (Vec<u8>, Result<(), DecryptFailed>) {
+) -> (usize, Result<(), DecryptFailed>) {
     macro_rules! cbc {
         ($aes:ty) => {{
             let Ok(decryptor) = cbc::Decryptor::<$aes>::new_from_slices(key, iv) else {
-                return (Vec::new(), Err(DecryptFailed));
+                return (0, Err(DecryptFailed));
             };
-            if ciphertext.is_empty() || ciphertext.len() % CBC_IV_LEN != 0 {
-                return (Vec::new(), Err(DecryptFailed));
+            if buffer.is_empty() || !buffer.len().is_multiple_of(CBC_IV_LEN) {
+                return (0, Err(DecryptFailed));
             }
-            let mut blocks = decryptor.decrypt_padded_vec::<NoPadding>(ciphertext).unwrap_or_default();
-            let last = blocks.len().saturating_sub(CBC_IV_LEN);
-            let unpadded = blocks.get(last..).map(|block| Pkcs7::raw_unpad(block).map(<[u8]>::len));
-            match unpadded {
-                Some(Ok(kept)) => {
-                    blocks.truncate(last + kept);
-                    (blocks, Ok(()))
-                }
-                _ => (blocks, Err(DecryptFailed)),
+            if decryptor.decrypt_padded::<NoPadding>(buffer).is_err() {
+                return (0, Err(DecryptFailed));
+            }
+            let last = buffer.len() - CBC_IV_LEN;
+            match buffer.get(last..).map(Pkcs7::raw_unpad) {
+                Some(Ok(kept)) => (last + kept.len(), Ok(())),
+                _ => (buffer.len(), Err(DecryptFailed)),
             }
         }};
     }
     macro_rules! gcm {
         ($aead:ty) => {{
-            let mut buffer = ciphertext.to_vec();
             let result = (|| {
                 let aead = <$aead>::new_from_slice(key).map_err(|_| DecryptFailed)?;
                 let nonce = aes_gcm::Nonce::<aes_gcm::aead::consts::U12>::try_from(iv).map_err(|_| DecryptFailed)?;
                 let tag = aes_gcm::Tag::<aes_gcm::aead::consts::U16>::try_from(tag).map_err(|_| DecryptFailed)?;
-                aead.decrypt_inout_detached(&nonce, aad, buffer.as_mut_slice().into(), &tag).map_err(|_| DecryptFailed)
+                aead.decrypt_inout_detached(&nonce, aad, (&mut *buffer).into(), &tag).map_err(|_| DecryptFailed)
             })();
-            if result.is_err() {
-                // Never hand out unauthenticated plaintext.
-                buffer.clear();
+            match result {
+                Ok(()) => (buffer.len(), Ok(())),
+                Err(failed) => {
+                    // Never hand out unauthenticated plaintext, whatever the AEAD left here.
+                    buffer.fill(0);
+                    (0, Err(failed))
+                }
             }
-            (buffer, result)
         }};
     }
     match cipher {
@@ -238,6 +241,59 @@ pub(crate) fn decrypt(
         ContentEncryption::Aes128Gcm => gcm!(aes_gcm::Aes128Gcm),
         ContentEncryption::Aes256Gcm => gcm!(aes_gcm::Aes256Gcm),
     }
+}
+
+/// CBC only: whether `ciphertext` ends in a valid PKCS #7 padding under `key`, found by
+/// decrypting its last block alone — exactly the check [`decrypt_in_place`] ends with, so
+/// that a receiver holding several keys can find the one that opens the content without
+/// decrypting all of it with each. `Err` for GCM, or a length that is not whole blocks.
+pub(crate) fn cbc_padding_ok(
+    cipher: ContentEncryption,
+    key: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Result<(), DecryptFailed> {
+    let len = ciphertext.len();
+    if len == 0 || !len.is_multiple_of(CBC_IV_LEN) {
+        return Err(DecryptFailed);
+    }
+    // The last block's plaintext is its decryption XOR the block before (the IV for one block).
+    let previous =
+        if len == CBC_IV_LEN { iv } else { ciphertext.get(len - 2 * CBC_IV_LEN..len - CBC_IV_LEN).unwrap_or_default() };
+    let mut block = [0u8; CBC_IV_LEN];
+    block.copy_from_slice(ciphertext.get(len - CBC_IV_LEN..).unwrap_or(&[0; CBC_IV_LEN]));
+    macro_rules! last_block {
+        ($aes:ty) => {
+            cbc::Decryptor::<$aes>::new_from_slices(key, previous)
+                .map_err(|_| DecryptFailed)?
+                .decrypt_padded::<NoPadding>(&mut block)
+                .map_err(|_| DecryptFailed)?
+        };
+    }
+    let plain = match cipher {
+        ContentEncryption::Aes128Cbc => last_block!(Aes128),
+        ContentEncryption::Aes192Cbc => last_block!(Aes192),
+        ContentEncryption::Aes256Cbc => last_block!(Aes256),
+        ContentEncryption::Aes128Gcm | ContentEncryption::Aes256Gcm => return Err(DecryptFailed),
+    };
+    Pkcs7::raw_unpad(plain).map(|_| ()).map_err(|_| DecryptFailed)
+}
+
+/// [`decrypt_in_place`] on a copy of `ciphertext`: the plaintext (the unpadded blocks for a
+/// bad CBC padding, nothing for a failed GCM tag).
+#[cfg(test)]
+fn decrypt(
+    cipher: ContentEncryption,
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> (Vec<u8>, Result<(), DecryptFailed>) {
+    let mut buffer = ciphertext.to_vec();
+    let (len, result) = decrypt_in_place(cipher, key, iv, aad, &mut buffer, tag);
+    buffer.truncate(len);
+    (buffer, result)
 }
 
 /// Decodes an AlgorithmIdentifier (DER) for tests and callers holding bytes.
@@ -294,6 +350,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_last_block_check_agrees_with_full_decryption() {
+        for cipher in [ContentEncryption::Aes128Cbc, ContentEncryption::Aes192Cbc, ContentEncryption::Aes256Cbc] {
+            let key = vec![7u8; cipher.key_len()];
+            let iv = vec![9u8; cipher.iv_len()];
+            for len in [0usize, 1, 15, 16, 17, 1000] {
+                let plaintext: Vec<u8> = (0..len).map(|i| i as u8).collect();
+                let (ciphertext, _) = encrypt(cipher, &key, &iv, b"", &plaintext).unwrap();
+                assert_eq!(cbc_padding_ok(cipher, &key, &iv, &ciphertext), Ok(()), "{cipher:?} {len}");
+                // Other keys: the check says what decrypting everything says, valid or not.
+                for k in 0..=255u8 {
+                    let other = vec![k; cipher.key_len()];
+                    let full = decrypt(cipher, &other, &iv, b"", &ciphertext, &[]).1;
+                    assert_eq!(cbc_padding_ok(cipher, &other, &iv, &ciphertext), full, "{cipher:?} {len} {k}");
+                }
+                assert_eq!(cbc_padding_ok(cipher, &key, &iv, &ciphertext[1..]), Err(DecryptFailed));
+            }
+            assert_eq!(cbc_padding_ok(cipher, &key, &iv, &[]), Err(DecryptFailed));
+        }
+        let gcm = ContentEncryption::Aes128Gcm;
+        assert_eq!(cbc_padding_ok(gcm, &[0; 16], &[0; 12], &[0; 16]), Err(DecryptFailed));
+    }
+
+    #[test]
+    fn a_failed_tag_leaves_no_plaintext_in_place() {
+        let cipher = ContentEncryption::Aes256Gcm;
+        let (key, iv) = (vec![7u8; cipher.key_len()], vec![9u8; cipher.iv_len()]);
+        let plaintext = vec![0x41u8; 100];
+        let (mut ciphertext, tag) = encrypt(cipher, &key, &iv, b"", &plaintext).unwrap();
+        let (len, ok) = decrypt_in_place(cipher, &key, &iv, b"aad", &mut ciphertext, &tag);
+        assert_eq!((len, ok), (0, Err(DecryptFailed)));
+        assert!(ciphertext.iter().all(|b| *b == 0));
     }
 
     #[test]

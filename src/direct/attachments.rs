@@ -10,7 +10,9 @@ use std::sync::{Arc, OnceLock};
 
 use mail_parser::MimeHeaders;
 
-use super::mime_read::{self, Entity, TransferEncoding};
+use super::mime_read::{self, Entity};
+use super::transfer_encoding::{self, TransferEncoding};
+use super::verified::SignedBytes;
 use super::{DirectError, Limits};
 
 /// The FHIR namespace of XML resources.
@@ -146,8 +148,9 @@ impl Attachment {
     /// The body, with its transfer encoding (base64, quoted-printable) removed; decoded on the
     /// first call. The bytes are as sent: a text part's charset is not converted.
     pub fn bytes(&self) -> &[u8] {
-        self.decoded
-            .get_or_init(|| mime_read::decode(self.source.get(self.body.clone()).unwrap_or_default(), self.encoding))
+        self.decoded.get_or_init(|| {
+            transfer_encoding::decode(self.source.get(self.body.clone()).unwrap_or_default(), self.encoding)
+        })
     }
 
     /// The FHIR payload this part holds, if recognised (reads the body).
@@ -309,21 +312,23 @@ pub(crate) fn leaves(entity: &Entity<'_>, source: &Arc<Vec<u8>>, out: &mut Vec<A
     }
 }
 
-/// The leaf parts of the MIME entity `source`, read within `limits`.
+/// The leaf parts of the MIME entity `source`, read within `limits` (`known` delimiter
+/// positions index its buffer).
 pub(crate) fn parts_of(
-    source: &Arc<Vec<u8>>,
+    source: &SignedBytes,
     limits: &Limits,
     known: Vec<mime_read::KnownDelimiters>,
 ) -> Result<Vec<Attachment>, DirectError> {
-    if source.len() > limits.max_message_len {
-        return Err(DirectError::TooLarge { what: "MIME entity", size: source.len(), limit: limits.max_message_len });
+    let entity = source.as_slice();
+    if entity.len() > limits.max_message_len {
+        return Err(DirectError::TooLarge { what: "MIME entity", size: entity.len(), limit: limits.max_message_len });
     }
-    if !mime_read::starts_with_field(source) {
+    if !mime_read::starts_with_field(entity) {
         return Err(DirectError::Mime("no MIME headers in the signed content".into()));
     }
-    let root = mime_read::Reader::new(limits).with_known(known).entity(source, 0..source.len(), 0, true)?;
+    let root = mime_read::Reader::new(limits).with_known(known).entity(source.buffer(), source.range(), 0, true)?;
     let mut out = Vec::new();
-    leaves(&root, source, &mut out);
+    leaves(&root, source.buffer(), &mut out);
     Ok(out)
 }
 
@@ -333,7 +338,7 @@ pub fn parse_parts(entity: &[u8], limits: &Limits) -> Result<Vec<Attachment>, Di
     if entity.len() > limits.max_message_len {
         return Err(DirectError::TooLarge { what: "MIME entity", size: entity.len(), limit: limits.max_message_len });
     }
-    parts_of(&Arc::new(entity.to_vec()), limits, Vec::new())
+    parts_of(&SignedBytes::new(entity.to_vec()), limits, Vec::new())
 }
 
 #[cfg(test)]

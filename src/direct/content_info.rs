@@ -56,6 +56,16 @@ pub(crate) fn to_der<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, [u8
     }
 }
 
+/// [`to_der`] of an input the caller gives up: returned as it is, without a copy, when it is
+/// DER already.
+pub(crate) fn into_der(input: Cow<'_, [u8]>, limits: &Limits) -> Result<Vec<u8>, DirectError> {
+    let converted = match to_der(&input, limits)? {
+        Cow::Owned(der) => Some(der),
+        Cow::Borrowed(der) => (der.len() != input.len()).then(|| der.to_vec()),
+    };
+    Ok(converted.unwrap_or_else(|| input.into_owned()))
+}
+
 /// A ContentInfo (DER, BER or PEM) decoded (see [`to_der`]).
 pub(crate) fn decode(input: &[u8], limits: &Limits) -> Result<ContentInfo, DirectError> {
     let der = to_der(input, limits)?;

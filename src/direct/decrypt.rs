@@ -13,13 +13,17 @@
 //! and are reported as they are. GCM content is authenticated by its tag, so its errors are
 //! reported as they are.
 
+use std::borrow::Cow;
+
 use mail_parser::MimeHeaders;
 
 use super::DirectError;
 use super::envelope::{self, DecryptionKey};
-use super::mime_read::{self, TransferEncoding};
+use super::mime_read;
 use super::originator::Originator;
 use super::smime::{SmimeInput, SmimeVerifier, VerifiedMessage};
+use super::transfer_encoding::{self, TransferEncoding};
+use super::verified::MessageBytes;
 
 impl DirectError {
     /// Whether this error concerns content whose signature verified (the signer's path or its
@@ -68,9 +72,11 @@ impl SmimeVerifier {
             Some(other) => return Err(DirectError::NotEncrypted(format!("smime-type {other}"))),
         }
         let envelope = self.originator(&root.header, "message")?;
-        let cms =
-            mime_read::decode(message.get(root.body.clone()).unwrap_or_default(), TransferEncoding::of(root.headers()));
-        self.decrypt_and_verify(&cms, keys, input, Some(&envelope))
+        let cms = transfer_encoding::decode(
+            message.get(root.body.clone()).unwrap_or_default(),
+            TransferEncoding::of(root.headers()),
+        );
+        self.decrypt_and_verify(Cow::Owned(cms), keys, input, Some(&envelope))
     }
 
     /// Decrypts a bare CMS EnvelopedData or AuthEnvelopedData (DER, BER or PEM) whose content
@@ -81,21 +87,25 @@ impl SmimeVerifier {
         keys: &[DecryptionKey],
         input: &SmimeInput<'_>,
     ) -> Result<VerifiedMessage, DirectError> {
-        self.decrypt_and_verify(cms, keys, input, None)
+        self.decrypt_and_verify(Cow::Borrowed(cms), keys, input, None)
     }
 
+    /// The content is decrypted in the buffer the CMS was decoded into (a copy of a borrowed
+    /// `cms`), and the verified message keeps that buffer: the plaintext is never copied.
     fn decrypt_and_verify(
         &self,
-        cms: &[u8],
+        cms: Cow<'_, [u8]>,
         keys: &[DecryptionKey],
         input: &SmimeInput<'_>,
         envelope_originator: Option<&Originator>,
     ) -> Result<VerifiedMessage, DirectError> {
-        let der = super::content_info::to_der(cms, self.limits())?;
-        let envelope = envelope::read(&der, self.limits())?;
-        let opened = envelope::open(&envelope, keys)?;
+        let der = super::content_info::into_der(cms, self.limits())?;
+        let envelope = envelope::read(der, self.limits())?;
+        let authenticated = envelope.cipher().is_authenticated();
+        let opened = envelope::open(envelope, keys)?;
         // Processed even when opening failed, so that failures cost what success costs.
-        let verified = self.verify_entity(&opened.content, input, envelope_originator);
+        let entity = MessageBytes::Owned(opened.buffer, opened.content);
+        let verified = self.verify_entity(entity, input, envelope_originator);
         let Some(decryption) = opened.decryption else {
             return Err(DirectError::Decryption);
         };
@@ -104,9 +114,7 @@ impl SmimeVerifier {
                 message.set_decryption(decryption);
                 Ok(message)
             }
-            Err(e) if !envelope.cipher().is_authenticated() && !e.arises_after_signature() => {
-                Err(DirectError::Decryption)
-            }
+            Err(e) if !authenticated && !e.arises_after_signature() => Err(DirectError::Decryption),
             Err(e) => Err(e),
         }
     }

@@ -11,6 +11,9 @@
 //! `encryptedContent`) and any order of RecipientInfos are read as sent. Which step of
 //! opening failed is never told apart (RFC 3218): see [`open`].
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use cms::authenveloped_data::AuthEnvelopedData;
 use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::{CmsVersion, ContentInfo};
@@ -31,7 +34,7 @@ use crate::cert::Certificate;
 use crate::crypto::cipher::{self, ContentEncryption, GCM_TAG_LEN};
 use crate::crypto::key_transport::KeyTransport;
 use crate::crypto::private_key::PrivateKey;
-use crate::der_walk::{Walker, read_any, read_optional, read_tagged};
+use crate::der_walk::{Walker, range_in, read_any, read_optional, read_tagged};
 
 fn failed(e: impl core::fmt::Display) -> DirectError {
     DirectError::Encryption(e.to_string())
@@ -119,19 +122,22 @@ struct Recipient {
     encrypted_key: Vec<u8>,
 }
 
-/// A received envelope, read (its public structure) but not opened; its ciphertext borrowed
-/// from the DER when it is in one piece.
-pub(crate) struct Envelope<'a> {
+/// A received envelope, read (its public structure) but not opened. It owns the buffer that
+/// holds its ciphertext — the DER it was read from when the ciphertext is in one piece, else
+/// the segments joined — so that the content is decrypted in place and the plaintext handed on
+/// without a copy.
+pub(crate) struct Envelope {
     cipher: ContentEncryption,
     iv: Vec<u8>,
-    ciphertext: std::borrow::Cow<'a, [u8]>,
+    buffer: Vec<u8>,
+    ciphertext: Range<usize>,
     tag: Vec<u8>,
     /// The DER SET OF authenticated attributes (AuthEnvelopedData), the GCM AAD.
     aad: Vec<u8>,
     recipients: Vec<Recipient>,
 }
 
-impl Envelope<'_> {
+impl Envelope {
     /// The content-encryption algorithm.
     pub(crate) fn cipher(&self) -> ContentEncryption {
         self.cipher
@@ -145,8 +151,8 @@ fn cms_error(what: &str) -> impl Fn(der::Error) -> DirectError + '_ {
 /// Reads a DER ContentInfo ([`content_info::to_der`]) holding an EnvelopedData or
 /// AuthEnvelopedData, within `limits` (RecipientInfos count against `max_certificates`).
 /// Everything here is public: its errors say what is wrong.
-pub(crate) fn read<'a>(der: &'a [u8], limits: &Limits) -> Result<Envelope<'a>, DirectError> {
-    let (content_type, content) = content_info::split(der)?;
+pub(crate) fn read(der: Vec<u8>, limits: &Limits) -> Result<Envelope, DirectError> {
+    let (content_type, content) = content_info::split(&der)?;
     let authenticated = match content_type {
         ID_ENVELOPED_DATA => false,
         ID_AUTH_ENVELOPED_DATA => true,
@@ -201,13 +207,23 @@ pub(crate) fn read<'a>(der: &'a [u8], limits: &Limits) -> Result<Envelope<'a>, D
     } else if cipher.is_authenticated() {
         return Err(DirectError::Unsupported(format!("EnvelopedData with {}", cipher.name())));
     }
-    Ok(Envelope { cipher, iv, ciphertext, tag, aad, recipients })
+    let (buffer, ciphertext) = match ciphertext {
+        Cow::Borrowed(piece) => {
+            let range = range_in(&der, piece).ok_or_else(|| DirectError::cms("the ciphertext is outside the DER"))?;
+            (der, range)
+        }
+        Cow::Owned(joined) => {
+            let len = joined.len();
+            (joined, 0..len)
+        }
+    };
+    Ok(Envelope { cipher, iv, buffer, ciphertext, tag, aad, recipients })
 }
 
 /// EncryptedContentInfo (RFC 5652 §6.1): id-data content, a known algorithm, and the content,
 /// primitive (DER) or in segments (BER `[0]` constructed, left as such by `crate::ber`).
 /// An EncryptedContentInfo read: the cipher, its IV and the ciphertext.
-type EncryptedContent<'a> = (ContentEncryption, Vec<u8>, std::borrow::Cow<'a, [u8]>);
+type EncryptedContent<'a> = (ContentEncryption, Vec<u8>, Cow<'a, [u8]>);
 
 fn encrypted_content_info(value: &[u8]) -> Result<EncryptedContent<'_>, DirectError> {
     let e = cms_error("EncryptedContentInfo");
@@ -221,14 +237,14 @@ fn encrypted_content_info(value: &[u8]) -> Result<EncryptedContent<'_>, DirectEr
     let (cipher, iv) = ContentEncryption::from_algorithm(&alg).map_err(DirectError::Unsupported)?;
     let content = read_any(&mut r).map_err(|_| DirectError::Unsupported("detached encrypted content".into()))?;
     let ciphertext = if content.tag == TagNumber(0).context_specific(false) {
-        std::borrow::Cow::Borrowed(content.value)
+        Cow::Borrowed(content.value)
     } else if content.tag == TagNumber(0).context_specific(true) {
         let mut segments = Walker::new(content.value).map_err(&e)?;
         let mut out = Vec::with_capacity(content.value.len());
         while !segments.is_finished() {
             out.extend_from_slice(read_tagged(&mut segments, Tag::OctetString).map_err(&e)?.value);
         }
-        std::borrow::Cow::Owned(out)
+        Cow::Owned(out)
     } else {
         return Err(DirectError::cms("EncryptedContentInfo: encryptedContent is not [0]"));
     };
@@ -305,40 +321,126 @@ impl Decryption {
     }
 }
 
-/// An opened envelope: its content, and whether opening succeeded. When it did not, `content`
-/// is what a wrong key gives (or nothing, for GCM) and the caller processes it as it would the
-/// real content before failing with [`DirectError::Decryption`]: a bad RSA padding, a wrong
-/// key and a bad CBC padding then all fail at the same step, with one error.
+/// An opened envelope: the buffer it was decrypted in, where its content is in that buffer,
+/// and whether opening succeeded. When it did not, the content is what a wrong key gives (or
+/// nothing, for GCM) and the caller processes it as it would the real content before failing
+/// with [`DirectError::Decryption`]: a bad RSA padding, a wrong key and a bad CBC padding then
+/// all fail at the same step, with one error.
 pub(crate) struct Opened {
-    pub(crate) content: Vec<u8>,
+    pub(crate) buffer: Vec<u8>,
+    pub(crate) content: Range<usize>,
     pub(crate) decryption: Option<Decryption>,
 }
 
-/// Opens `envelope` with the first of `keys` that a RecipientInfo names (RSA key transport,
-/// then the content). `Err` only when no RecipientInfo names any of `keys`.
-pub(crate) fn open(envelope: &Envelope<'_>, keys: &[DecryptionKey]) -> Result<Opened, DirectError> {
-    let candidates = keys.iter().flat_map(|key| {
-        envelope
-            .recipients
-            .iter()
-            .filter(move |r| key.is_named_by(&r.rid))
-            .filter_map(move |r| Some((key, r.key_transport?, &r.encrypted_key)))
-    });
-    let mut last = None;
-    for (key, key_transport, encrypted_key) in candidates {
-        let Some(rsa) = key.key.rsa() else { continue };
-        let (cek, unwrapped) = key_transport.decrypt(rsa, encrypted_key, envelope.cipher.key_len());
-        let (content, decrypted) =
-            cipher::decrypt(envelope.cipher, &cek, &envelope.iv, &envelope.aad, &envelope.ciphertext, &envelope.tag);
-        if unwrapped.is_ok() && decrypted.is_ok() {
-            let decryption =
-                Decryption { content_encryption: envelope.cipher, key_transport, recipient: key.certificate.clone() };
-            return Ok(Opened { content, decryption: Some(decryption) });
+/// Opens `envelope` with the first of `keys` that a RecipientInfo names and whose unwrapped
+/// key opens the content (RSA key transport, then the content, decrypted in place); when
+/// none does, with the last of them, to fail as late as a wrong key does. A CBC key is tried
+/// on the last block alone ([`cipher::cbc_padding_ok`], the same check as decrypting all of
+/// it); a GCM key that is not the last chance on a copy, so that the ciphertext stays for
+/// the next. `Err` only when no RecipientInfo names any of `keys`.
+pub(crate) fn open(envelope: Envelope, keys: &[DecryptionKey]) -> Result<Opened, DirectError> {
+    let Envelope { cipher, iv, mut buffer, ciphertext, tag, aad, recipients } = envelope;
+    let candidates: Vec<_> = keys
+        .iter()
+        .flat_map(|key| {
+            recipients
+                .iter()
+                .filter(move |r| key.is_named_by(&r.rid))
+                .filter_map(move |r| Some((key, key.key.rsa()?, r.key_transport?, &r.encrypted_key)))
+        })
+        .collect();
+    for (index, (key, rsa, key_transport, encrypted_key)) in candidates.iter().enumerate() {
+        let last_chance = index + 1 == candidates.len();
+        let (cek, unwrapped) = key_transport.decrypt(rsa, encrypted_key, cipher.key_len());
+        let decryption = || Decryption {
+            content_encryption: cipher,
+            key_transport: *key_transport,
+            recipient: key.certificate.clone(),
+        };
+        let sealed = buffer.get(ciphertext.clone()).unwrap_or_default();
+        if !last_chance {
+            if cipher.is_authenticated() {
+                let mut copy = sealed.to_vec();
+                let (len, decrypted) = cipher::decrypt_in_place(cipher, &cek, &iv, &aad, &mut copy, &tag);
+                if unwrapped.is_ok() && decrypted.is_ok() {
+                    return Ok(Opened { buffer: copy, content: 0..len, decryption: Some(decryption()) });
+                }
+                continue;
+            }
+            if unwrapped.is_err() || cipher::cbc_padding_ok(cipher, &cek, &iv, sealed).is_err() {
+                continue;
+            }
         }
-        last = Some(content);
+        let region = buffer.get_mut(ciphertext.clone()).unwrap_or_default();
+        let (len, decrypted) = cipher::decrypt_in_place(cipher, &cek, &iv, &aad, region, &tag);
+        let opened = unwrapped.is_ok() && decrypted.is_ok();
+        let content = ciphertext.start..ciphertext.start + len;
+        return Ok(Opened { buffer, content, decryption: opened.then(decryption) });
     }
-    match last {
-        Some(content) => Ok(Opened { content, decryption: None }),
-        None => Err(DirectError::Decryption),
+    Err(DirectError::Decryption)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/test-vectors/direct/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn hisp() -> DecryptionKey {
+        let certificate = Certificate::from_pem(&vector("hisp.pem")).unwrap();
+        DecryptionKey::from_private_key(&vector("keys/hisp.pem"), certificate).unwrap()
+    }
+
+    /// `content` sealed for the HISP, with its RecipientInfo repeated: a copy whose encrypted
+    /// key is garbage where `garbage` says so, in that order.
+    fn sealed_twice(content: &[u8], cipher: ContentEncryption, garbage: [bool; 2]) -> Vec<u8> {
+        let der = seal(content, cipher, KeyTransport::RsaPkcs1v15, &[hisp().certificate()]).unwrap();
+        let info = ContentInfo::from_der(&der).unwrap();
+        let twice = |infos: &RecipientInfos| -> RecipientInfos {
+            let Some(RecipientInfo::Ktri(ktri)) = infos.0.get(0) else { panic!("a KTRI") };
+            let copies = garbage.iter().enumerate().map(|(i, bad)| {
+                let mut copy = ktri.clone();
+                if *bad {
+                    copy.enc_key = OctetString::new(vec![0x5a + i as u8; 256]).unwrap();
+                }
+                // A SET OF is ordered by encoding: tell the copies apart in their first bytes.
+                copy.version = if i == 0 { CmsVersion::V0 } else { CmsVersion::V2 };
+                RecipientInfo::Ktri(copy)
+            });
+            RecipientInfos(SetOfVec::try_from(copies.collect::<Vec<_>>()).unwrap())
+        };
+        let content = if cipher.is_authenticated() {
+            let mut data: AuthEnvelopedData = info.content.decode_as().unwrap();
+            data.recip_infos = twice(&data.recip_infos);
+            Any::encode_from(&data).unwrap()
+        } else {
+            let mut data: EnvelopedData = info.content.decode_as().unwrap();
+            data.recip_infos = twice(&data.recip_infos);
+            Any::encode_from(&data).unwrap()
+        };
+        ContentInfo { content_type: info.content_type, content }.to_der().unwrap()
+    }
+
+    #[test]
+    fn a_key_named_twice_opens_with_the_recipient_info_that_works() {
+        let content: Vec<u8> = (0..5000u32).map(|i| (i * 7) as u8).collect();
+        for cipher in [ContentEncryption::Aes128Cbc, ContentEncryption::Aes256Gcm] {
+            for garbage in [[false, false], [true, false], [false, true], [true, true]] {
+                let der = sealed_twice(&content, cipher, garbage);
+                let envelope = read(der, &Limits::default()).unwrap();
+                assert_eq!(envelope.recipients.len(), 2);
+                let opened = open(envelope, &[hisp()]).unwrap();
+                let plaintext = opened.buffer.get(opened.content.clone()).unwrap();
+                if garbage == [true, true] {
+                    assert!(opened.decryption.is_none(), "{cipher:?}");
+                    assert_ne!(plaintext, content.as_slice(), "{cipher:?}");
+                } else {
+                    assert!(opened.decryption.is_some(), "{cipher:?} {garbage:?}");
+                    assert_eq!(plaintext, content.as_slice(), "{cipher:?} {garbage:?}");
+                }
+            }
+        }
     }
 }

@@ -89,6 +89,7 @@ mod sign;
 mod signed_data;
 mod signer_info;
 mod smime;
+mod transfer_encoding;
 mod verified;
 
 use core::fmt;

@@ -26,9 +26,11 @@ use mail_parser::{Message, MimeHeaders};
 use super::attachments::{Attachment, parts_of};
 use super::binding::BindingPolicy;
 use super::cms_verify::{self, Context, Sender, VerifiedSignature};
-use super::mime_read::{self, KnownDelimiters, Reader, TransferEncoding};
+use super::mime_read::{self, KnownDelimiters, Reader};
 use super::originator::Originator;
 use super::policy::{Purpose, narrow_policy, policy};
+use super::transfer_encoding::{self, TransferEncoding};
+use super::verified::{MessageBytes, SignedBytes};
 pub use super::verified::{SignedForm, SmimeInput, VerifiedMessage};
 use super::{DirectAddress, DirectError, Limits};
 use crate::cert::Certificate;
@@ -218,11 +220,14 @@ impl SmimeVerifier {
             None => (input.sender.clone(), None),
         };
         let sender = resolved.as_ref().map_or(Sender::Unchecked, Sender::Given);
-        let (signature, signed, _) = self.verify_canonical(cms, content, &self.context(input, sender), None, None)?;
+        let (signature, canonical, _) =
+            self.verify_canonical(cms, content, &self.context(input, sender), None, None)?;
+        let (signed, _) = kept(MessageBytes::Borrowed(content), 0..content.len(), canonical, Vec::new());
         let parts = if parsed.is_some() {
             parts_of(&signed, &self.limits, Vec::new())?
         } else {
-            vec![Attachment::from_bytes(super::guess_content_type("", &signed), signed.to_vec())]
+            let bytes = signed.as_slice();
+            vec![Attachment::from_bytes(super::guess_content_type("", bytes), bytes.to_vec())]
         };
         Ok(VerifiedMessage {
             signature,
@@ -236,10 +241,10 @@ impl SmimeVerifier {
     }
 
     /// Verifies `content` as given, then in canonical CRLF form if its digest did not match
-    /// and it has bare LF line ends. Returns the content verified, owned: copied while it is
-    /// hashed, in one pass over it, which also finds the delimiters of `inner` (the content's
-    /// top multipart, returned for reading its parts) and checks that no delimiter of `outer`
-    /// (the enclosing `multipart/signed`) occurs in it.
+    /// and it has bare LF line ends (returned when that is what verified). The content is
+    /// hashed in one pass, which also finds the delimiters of `inner` (the content's top
+    /// multipart, returned for reading its parts) and checks that no delimiter of `outer` (the
+    /// enclosing `multipart/signed`) occurs in it.
     fn verify_canonical(
         &self,
         cms: &[u8],
@@ -253,7 +258,7 @@ impl SmimeVerifier {
             .into_iter()
             .flatten()
             .collect();
-        let (owned, digests, mut found) = copy_and_hash(content, &algorithms, &needles);
+        let (digests, mut found) = hash_and_find(content, &algorithms, &needles);
         if let Some(outer) = outer {
             let positions = found.remove(0);
             if positions.iter().any(|at| mime_read::is_delimiter(content, at + 1, outer)) {
@@ -265,11 +270,11 @@ impl SmimeVerifier {
             _ => Vec::new(),
         };
         match cms_verify::verify_with_digests(cms, Some(content), &digests, ctx) {
-            Ok(signature) => Ok((signature, Arc::new(owned), known)),
+            Ok(signature) => Ok((signature, None, known)),
             Err(DirectError::DigestMismatch) => match canonical_crlf(content) {
                 Some(canonical) => {
                     let signature = cms_verify::verify(cms, Some(&canonical), ctx)?;
-                    Ok((signature, Arc::new(canonical), Vec::new()))
+                    Ok((signature, Some(canonical), Vec::new()))
                 }
                 None => Err(DirectError::DigestMismatch),
             },
@@ -281,17 +286,19 @@ impl SmimeVerifier {
     /// path under the Direct policy, binding to the sender; returns the signed content's
     /// parts.
     pub fn verify_message(&self, message: &[u8], input: &SmimeInput<'_>) -> Result<VerifiedMessage, DirectError> {
-        self.verify_entity(message, input, None)
+        self.verify_entity(MessageBytes::Borrowed(message), input, None)
     }
 
     /// [`Self::verify_message`] for a message or, decrypted, the entity an encrypted message
-    /// carried: without From and Sender fields of its own, the `envelope`'s count.
+    /// carried: without From and Sender fields of its own, the `envelope`'s count. An owned
+    /// entity's signed content is kept where it is, not copied.
     pub(crate) fn verify_entity(
         &self,
-        message: &[u8],
+        bytes: MessageBytes<'_>,
         input: &SmimeInput<'_>,
         envelope: Option<&Originator>,
     ) -> Result<VerifiedMessage, DirectError> {
+        let message = bytes.as_slice();
         if message.len() > self.limits.max_message_len {
             return Err(DirectError::TooLarge {
                 what: "message",
@@ -335,7 +342,7 @@ impl SmimeVerifier {
                     )));
                 }
                 let signed = message
-                    .get(content_range)
+                    .get(content_range.clone())
                     .ok_or_else(|| DirectError::Mime("the signed part's bounds are outside the message".into()))?;
                 let wrapped = self.wrapped_originator(signed)?;
                 let (sender, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
@@ -343,12 +350,14 @@ impl SmimeVerifier {
                     DirectError::MissingSender("the message has no From header: give the expected sender".into())
                 })?;
                 let ctx = self.context(input, Sender::Given(&sender));
-                let cms = mime_read::decode(
+                let cms = transfer_encoding::decode(
                     message.get(signature_part.body.clone()).unwrap_or_default(),
                     TransferEncoding::of(signature_part.headers()),
                 );
                 let inner = mime_read::top_multipart(signed, &self.limits);
-                let (signature, signed, known) = self.verify_canonical(&cms, signed, &ctx, Some(&boundary), inner)?;
+                let (signature, canonical, known) =
+                    self.verify_canonical(&cms, signed, &ctx, Some(&boundary), inner)?;
+                let (signed, known) = kept(bytes, content_range, canonical, known);
                 let parts = parts_of(&signed, &self.limits, known)?;
                 Ok(VerifiedMessage {
                     signature,
@@ -391,14 +400,14 @@ impl SmimeVerifier {
                     Some(s) => Sender::Given(s),
                     None => Sender::FromContent(&resolve),
                 };
-                let cms = mime_read::decode(
+                let cms = transfer_encoding::decode(
                     message.get(root.body.clone()).unwrap_or_default(),
                     TransferEncoding::of(root.headers()),
                 );
                 let signature = cms_verify::verify(&cms, None, &self.context(input, sender))?;
-                let signed = Arc::new(signature.encapsulated_content().unwrap_or_default().to_vec());
+                let signed = SignedBytes::new(signature.encapsulated_content().unwrap_or_default().to_vec());
                 // Read again here: a given sender left the wrapped header unread.
-                let wrapped = self.wrapped_originator(&signed)?;
+                let wrapped = self.wrapped_originator(signed.as_slice())?;
                 let (_, originator) = Self::header_sender(outer, wrapped, input.sender.as_ref())?;
                 let parts = parts_of(&signed, &self.limits, Vec::new())?;
                 Ok(VerifiedMessage {
@@ -429,22 +438,39 @@ fn looks_like_mime(content: &[u8]) -> bool {
     }
 }
 
-/// A verified signature, the content it covers (owned) and the delimiters found in it.
-type Canonical = (VerifiedSignature, Arc<Vec<u8>>, Vec<KnownDelimiters>);
+/// A verified signature, the content in canonical form when that is what verified, and the
+/// delimiters found in the content as given.
+type Canonical = (VerifiedSignature, Option<Vec<u8>>, Vec<KnownDelimiters>);
 
-/// The content copied, its digests by algorithm, and where each needle occurs.
-type Hashed = (Vec<u8>, Vec<(DigestAlgorithm, Vec<u8>)>, Vec<Vec<usize>>);
+/// The content a verified message keeps — `range` of `bytes`, or its `canonical` form when
+/// that is what verified — and the delimiters `known` in it, moved to where it lies in its
+/// buffer.
+fn kept(
+    bytes: MessageBytes<'_>,
+    range: core::ops::Range<usize>,
+    canonical: Option<Vec<u8>>,
+    known: Vec<KnownDelimiters>,
+) -> (SignedBytes, Vec<KnownDelimiters>) {
+    match canonical {
+        Some(canonical) => (SignedBytes::new(canonical), Vec::new()),
+        None => {
+            let signed = bytes.keep(range);
+            let offset = signed.range().start;
+            (signed, known.into_iter().map(|k| k.shifted(offset)).collect())
+        }
+    }
+}
 
-/// `content`, copied, with its digests under `algorithms` and the offsets of every occurrence
-/// of each of `needles` (delimiter needles, [`mime_read::needle`], which all start with
-/// `\n--`), found chunk by chunk while the chunk is in cache for hashing: one search for the
-/// common prefix, then each needle compared where it matched.
-fn copy_and_hash(content: &[u8], algorithms: &[DigestAlgorithm], needles: &[Vec<u8>]) -> Hashed {
+/// The content's digests by algorithm, and where each needle occurs.
+type Hashed = (Vec<(DigestAlgorithm, Vec<u8>)>, Vec<Vec<usize>>);
+
+/// The digests of `content` under `algorithms` and the offsets of every occurrence of each of
+/// `needles` (delimiter needles, [`mime_read::needle`], which all start with `\n--`), found
+/// chunk by chunk while the chunk is in cache for hashing: one search for the common prefix,
+/// then each needle compared where it matched.
+fn hash_and_find(content: &[u8], algorithms: &[DigestAlgorithm], needles: &[Vec<u8>]) -> Hashed {
     const CHUNK: usize = 64 << 10;
     const PREFIX: &[u8] = b"\n--";
-    // One copy of the whole content: for large sizes the C library copies with non-temporal
-    // stores, faster than copying chunk by chunk beside the hashing.
-    let owned = content.to_vec();
     let mut hashers: Vec<_> = algorithms.iter().map(|a| a.hasher()).collect();
     let prefix = memchr::memmem::Finder::new(PREFIX);
     let mut found = vec![Vec::new(); needles.len()];
@@ -468,7 +494,7 @@ fn copy_and_hash(content: &[u8], algorithms: &[DigestAlgorithm], needles: &[Vec<
         }
     }
     let digests = hashers.into_iter().map(|h| (h.algorithm(), h.finish())).collect();
-    (owned, digests, found)
+    (digests, found)
 }
 
 /// `bytes` with every bare LF turned into CRLF, or `None` when there is none.
@@ -515,10 +541,9 @@ mod tests {
             content[at..at + text.len()].copy_from_slice(text.as_bytes());
         }
         let needles = [mime_read::needle("outer"), mime_read::needle("inner")];
-        let (owned, digests, found) = copy_and_hash(&content, &[DigestAlgorithm::Sha256], &needles);
-        assert_eq!(owned, content);
+        let (digests, found) = hash_and_find(&content, &[DigestAlgorithm::Sha256], &needles);
         assert_eq!(digests, vec![(DigestAlgorithm::Sha256, DigestAlgorithm::Sha256.digest(&content))]);
         assert_eq!(found, vec![vec![10], vec![65_533, 199_991]]);
-        assert_eq!(copy_and_hash(&content, &[], &[]).2, Vec::<Vec<usize>>::new());
+        assert_eq!(hash_and_find(&content, &[], &[]).1, Vec::<Vec<usize>>::new());
     }
 }

@@ -1,5 +1,8 @@
 //! What verification takes per message ([`SmimeInput`]) and gives back ([`VerifiedMessage`]).
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use rustls_pki_types::UnixTime;
 
 use super::DirectAddress;
@@ -64,12 +67,72 @@ impl<'a> SmimeInput<'a> {
     }
 }
 
+/// The bytes of a message to verify: borrowed from the caller, or owned — a decrypted entity,
+/// `range` of the buffer it was decrypted in — which the verified message then keeps rather
+/// than a copy of its signed content.
+pub(crate) enum MessageBytes<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>, Range<usize>),
+}
+
+impl MessageBytes<'_> {
+    /// The message.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            MessageBytes::Borrowed(bytes) => bytes,
+            MessageBytes::Owned(buffer, range) => buffer.get(range.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// `range` of [`Self::as_slice`] to keep: copied when borrowed, else in the buffer itself.
+    pub(crate) fn keep(self, range: Range<usize>) -> SignedBytes {
+        match self {
+            MessageBytes::Borrowed(bytes) => SignedBytes::new(bytes.get(range).unwrap_or_default().to_vec()),
+            MessageBytes::Owned(buffer, within) => {
+                let start = within.start.saturating_add(range.start).min(within.end);
+                let end = within.start.saturating_add(range.end).clamp(start, within.end);
+                SignedBytes { buffer: Arc::new(buffer), range: start..end }
+            }
+        }
+    }
+}
+
+/// A verified message's signed content: `range` of a buffer that its parts share.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedBytes {
+    buffer: Arc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl SignedBytes {
+    /// All of `bytes`.
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
+        let range = 0..bytes.len();
+        SignedBytes { buffer: Arc::new(bytes), range }
+    }
+
+    /// The signed content.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        self.buffer.get(self.range.clone()).unwrap_or_default()
+    }
+
+    /// The buffer the content is part of (which its parts' ranges index).
+    pub(crate) fn buffer(&self) -> &Arc<Vec<u8>> {
+        &self.buffer
+    }
+
+    /// Where the content is in [`Self::buffer`].
+    pub(crate) fn range(&self) -> Range<usize> {
+        self.range.clone()
+    }
+}
+
 /// A message whose signature, signer path and sender binding passed.
 #[derive(Debug, Clone)]
 pub struct VerifiedMessage {
     pub(crate) signature: VerifiedSignature,
     pub(crate) form: SignedForm,
-    pub(crate) signed_content: std::sync::Arc<Vec<u8>>,
+    pub(crate) signed_content: SignedBytes,
     pub(crate) micalg: Option<String>,
     pub(crate) parts: Vec<Attachment>,
     pub(crate) originator: Option<Originator>,
@@ -118,7 +181,7 @@ impl VerifiedMessage {
 
     /// The signed MIME entity, exactly as it was hashed.
     pub fn signed_content(&self) -> &[u8] {
-        &self.signed_content
+        self.signed_content.as_slice()
     }
 
     /// The `micalg` parameter of a `multipart/signed` message, as given (not checked: the
@@ -142,11 +205,12 @@ impl VerifiedMessage {
     /// occurrence, unfolded; `None` when absent. Only signed fields are read: what the signer
     /// sent, not what a relay added (e.g. `X-Direct-Context`, `Message-ID`).
     pub fn header(&self, name: &str) -> Option<String> {
-        let (fields, body) = header_fields(&self.signed_content)?;
+        let content = self.signed_content.as_slice();
+        let (fields, body) = header_fields(content)?;
         let wrapped = field(&fields, "content-type")
             .is_some_and(|t| t.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("message/rfc822")));
         if wrapped {
-            let (inner, _) = header_fields(self.signed_content.get(body..)?)?;
+            let (inner, _) = header_fields(content.get(body..)?)?;
             return field(&inner, name).map(str::to_string);
         }
         field(&fields, name).map(str::to_string)
