@@ -1,6 +1,6 @@
 //! The UDAP authorization server of `examples/udap_server.rs`, as a module so that
 //! `tests/udap_server.rs` and `benches/server.rs` start it in-process: [`start`] serves on its
-//! own threads (a single-threaded tokio runtime per core) until the returned [`Running`] is dropped.
+//! own tokio runtime until the returned [`Running`] is dropped.
 
 // Each includer (the example, the test, the bench) uses a different part.
 #![allow(dead_code, unused_imports)]
@@ -20,7 +20,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::sync::watch;
+use tokio::sync::oneshot;
 use tokio_rustls::TlsAcceptor;
 
 pub use config::{BUNDLED_TIME, Clock, Command, Options, USAGE, bundled, parse_args};
@@ -33,8 +33,8 @@ pub struct Running {
     pub addr: SocketAddr,
     pub tls: bool,
     app: Arc<App>,
-    shutdown: Option<watch::Sender<bool>>,
-    threads: Vec<JoinHandle<()>>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -51,7 +51,7 @@ impl Running {
 
     /// Serves until the process ends.
     pub fn wait(mut self) {
-        for thread in self.threads.drain(..) {
+        if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
@@ -60,9 +60,9 @@ impl Running {
 impl Drop for Running {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(true);
+            let _ = shutdown.send(());
         }
-        for thread in self.threads.drain(..) {
+        if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
@@ -81,8 +81,8 @@ fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<TlsAcce
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// Loads everything, binds the listener (`--listen`, port 0 picks a free one) and serves on
-/// one thread per core.
+/// Loads everything, binds the listener (`--listen`, port 0 picks a free one) and serves on a
+/// thread of its own.
 pub fn start(options: &Options) -> Result<Running, String> {
     let stores = match &options.redis {
         Some(url) => Stores::redis(url, &options.redis_prefix)?,
@@ -113,19 +113,11 @@ pub fn start_with(options: &Options, stores: Stores) -> Result<Running, String> 
         app.communities.join(", "),
         options.revocation,
     );
-    let (shutdown, stop) = watch::channel(false);
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut threads = Vec::with_capacity(workers);
-    for _ in 0..workers {
-        // Thread per core: each thread runs its own single-threaded runtime and keeps the
-        // connections it accepts, so a request is read, handled and answered on one thread
-        // (no hand-over between workers, whose wake-ups cost more than a small request).
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-        let listener = listener.try_clone().map_err(|e| e.to_string())?;
-        let (app, tls, stop) = (app.clone(), tls.clone(), stop.clone());
-        threads.push(std::thread::spawn(move || runtime.block_on(serve(app, listener, tls, stop))));
-    }
-    Ok(Running { addr, tls: scheme == "https", app, shutdown: Some(shutdown), threads })
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let (shutdown, stop) = oneshot::channel();
+    let served = app.clone();
+    let thread = std::thread::spawn(move || runtime.block_on(serve(served, listener, tls, stop)));
+    Ok(Running { addr, tls: scheme == "https", app, shutdown: Some(shutdown), thread: Some(thread) })
 }
 
 /// Accepts connections until `stop`: HTTP/1.1 with keep-alive, over TLS when configured.
@@ -133,13 +125,13 @@ async fn serve(
     app: Arc<App>,
     listener: std::net::TcpListener,
     tls: Option<TlsAcceptor>,
-    mut stop: watch::Receiver<bool>,
+    mut stop: oneshot::Receiver<()>,
 ) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
     let router = routes::router(app);
     loop {
         let (tcp, _) = tokio::select! {
-            _ = stop.changed() => return,
+            _ = &mut stop => return,
             accepted = listener.accept() => match accepted {
                 Ok(connection) => connection,
                 Err(_) => continue,
