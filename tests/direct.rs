@@ -212,6 +212,24 @@ fn tampered_content_and_signature() {
     assert_eq!(kind(verifier().verify_signed_data(&cms, Some(content), &input)), "cms_bad_signature");
 }
 
+/// A message the caller owns verifies as the borrowed one does, and is refused as it is.
+#[test]
+fn owned_messages_verify_as_borrowed_ones() {
+    let msg = message("address", "alice@direct.example.org");
+    let data = crls();
+    let input = SmimeInput::new(time()).revocation(&data);
+    let borrowed = verifier().verify_message(&msg, &input).unwrap();
+    let owned = verifier().verify_owned_message(msg.clone(), &input).unwrap();
+    assert_eq!(owned.sender(), borrowed.sender());
+    assert_eq!(owned.signed_content(), borrowed.signed_content());
+    assert_eq!(owned.signed_content().len(), borrowed.signed_content().len());
+    assert_bundle_attachment(&owned);
+    let tampered = replace_once(&msg, b"Please find", b"Please fine");
+    assert_eq!(kind(verifier().verify_owned_message(tampered, &input)), "message_digest_mismatch");
+    let other_sender = SmimeInput::new(time()).revocation(&data).sender(address("bob@direct.example.org"));
+    assert_eq!(kind(verifier().verify_owned_message(msg, &other_sender)), "binding_mismatch");
+}
+
 fn signed_data(cms: &[u8]) -> cms::signed_data::SignedData {
     cms::content_info::ContentInfo::from_der(cms).unwrap().content.decode_as().unwrap()
 }

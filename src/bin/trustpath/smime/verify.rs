@@ -3,6 +3,7 @@
 //! the recipient's key, then verify it the same way.
 
 use core::fmt::Write;
+use std::borrow::Cow;
 
 use trustpath::direct::{
     DecryptionKey, DirectAddress, DirectError, SmimeInput, SmimeVerifier, VerifiedMessage, certificate_addresses,
@@ -253,7 +254,9 @@ fn run_command(mut args: Args, command: Command) -> Result<Outcome, CliError> {
             .allow_sha1(options.allow_sha1)
     };
     let time = options.time.unwrap_or_else(UnixTime::now);
-    let verify = |smime: &SmimeVerifier, revocation: &RevocationData| {
+    // The message is handed over when it is verified once (without --fetch), so that the
+    // verified message keeps it instead of a copy of its signed content.
+    let verify = |smime: &SmimeVerifier, revocation: &RevocationData, message: Cow<'_, [u8]>| {
         let mut input = SmimeInput::new(time).revocation(revocation);
         if let Some(sender) = &options.sender {
             input = input.sender(sender.clone());
@@ -262,15 +265,19 @@ fn run_command(mut args: Args, command: Command) -> Result<Outcome, CliError> {
             (Some(keys), _) if looks_like_der_or_pem(&message) => smime.decrypt_enveloped(&message, keys, &input),
             (Some(keys), _) => smime.decrypt_message(&message, keys, &input),
             (None, Some(content)) => smime.verify_detached(&message, content, &input),
-            (None, None) => smime.verify_message(&message, &input),
+            (None, None) => match message {
+                Cow::Owned(message) => smime.verify_owned_message(message, &input),
+                Cow::Borrowed(message) => smime.verify_message(message, &input),
+            },
         }
     };
     let base = SmimeVerifier::with_policy(store, options.policy.clone()).with_intermediates(pool);
     let (result, revocation, fetched) = match options.checks.fetch.fetcher()? {
-        None => (verify(&smime(base.verifier()), &revocation), revocation, None),
+        None => (verify(&smime(base.verifier()), &revocation, Cow::Owned(message)), revocation, None),
         Some(fetcher) => {
-            let outcome = fetcher
-                .validate_with(base.verifier(), &revocation, time, |verifier, data, _| verify(&smime(verifier), data));
+            let outcome = fetcher.validate_with(base.verifier(), &revocation, time, |verifier, data, _| {
+                verify(&smime(verifier), data, Cow::Borrowed(&message))
+            });
             (outcome.result, outcome.revocation, Some(outcome.fetched))
         }
     };
